@@ -1,0 +1,18 @@
+import type { Clients } from '../aws/clients.js';
+import type { CliContext } from './context.js';
+
+/** SDK clients for the command's target; names the target on stderr so a DBA knows where it went. */
+export async function clientsFor(ctx: CliContext): Promise<Clients> {
+  const { createClients } = await import('../aws/clients.js');
+  const { options } = ctx;
+  const clients = await createClients({
+    target: ctx.target,
+    home: ctx.home,
+    profile: options.profile,
+    region: options.region,
+    endpointUrl: options.endpointUrl,
+  });
+  ctx.out.target = { kind: clients.target.kind, region: clients.target.region, endpoint: clients.target.endpoint };
+  ctx.out.progress(ctx.out.paint('dim', `target: ${clients.target.label}`));
+  return clients;
+}

@@ -1,0 +1,95 @@
+import { RdsctlError } from '../../core/errors.js';
+
+export interface OutputOptions {
+  json: boolean;
+  quiet: boolean;
+  color: boolean;
+  /** Interactive stderr: spinners allowed. */
+  tty: boolean;
+}
+
+type Writer = (text: string) => void;
+
+/**
+ * All output goes through here. --json: exactly one JSON document on stdout (success or error).
+ * Human: results on stdout, progress/warnings on stderr. Spinners only on an interactive stderr.
+ */
+export class Output {
+  readonly opts: OutputOptions;
+  private readonly stdout: Writer;
+  private readonly stderr: Writer;
+  private started = Date.now();
+  private emitted = false;
+  command = '';
+  target: Record<string, unknown> | undefined;
+
+  constructor(opts: OutputOptions, stdout?: Writer, stderr?: Writer) {
+    this.opts = opts;
+    this.stdout = stdout ?? ((t) => process.stdout.write(t));
+    this.stderr = stderr ?? ((t) => process.stderr.write(t));
+  }
+
+  /** Progress line on stderr (never with --json or --quiet). */
+  progress(message: string): void {
+    if (this.opts.json || this.opts.quiet) return;
+    this.stderr(`${message}\n`);
+  }
+
+  /** Progress with elapsed seconds since the command began. */
+  step(message: string): void {
+    const secs = ((Date.now() - this.started) / 1000).toFixed(1);
+    this.progress(`[${secs.padStart(5)}s] ${message}`);
+  }
+
+  warn(message: string): void {
+    if (this.opts.json) return;
+    this.stderr(`${this.paint('yellow', 'warning:')} ${message}\n`);
+  }
+
+  /** Emit the command's result: the JSON envelope, or the human rendering on stdout. */
+  result(data: unknown, human?: () => string): void {
+    if (this.opts.json) {
+      this.emitJson({ ok: true, command: this.command, ...(this.target ? { target: this.target } : {}), data });
+      return;
+    }
+    if (human) {
+      const text = human();
+      if (text) this.stdout(text.endsWith('\n') ? text : `${text}\n`);
+    }
+  }
+
+  error(err: RdsctlError): void {
+    if (this.opts.json) {
+      if (this.emitted) return;
+      this.emitJson({ ok: false, command: this.command, error: err.toJSON() });
+      return;
+    }
+    this.stderr(`${this.paint('red', 'error:')} ${err.message}\n`);
+    if (err.hint) this.stderr(`${this.paint('dim', 'hint:')} ${err.hint}\n`);
+  }
+
+  /** Raw text on stdout (e.g. `local env` exports); not used with --json. */
+  print(text: string): void {
+    this.stdout(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  paint(style: 'red' | 'yellow' | 'green' | 'dim' | 'bold' | 'cyan', text: string): string {
+    if (!this.opts.color) return text;
+    const codes: Record<string, [number, number]> = {
+      red: [31, 39], yellow: [33, 39], green: [32, 39], cyan: [36, 39], dim: [2, 22], bold: [1, 22],
+    };
+    const [open, close] = codes[style];
+    return `\u001b[${open}m${text}\u001b[${close}m`;
+  }
+
+  private emitJson(doc: unknown): void {
+    this.emitted = true;
+    this.stdout(`${JSON.stringify(doc, jsonReplacer, 2)}\n`);
+  }
+}
+
+/** Dates as ISO strings; bigint as number strings. */
+function jsonReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  return value;
+}

@@ -1,0 +1,69 @@
+/**
+ * The contract between the control plane (src/local/ops) and the MariaDB engine (src/local/engine).
+ * ops decides *what* (RDS semantics, statuses); engine does it on real mariadbd processes.
+ */
+
+/** Where one instance lives on disk. All paths absolute, under RDSCTL_HOME/instances/<id>/. */
+export interface InstancePaths {
+  root: string; // RDSCTL_HOME/instances/<id>
+  datadir: string; // <root>/data
+  configFile: string; // <root>/my.cnf (always passed first as --defaults-file)
+  socket: string; // <root>/mysqld.sock
+  pidFile: string; // <root>/mysqld.pid
+  errorLog: string; // <root>/error.log
+  tlsDir: string; // <root>/tls (server cert + key signed by the home CA)
+  keysDir: string; // <root>/keys (encryption key file + its file key, 0600)
+  tmpDir: string; // <root>/tmp
+}
+
+/** Everything the engine needs to render my.cnf and create an instance. */
+export interface EngineSpec {
+  id: string;
+  engine: 'mariadb' | 'mysql';
+  port: number;
+  serverId: number;
+  innodbBufferPoolSize: number;
+  maxConnections: number;
+  storageEncrypted: boolean;
+  requireSecureTransport: boolean;
+  /** Read-only (replica, or storage-full). */
+  readOnly: boolean;
+  /** Home-wide CA (shared by all instances): PEM paths. */
+  caCertFile: string;
+  caKeyFile: string;
+}
+
+export interface MasterUser {
+  username: string;
+  password: string;
+}
+
+export interface ProcessInfo {
+  pid: number;
+}
+
+/** Numbers the control plane reads to answer DescribeDBInstances and enforce storage. */
+export interface StorageUsage {
+  /** Bytes used by the instance's data: datadir (tables, redo, undo, binlogs). */
+  usedBytes: number;
+}
+
+export interface Engine {
+  /** Writes my.cnf, TLS material, key files; runs mariadb-install-db; starts; creates the master user. */
+  create(paths: InstancePaths, spec: EngineSpec, master: MasterUser): Promise<ProcessInfo>;
+  /** Rewrites my.cnf from spec (class change etc.); takes effect at next start. */
+  writeConfig(paths: InstancePaths, spec: EngineSpec): Promise<void>;
+  /** Starts mariadbd detached (own session) and waits until it answers on its socket. */
+  start(paths: InstancePaths, spec: EngineSpec): Promise<ProcessInfo>;
+  /** SIGTERM and wait for exit (clean shutdown). No-op if not running. */
+  stop(paths: InstancePaths): Promise<void>;
+  /** pid of a live mariadbd for these paths (pid file + /proc check), or undefined. */
+  runningPid(paths: InstancePaths): number | undefined;
+  /** ALTER USER … IDENTIFIED BY … over the socket (never on a command line). */
+  setMasterPassword(paths: InstancePaths, master: MasterUser): Promise<void>;
+  /** SET GLOBAL read_only (storage-full, replicas). */
+  setReadOnly(paths: InstancePaths, readOnly: boolean): Promise<void>;
+  storageUsage(paths: InstancePaths): Promise<StorageUsage>;
+  /** Stops the process if running and removes the instance folder. */
+  destroy(paths: InstancePaths): Promise<void>;
+}
