@@ -1,7 +1,25 @@
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
+import { registerConnect } from './connect.js';
+import { registerCredentials } from './credentials.js';
+import { registerDelete } from './delete.js';
+import { registerDescribe, registerList } from './describe.js';
+import { registerDoctor } from './doctor.js';
+import { registerModify } from './modify.js';
+import { registerPower } from './power.js';
+import { registerProvision } from './provision.js';
 
 export type RegisterCommand = (program: Command, run: Runner) => void;
 
 // One line per command module; each module stays light (heavy imports inside actions).
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [
+  registerProvision,
+  registerDescribe,
+  registerList,
+  registerModify,
+  registerPower,
+  registerDelete,
+  registerCredentials,
+  registerConnect,
+  registerDoctor,
+];

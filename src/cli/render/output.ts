@@ -1,3 +1,4 @@
+import { Chalk, type ChalkInstance } from 'chalk';
 import { RdsctlError } from '../../core/errors.js';
 
 export interface OutputOptions {
@@ -74,13 +75,11 @@ export class Output {
   }
 
   paint(style: 'red' | 'yellow' | 'green' | 'dim' | 'bold' | 'cyan', text: string): string {
-    if (!this.opts.color) return text;
-    const codes: Record<string, [number, number]> = {
-      red: [31, 39], yellow: [33, 39], green: [32, 39], cyan: [36, 39], dim: [2, 22], bold: [1, 22],
-    };
-    const [open, close] = codes[style];
-    return `\u001b[${open}m${text}\u001b[${close}m`;
+    this.chalk ??= new Chalk({ level: this.opts.color ? 1 : 0 });
+    return this.chalk[style](text);
   }
+
+  private chalk: ChalkInstance | undefined;
 
   private emitJson(doc: unknown): void {
     this.emitted = true;

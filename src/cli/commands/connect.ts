@@ -1,0 +1,28 @@
+import type { RegisterCommand } from './index.js';
+
+export const registerConnect: RegisterCommand = (program, run) => {
+  program
+    .command('connect <id>')
+    .description('print a mysql:// URL (no password) or, with --shell, open the mariadb client over TLS')
+    .option('--shell', 'start the mariadb client (password passed through a 0600 option file)')
+    .option('--database <name>', 'default database')
+    .action((id: string, o: { shell?: boolean; database?: string }, cmd) =>
+      run(cmd, async (ctx) => {
+        const { clientsFor } = await import('../clients.js');
+        const { getCredentials, mysqlUrl } = await import('../../services/credentials.js');
+        const { rds } = await clientsFor(ctx);
+        const c = await getCredentials(rds, ctx.target, ctx.home, id);
+        if (!o.shell) {
+          const url = mysqlUrl(c, o.database);
+          ctx.out.result({ url, username: c.username, host: c.host, port: c.port, caFile: c.caFile }, () => url);
+          return;
+        }
+        const { openShell } = await import('../../services/mysql-shell.js');
+        const code = await openShell(c, o.database);
+        if (code !== 0) {
+          const { remoteError } = await import('../../core/errors.js');
+          throw remoteError('SHELL_FAILED', `The mariadb client exited with code ${code}.`);
+        }
+      }),
+    );
+};

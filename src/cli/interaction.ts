@@ -1,0 +1,37 @@
+import { createInterface } from 'node:readline/promises';
+import { usageError } from '../core/errors.js';
+import type { CliContext } from './context.js';
+
+/** Destructive actions ask on a TTY; without one they need --yes. */
+export async function confirm(ctx: CliContext, question: string): Promise<void> {
+  if (ctx.options.yes) return;
+  if (!process.stdin.isTTY || !process.stderr.isTTY || ctx.options.json) {
+    throw usageError('CONFIRMATION_REQUIRED', `${question} needs confirmation, and there is no terminal to ask on.`, {
+      hint: 'Re-run with --yes to confirm.',
+    });
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`${question} [y/N] `);
+    if (!/^y(es)?$/i.test(answer.trim())) throw usageError('ABORTED', 'Aborted: nothing was changed.');
+  } finally {
+    rl.close();
+  }
+}
+
+/** Reads all of stdin (for --password-stdin); trims one trailing newline. */
+export async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+/** Poll cadence: the local endpoint answers in ms; AWS changes state in minutes. */
+export function waitSettings(ctx: CliContext, wait: boolean, timeoutMinutes = 60) {
+  return {
+    wait,
+    intervalMs: ctx.target === 'local' ? 500 : 15_000,
+    timeoutMs: timeoutMinutes * 60_000,
+    onProgress: (m: string) => ctx.out.step(m),
+  };
+}

@@ -1,0 +1,43 @@
+import { usageError } from './errors.js';
+import { requireInstanceClass } from './instance-classes.js';
+
+/** RDS MySQL/MariaDB on gp2/gp3: AllocatedStorage 20–65536 GiB. */
+export const STORAGE_MIN_GIB = 20;
+export const STORAGE_MAX_GIB = 65536;
+
+export function requireStorage(gib: number, flag = '--storage'): number {
+  if (!Number.isInteger(gib) || gib < STORAGE_MIN_GIB || gib > STORAGE_MAX_GIB) {
+    throw usageError('INVALID_STORAGE', `${flag} must be a whole number of GiB from ${STORAGE_MIN_GIB} to ${STORAGE_MAX_GIB} (got ${gib}).`, {
+      hint: `Pass e.g. ${flag} 100.`,
+    });
+  }
+  return gib;
+}
+
+export function requireRetention(days: number): number {
+  if (!Number.isInteger(days) || days < 0 || days > 35) {
+    throw usageError('INVALID_RETENTION', `Backup retention must be 0–35 days (got ${days}).`, {
+      hint: 'Pass e.g. --backup-retention 7 (0 disables automated backups and point-in-time restore).',
+    });
+  }
+  return days;
+}
+
+export function requireMaxStorage(max: number, allocated: number): number {
+  if (!Number.isInteger(max) || max < allocated || max > STORAGE_MAX_GIB) {
+    throw usageError('INVALID_MAX_STORAGE', `--max-storage must be ≥ the allocated storage (${allocated} GiB) and ≤ ${STORAGE_MAX_GIB} GiB (got ${max}).`, {
+      hint: 'Storage autoscaling grows up to this ceiling; pass a larger value or omit it.',
+    });
+  }
+  return max;
+}
+
+/** Parses an integer option strictly ("20x" is an error, not 20). */
+export function parseIntOption(value: string, flag: string): number {
+  if (!/^-?\d+$/.test(value.trim())) {
+    throw usageError('INVALID_NUMBER', `${flag} expects a whole number (got "${value}").`);
+  }
+  return Number.parseInt(value, 10);
+}
+
+export { requireInstanceClass };

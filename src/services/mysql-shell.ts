@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { usageError } from '../core/errors.js';
+import type { DbCredentials } from './credentials.js';
+
+/**
+ * Starts the mariadb client over verified TLS. The password goes in a 0600 option file read with
+ * --defaults-extra-file, never on the child's command line (where `ps` would show it).
+ */
+export async function openShell(c: DbCredentials, database?: string): Promise<number> {
+  if (!c.password) {
+    throw usageError('PASSWORD_UNAVAILABLE', `rdsctl does not hold the password for ${c.DBInstanceIdentifier}.`, {
+      hint: c.secretArn ? `Fetch it from Secrets Manager (${c.secretArn}) and run the mariadb client yourself.` : 'Connect with your own client and password.',
+    });
+  }
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'rdsctl-shell-'));
+  const file = path.join(dir, 'client.cnf');
+  const lines = ['[client]', `user=${quote(c.username)}`, `password=${quote(c.password)}`, `host=${c.host}`, `port=${c.port}`, 'ssl', 'ssl-verify-server-cert'];
+  if (c.caFile) lines.push(`ssl-ca=${quote(c.caFile)}`);
+  await writeFile(file, `${lines.join('\n')}\n`, { mode: 0o600 });
+  try {
+    const args = [`--defaults-extra-file=${file}`, ...(database ? [database] : [])];
+    return await new Promise<number>((resolve, reject) => {
+      const child = spawn('mariadb', args, { stdio: 'inherit' });
+      child.on('error', (err) => reject(usageError('CLIENT_MISSING', `Cannot start the mariadb client: ${err.message}.`, { hint: 'Install it: apt-get install -y mariadb-client (or run `rdsctl doctor`).' })));
+      child.on('exit', (code) => resolve(code ?? 1));
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Option-file values: quote and escape so any password character survives. */
+function quote(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}

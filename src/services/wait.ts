@@ -1,0 +1,60 @@
+import type { DBInstance, RDSClient } from '@aws-sdk/client-rds';
+import { checkFailedError, conflictError } from '../core/errors.js';
+import type { Progress } from './progress.js';
+
+export interface WaitOptions {
+  /** Poll interval in ms (local target: 1 s; AWS: 15 s). */
+  intervalMs: number;
+  timeoutMs: number;
+  onProgress: Progress;
+}
+
+/** Statuses from which an instance will not become available on its own. */
+const TERMINAL_PROBLEMS = new Set(['failed', 'incompatible-restore', 'incompatible-parameters', 'incompatible-network', 'inaccessible-encryption-credentials', 'storage-full', 'restore-error']);
+
+/**
+ * Polls DescribeDBInstances until `done(instance)`, reporting each status transition. Returns the last
+ * description, or undefined when the instance is gone and `goneIsDone` is set (deletions).
+ */
+export async function waitForInstance(
+  rds: RDSClient,
+  id: string,
+  done: (db: DBInstance) => boolean,
+  opts: WaitOptions & { goneIsDone?: boolean; expectChange?: boolean },
+): Promise<DBInstance | undefined> {
+  const { DescribeDBInstancesCommand } = await import('@aws-sdk/client-rds');
+  const started = Date.now();
+  let last: string | undefined;
+  let sawChange = !opts.expectChange;
+  for (;;) {
+    let db: DBInstance | undefined;
+    try {
+      const res = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
+      db = res.DBInstances?.[0];
+    } catch (err) {
+      if ((err as Error).name === 'DBInstanceNotFoundFault' && opts.goneIsDone) return undefined;
+      throw err;
+    }
+    const status = db?.DBInstanceStatus ?? 'unknown';
+    if (status !== last) {
+      opts.onProgress(`${id}: ${status}`);
+      if (last !== undefined) sawChange = true;
+      last = status;
+    }
+    const pending = db?.PendingModifiedValues && Object.values(db.PendingModifiedValues).some((v) => v !== undefined);
+    // Right after a modify the status can still read "available": wait for a change or an empty pending set.
+    if (db && (sawChange || !pending) && done(db)) return db;
+    if (db && TERMINAL_PROBLEMS.has(status) && !done(db)) {
+      const reason = db.StatusInfos?.map((s) => s.Message).filter(Boolean).join('; ');
+      throw checkFailedError('INSTANCE_FAILED', `${id} is ${status}${reason ? `: ${reason}` : ''}.`, {
+        hint: `Inspect it with \`rdsctl describe ${id}\` (local target: \`rdsctl local logs --instance ${id}\`).`,
+      });
+    }
+    if (Date.now() - started > opts.timeoutMs) {
+      throw conflictError('WAIT_TIMEOUT', `${id} is still ${status} after ${Math.round(opts.timeoutMs / 1000)} s.`, {
+        hint: `It keeps going in the background; check with \`rdsctl describe ${id}\`.`,
+      });
+    }
+    await new Promise((r) => setTimeout(r, opts.intervalMs));
+  }
+}
