@@ -67,8 +67,14 @@ const AWS_ERRORS: Record<string, { code: string; exit: (typeof ExitCode)[keyof t
 
 function mapAws(err: AwsLikeError): RdsctlError {
   const name = err.name ?? 'UnknownError';
-  const known = AWS_ERRORS[name];
   const message = (err.message ?? name).replace(/\s+/g, ' ').trim();
+  // RDS answers a delete of a protected instance with InvalidParameterCombination: it is a wrong state.
+  if (/deletion protection/i.test(message)) {
+    return new RdsctlError('DELETION_PROTECTED', ExitCode.conflict, message, {
+      hint: 'Turn it off first: rdsctl modify <id> --no-deletion-protection --apply-immediately', awsName: name, cause: err,
+    });
+  }
+  const known = AWS_ERRORS[name];
   if (known) return new RdsctlError(known.code, known.exit, message, { hint: known.hint, awsName: name, cause: err });
   const status = err.$metadata?.httpStatusCode ?? 0;
   const exit = status === 403 ? ExitCode.auth : status === 404 ? ExitCode.notFound : status >= 400 && status < 500 ? ExitCode.usage : ExitCode.remote;
