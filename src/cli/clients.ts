@@ -14,5 +14,6 @@ export async function clientsFor(ctx: CliContext): Promise<Clients> {
   });
   ctx.out.target = { kind: clients.target.kind, region: clients.target.region, endpoint: clients.target.endpoint };
   ctx.out.progress(ctx.out.paint('dim', `target: ${clients.target.label}`));
+  await ctx.out.enableSpinner();
   return clients;
 }

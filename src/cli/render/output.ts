@@ -36,10 +36,35 @@ export class Output {
     this.stderr(`${message}\n`);
   }
 
-  /** Progress with elapsed seconds since the command began. */
+  /** Progress with elapsed seconds since the command began; on a TTY a spinner keeps the clock moving. */
   step(message: string): void {
-    const secs = ((Date.now() - this.started) / 1000).toFixed(1);
-    this.progress(`[${secs.padStart(5)}s] ${message}`);
+    const line = `[${this.elapsed()}] ${message}`;
+    if (this.spinner) {
+      this.spinner.stopAndPersist({ symbol: '•', text: line });
+      this.spinner.start(`${message} …`);
+      return;
+    }
+    this.progress(line);
+  }
+
+  /** Loads ora only when it will be used: interactive stderr, no --json/--quiet, not CI. */
+  async enableSpinner(): Promise<void> {
+    if (this.spinner || !this.opts.tty || this.opts.json || this.opts.quiet) return;
+    const { default: ora } = await import('ora');
+    this.spinner = ora({ stream: process.stderr, isEnabled: true, color: 'cyan' });
+    const tick = setInterval(() => {
+      if (this.spinner?.isSpinning) this.spinner.prefixText = `[${this.elapsed()}]`;
+    }, 250);
+    tick.unref();
+  }
+
+  private stopSpinner(): void {
+    this.spinner?.stop();
+    this.spinner = undefined;
+  }
+
+  private elapsed(): string {
+    return `${((Date.now() - this.started) / 1000).toFixed(1)}s`.padStart(6);
   }
 
   warn(message: string): void {
@@ -49,6 +74,7 @@ export class Output {
 
   /** Emit the command's result: the JSON envelope, or the human rendering on stdout. */
   result(data: unknown, human?: () => string): void {
+    this.stopSpinner();
     if (this.opts.json) {
       this.emitJson({ ok: true, command: this.command, ...(this.target ? { target: this.target } : {}), data });
       return;
@@ -60,6 +86,7 @@ export class Output {
   }
 
   error(err: RdsctlError): void {
+    this.stopSpinner();
     if (this.opts.json) {
       if (this.emitted) return;
       this.emitJson({ ok: false, command: this.command, error: err.toJSON() });
@@ -80,6 +107,7 @@ export class Output {
   }
 
   private chalk: ChalkInstance | undefined;
+  private spinner: import('ora').Ora | undefined;
 
   private emitJson(doc: unknown): void {
     this.emitted = true;
