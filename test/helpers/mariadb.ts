@@ -1,0 +1,87 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** A throwaway mariadbd owned by one test file: root over its Unix socket, no TCP unless asked. */
+export interface TestMariadb {
+  dir: string;
+  socketPath: string;
+  port: number;
+  pid: number;
+  /** mysql://root@localhost/db?socketPath=… is not standard; tests connect with these options. */
+  connectOptions(database?: string): { socketPath: string; user: string; database?: string; multipleStatements: boolean };
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function myCnf(dir: string, port: number, extra: string[]): string {
+  return [
+    '[mysqld]', 'user=root', `datadir=${dir}/data`, `socket=${dir}/mysqld.sock`, `pid-file=${dir}/mysqld.pid`,
+    `port=${port}`, 'bind-address=127.0.0.1', 'skip-name-resolve', `log-error=${dir}/error.log`,
+    'innodb_buffer_pool_size=128M', 'innodb_log_file_size=48M', 'innodb_flush_log_at_trx_commit=2',
+    'skip-log-bin', ...extra, '',
+  ].join('\n');
+}
+
+async function waitReady(cnf: string, child: { exitCode: number | null }, dir: string): Promise<void> {
+  for (let i = 0; i < 150; i++) {
+    if (child.exitCode !== null) break;
+    try {
+      await run('mariadb-admin', [`--defaults-file=${cnf}`, '--user=root', 'ping'], { timeout: 5000 });
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  const log = await readFile(path.join(dir, 'error.log'), 'utf8').catch(() => '');
+  throw new Error(`mariadbd did not start:\n${log.slice(-2000)}`);
+}
+
+/** Starts a fresh mariadbd in a mkdtemp folder (about 3 s). Call stop() in afterAll. */
+export async function startMariadb(extraConfig: string[] = []): Promise<TestMariadb> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'rdsctl-mdb-'));
+  const port = await freePort();
+  const cnf = path.join(dir, 'my.cnf');
+  // The client section lets mariadb-admin find the socket with the same defaults file.
+  await writeFile(cnf, `${myCnf(dir, port, extraConfig)}[client]\nsocket=${dir}/mysqld.sock\n`, { mode: 0o600 });
+  await run('mariadb-install-db', [`--defaults-file=${cnf}`, '--skip-test-db', '--skip-name-resolve'], { timeout: 60_000 });
+  const child = spawn('mariadbd', [`--defaults-file=${cnf}`], { detached: true, stdio: 'ignore' });
+  child.unref();
+  await waitReady(cnf, child, dir);
+  const pid = child.pid!;
+  const socketPath = path.join(dir, 'mysqld.sock');
+  return {
+    dir, socketPath, port, pid,
+    connectOptions: (database) => ({ socketPath, user: 'root', database, multipleStatements: true }),
+    stop: () => stopMariadb(pid, dir, child),
+  };
+}
+
+async function stopMariadb(pid: number, dir: string, child: { exitCode: number | null; once: (e: 'exit', f: () => void) => unknown }): Promise<void> {
+  if (child.exitCode === null) {
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }
+    const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000));
+    if ((await Promise.race([exited, timer])) === 'timeout') {
+      try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    }
+  }
+  await rm(dir, { recursive: true, force: true });
+}
