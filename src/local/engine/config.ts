@@ -1,0 +1,132 @@
+import { join } from 'node:path';
+import type { EngineSpec, InstancePaths } from './types.js';
+
+const MiB = 1024 * 1024;
+
+/** Server certificate files of one instance (signed by the home CA). */
+export function tlsFiles(paths: InstancePaths) {
+  return { cert: join(paths.tlsDir, 'server-cert.pem'), key: join(paths.tlsDir, 'server-key.pem') };
+}
+
+/** Encryption-at-rest files: the encrypted key file and the file holding its password. */
+export function keyFiles(paths: InstancePaths) {
+  return { keyFile: join(paths.keysDir, 'keyfile.enc'), fileKey: join(paths.keysDir, 'keyfile.pass') };
+}
+
+/**
+ * The largest chunk (1 MiB steps, ≤ 128 MiB, the server default) that divides the pool, so mariadbd
+ * does not round innodb_buffer_pool_size up to a chunk multiple and @@innodb_buffer_pool_size equals the spec.
+ */
+export function bufferPoolChunkSize(poolBytes: number): number {
+  const poolMiB = Math.floor(poolBytes / MiB);
+  for (let c = Math.min(128, poolMiB); c > 1; c--) {
+    if (poolBytes % (c * MiB) === 0) return c * MiB;
+  }
+  return MiB;
+}
+
+export interface RenderOptions {
+  /** mariadbd refuses to run as root unless the config says user=root. */
+  runAsRoot: boolean;
+}
+
+const onOff = (b: boolean) => (b ? 'ON' : 'OFF');
+
+function coreLines(paths: InstancePaths, spec: EngineSpec, opts: RenderOptions): string[] {
+  return [
+    ...(opts.runAsRoot ? ['user=root'] : []),
+    `datadir=${paths.datadir}`,
+    `socket=${paths.socket}`,
+    `pid-file=${paths.pidFile}`,
+    `log-error=${paths.errorLog}`,
+    `tmpdir=${paths.tmpDir}`,
+    `port=${spec.port}`,
+    'bind-address=127.0.0.1',
+    'skip-name-resolve',
+    `max_connections=${spec.maxConnections}`,
+    `read_only=${onOff(spec.readOnly)}`,
+  ];
+}
+
+// Durability as RDS: binlog on, ROW, GTID strict, every commit synced.
+function durabilityLines(spec: EngineSpec): string[] {
+  return [
+    `server_id=${spec.serverId}`,
+    'log_bin=binlog',
+    'binlog_format=ROW',
+    'gtid_strict_mode=ON',
+    'log_slave_updates=ON',
+    'sync_binlog=1',
+    'innodb_flush_log_at_trx_commit=1',
+    'relay_log=relay-bin',
+    // The control plane starts replication itself after it has set the GTID position.
+    'skip_slave_start',
+  ];
+}
+
+// Many instances share a small box: keep each process's fixed memory small.
+function memoryLines(spec: EngineSpec): string[] {
+  return [
+    `innodb_buffer_pool_size=${spec.innodbBufferPoolSize}`,
+    `innodb_buffer_pool_chunk_size=${bufferPoolChunkSize(spec.innodbBufferPoolSize)}`,
+    'innodb_log_file_size=48M',
+    'innodb_log_buffer_size=8M',
+    'performance_schema=OFF',
+    'aria_pagecache_buffer_size=8M',
+    'key_buffer_size=8M',
+    'thread_cache_size=8',
+  ];
+}
+
+function tlsLines(paths: InstancePaths, spec: EngineSpec): string[] {
+  const t = tlsFiles(paths);
+  return [
+    `ssl_ca=${spec.caCertFile}`,
+    `ssl_cert=${t.cert}`,
+    `ssl_key=${t.key}`,
+    `require_secure_transport=${onOff(spec.requireSecureTransport)}`,
+    'tls_version=TLSv1.2,TLSv1.3',
+  ];
+}
+
+function encryptionLines(paths: InstancePaths): string[] {
+  const k = keyFiles(paths);
+  return [
+    'plugin_load_add=file_key_management',
+    `file_key_management_filename=${k.keyFile}`,
+    `file_key_management_filekey=FILE:${k.fileKey}`,
+    'file_key_management_encryption_algorithm=AES_CTR',
+    'innodb_encrypt_tables=FORCE',
+    'innodb_encrypt_log=ON',
+    'innodb_encrypt_temporary_tables=ON',
+    // The system tablespace (undo, dictionary) is encrypted only by the background threads.
+    'innodb_encryption_threads=1',
+    'innodb_encryption_rotate_key_age=1',
+    'encrypt_binlog=ON',
+    'encrypt_tmp_files=ON',
+    'encrypt_tmp_disk_tables=ON',
+    'aria_encrypt_tables=ON',
+    // The Aria log is never encrypted: small files let aria-scrub.ts rotate and purge it cheaply.
+    'aria_log_file_size=8M',
+  ];
+}
+
+/** my.cnf for one instance. Pure: the same spec always renders the same file. */
+export function renderMyCnf(paths: InstancePaths, spec: EngineSpec, opts: RenderOptions): string {
+  const mysqld = [
+    ...coreLines(paths, spec, opts),
+    ...durabilityLines(spec),
+    ...memoryLines(spec),
+    ...tlsLines(paths, spec),
+    ...(spec.storageEncrypted ? encryptionLines(paths) : []),
+  ];
+  return [
+    `# Written by rdsctl for instance ${spec.id}; rewritten on every change — do not edit.`,
+    '[mysqld]',
+    ...mysqld,
+    '',
+    '[client]',
+    `socket=${paths.socket}`,
+    '',
+  ].join('\n');
+}

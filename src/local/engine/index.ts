@@ -1,0 +1,8 @@
+/** The MariaDB engine: real mariadbd processes, one per DB instance (see types.ts for the contract). */
+export { createMariadbEngine } from './mariadb-engine.js';
+export { instancePaths, socketPathFor } from './paths.js';
+export { ensureHomeCa, homeCaFiles } from './tls.js';
+export { checkBinaries, binaries, requireBinary, mysqlAvailable, INSTALL_HINT } from './binaries.js';
+export type { BinaryCheck } from './binaries.js';
+export { renderMyCnf, bufferPoolChunkSize } from './config.js';
+export type * from './types.js';

@@ -1,0 +1,126 @@
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { conflictError, usageError } from '../../core/errors.js';
+import { adminUser, alterMasterPassword, createMasterUser, pingOnce, setGlobalReadOnly, withAdmin } from './admin.js';
+import { ariaEncrypted, scrubAriaLog } from './aria-scrub.js';
+import { mysqlAvailable, requireBinary } from './binaries.js';
+import { renderMyCnf, tlsFiles } from './config.js';
+import { run } from './exec.js';
+import { writeEncryptionKeys } from './keys.js';
+import { externalSocketDir } from './paths.js';
+import {
+  errorLogTail, logSaysPortInUse, pidAlive, portBusy, portInUseError, runningPid, sleep, spawnMariadbd,
+  startError, stopProcess,
+} from './process.js';
+import { directoryBytes } from './storage.js';
+import { writeServerCert } from './tls.js';
+import type { Engine, EngineSpec, InstancePaths, MasterUser, ProcessInfo } from './types.js';
+
+const START_TIMEOUT_MS = 90_000;
+const isRoot = () => process.getuid?.() === 0;
+const exists = (p: string) => stat(p).then(() => true, () => false);
+
+function assertEngineSupported(spec: EngineSpec): void {
+  if (spec.engine === 'mysql' && !mysqlAvailable()) {
+    throw usageError('ENGINE_NOT_AVAILABLE', 'Engine "mysql" needs a MySQL 8 server (mysqld), which is not installed here.', {
+      hint: 'Use --engine mariadb with the local target, or target AWS (--target aws) for MySQL.',
+    });
+  }
+  if (spec.engine === 'mysql') {
+    throw usageError('ENGINE_NOT_AVAILABLE', 'The local target runs MariaDB only; MySQL 8 instances are not supported yet.', {
+      hint: 'Use --engine mariadb with the local target, or target AWS (--target aws) for MySQL.',
+    });
+  }
+}
+
+/** Folders, server certificate (if missing) and my.cnf: everything an instance needs before its first start. */
+async function prepare(paths: InstancePaths, spec: EngineSpec): Promise<void> {
+  await mkdir(paths.root, { recursive: true, mode: 0o700 });
+  await mkdir(paths.tmpDir, { recursive: true, mode: 0o700 });
+  const sockDir = externalSocketDir(paths);
+  if (sockDir) await mkdir(sockDir, { recursive: true, mode: 0o700 });
+  if (!(await exists(tlsFiles(paths).cert))) {
+    await writeServerCert(paths, { caCertFile: spec.caCertFile, caKeyFile: spec.caKeyFile });
+  }
+  const tmp = `${paths.configFile}.tmp`;
+  await writeFile(tmp, renderMyCnf(paths, spec, { runAsRoot: isRoot() }), { mode: 0o600 });
+  await rename(tmp, paths.configFile); // atomic: a crash never leaves half a config
+}
+
+async function initDatadir(paths: InstancePaths): Promise<void> {
+  const args = [`--defaults-file=${paths.configFile}`, '--skip-test-db', '--skip-name-resolve'];
+  // Non-root: a second socket-auth admin account named after our OS user, so admin work still works.
+  if (!isRoot()) args.push(`--auth-root-socket-user=${adminUser()}`);
+  await run(requireBinary('mariadb-install-db'), args, { cwd: paths.root, timeoutMs: 180_000 });
+}
+
+async function assertFresh(paths: InstancePaths): Promise<void> {
+  const entries = await readdir(paths.datadir).catch(() => [] as string[]);
+  if (entries.length > 0) {
+    throw conflictError('INSTANCE_DATA_EXISTS', `${paths.datadir} already holds data; refusing to initialise over it.`, {
+      hint: 'Delete the instance first, or pick another identifier.',
+    });
+  }
+}
+
+async function start(paths: InstancePaths, spec: EngineSpec): Promise<ProcessInfo> {
+  assertEngineSupported(spec);
+  const already = runningPid(paths);
+  if (already !== undefined) return { pid: already };
+  if (await portBusy(spec.port)) throw portInUseError(spec.port);
+  await prepare(paths, spec);
+  const pid = spawnMariadbd(paths);
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    if (await pingOnce(paths)) return { pid };
+    if (!pidAlive(pid)) {
+      const logTail = await errorLogTail(paths);
+      if (logSaysPortInUse(logTail)) throw portInUseError(spec.port);
+      throw startError(paths, `mariadbd for ${spec.id} exited during startup`, logTail);
+    }
+    if (Date.now() > deadline) {
+      throw startError(paths, `mariadbd for ${spec.id} did not answer within ${START_TIMEOUT_MS / 1000}s (pid ${pid} left running)`, await errorLogTail(paths));
+    }
+    await sleep(100);
+  }
+}
+
+async function create(paths: InstancePaths, spec: EngineSpec, master: MasterUser): Promise<ProcessInfo> {
+  assertEngineSupported(spec);
+  requireBinary('mariadbd');
+  await assertFresh(paths);
+  if (await portBusy(spec.port)) throw portInUseError(spec.port);
+  await prepare(paths, spec);
+  if (spec.storageEncrypted) await writeEncryptionKeys(paths); // before init: system tables are born encrypted
+  await initDatadir(paths);
+  const info = await start(paths, spec);
+  await withAdmin(paths, async (c) => {
+    await createMasterUser(c, master);
+    if (spec.storageEncrypted) await scrubAriaLog(c);
+  });
+  return info;
+}
+
+async function destroy(paths: InstancePaths): Promise<void> {
+  await stopProcess(paths);
+  await rm(paths.root, { recursive: true, force: true });
+  const sockDir = externalSocketDir(paths);
+  if (sockDir) await rm(sockDir, { recursive: true, force: true });
+}
+
+export function createMariadbEngine(): Engine {
+  return {
+    create,
+    start,
+    writeConfig: async (paths, spec) => prepare(paths, spec),
+    stop: (paths) => stopProcess(paths),
+    runningPid,
+    setMasterPassword: (paths, master) =>
+      withAdmin(paths, async (c) => {
+        await alterMasterPassword(c, master);
+        if (await ariaEncrypted(c)) await scrubAriaLog(c);
+      }),
+    setReadOnly: (paths, ro) => withAdmin(paths, (c) => setGlobalReadOnly(c, ro)),
+    storageUsage: async (paths) => ({ usedBytes: await directoryBytes(paths.datadir) }),
+    destroy,
+  };
+}
