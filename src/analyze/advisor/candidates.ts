@@ -1,0 +1,94 @@
+import type { QueryPlan } from '../plan/types.js';
+import type { SqlShape, TableShape } from '../shape/types.js';
+import { catalogKey, type Candidate, type CandidateKind, type Catalog, type TableStats } from './types.js';
+
+export interface AnalyzedQuery {
+  id: string;
+  db: string;
+  /** Executions in the workload. */
+  count: number;
+  shape: SqlShape;
+  plan: QueryPlan;
+}
+
+export interface CandidateOptions {
+  /** Tables read fewer rows than this per execution are left alone (default 50). */
+  minRows?: number;
+  /** Covering only when the extra columns stay this narrow (bytes, default 64) and few (default 4 columns total+). */
+  coveringBytes?: number;
+  coveringColumns?: number;
+}
+
+/** Rows the plan reads from this table per execution (all loops), 0 when the plan does not show it. */
+export function rowsReadFrom(plan: QueryPlan, t: TableShape): number {
+  const names = new Set([t.table, ...t.aliases]);
+  return plan.tables.filter((p) => names.has(p.table.toLowerCase())).reduce((s, p) => s + p.loops * p.rowsPerScan, 0);
+}
+
+const ndvOf = (stats: TableStats, col: string) => stats.columns.get(col)?.ndv ?? 0;
+
+/** Estimated rows an index read returns: rows / Π ndv of the equality prefix; a range keeps ~30%. */
+export function estimateRows(stats: TableStats, equality: string[], range?: string): number {
+  let rows = Math.max(1, stats.rows);
+  for (const c of equality) rows /= Math.max(1, ndvOf(stats, c) || 10);
+  if (range) rows *= 0.3;
+  return Math.max(1, rows);
+}
+
+/** Three-star candidates for every table of one query that reads too many rows. */
+export function candidatesFor(q: AnalyzedQuery, catalog: Catalog, opts: CandidateOptions = {}): Candidate[] {
+  const out: Candidate[] = [];
+  for (const t of q.shape.tables) {
+    const stats = catalog.get(catalogKey(t.db ?? q.db, t.table));
+    if (!stats) continue;
+    const read = rowsReadFrom(q.plan, t) || stats.rows;
+    const sortWanted = (t.orderBy.length > 0 || t.groupBy.length > 0) && (q.plan.filesort || q.plan.temporaryTable);
+    if (read < (opts.minRows ?? 50) && !sortWanted) continue;
+    if (stats.primaryKey.length && stats.primaryKey.every((c) => t.equality.includes(c))) continue; // PK lookup already
+    out.push(...tableCandidates(q, t, stats, read, opts));
+  }
+  return out;
+}
+
+function tableCandidates(q: AnalyzedQuery, t: TableShape, stats: TableStats, read: number, opts: CandidateOptions): Candidate[] {
+  const known = (c: string) => stats.columns.has(c);
+  const bySelectivity = (a: string, b: string) => ndvOf(stats, b) - ndvOf(stats, a);
+  const eq = t.equality.filter(known).sort(bySelectivity);
+  const range = t.range.filter((c) => known(c) && !eq.includes(c)).sort(bySelectivity)[0];
+  const sortCols = (t.orderBy.length ? t.orderBy : t.groupBy).filter(known);
+  const sort = sortCols.length === (t.orderBy.length || t.groupBy.length) ? sortCols.filter((c) => !eq.includes(c)) : [];
+  const join = t.join.filter((c) => known(c) && !eq.includes(c));
+  const group = `${q.id}:${t.table}`;
+  const make = (columns: string[], kind: CandidateKind, why: string, preferred: boolean): Candidate => {
+    const after = estimateRows(stats, columns.filter((c) => eq.includes(c) || join.includes(c)), kind === 'range' ? range : undefined);
+    return { db: stats.db, table: stats.table, columns, kind, queries: [q.id], group, preferred,
+      benefit: Math.max(0, (read - after) * q.count), reason: why };
+  };
+  const list: Candidate[] = [];
+  const eqWhy = eq.length ? `equality on ${eq.join(', ')}` : '';
+  if (range && sort.length && sort[0] !== range) {
+    // With ORDER BY … LIMIT the sorted variant stops after LIMIT rows; otherwise the range reads fewer.
+    const sortFirst = q.shape.hasLimit && t.orderBy.length > 0;
+    list.push(make([...eq, range], 'range', join2(eqWhy, `range on ${range}`), !sortFirst));
+    list.push(make([...eq, ...sort], 'sort', join2(eqWhy, `rows already in ${t.orderBy.length ? 'ORDER' : 'GROUP'} BY order`), sortFirst));
+  } else if (sort.length) {
+    list.push(make([...eq, ...sort], 'sort', join2(eqWhy, `rows already in ${t.orderBy.length ? 'ORDER' : 'GROUP'} BY order (no filesort)`), true));
+  } else if (range || eq.length) {
+    list.push(make(range ? [...eq, range] : eq, range ? 'range' : 'equality', join2(eqWhy, range ? `range on ${range}` : ''), true));
+  }
+  // One candidate per join column: each serves the lookup from one join partner.
+  for (const jc of join) list.push({ ...make([...eq, jc], 'join', join2(eqWhy, `join lookup on ${jc}`), true), group: `${group}:${jc}` });
+  return list.map((c) => covering(c, t, stats, opts)).filter((c) => c.columns.length > 0);
+}
+
+const join2 = (a: string, b: string) => [a, b].filter(Boolean).join(' + ');
+
+/** Adds the query's other columns when few and narrow, so the table rows need not be read at all. */
+function covering(c: Candidate, t: TableShape, stats: TableStats, opts: CandidateOptions): Candidate {
+  if (t.star) return c;
+  const extra = t.columns.filter((col) => !c.columns.includes(col) && !stats.primaryKey.includes(col) && stats.columns.has(col));
+  if (!extra.length) return c;
+  const bytes = [...c.columns, ...extra].reduce((s, col) => s + (stats.columns.get(col)?.bytes ?? 255), 0);
+  if (c.columns.length + extra.length > (opts.coveringColumns ?? 4) || bytes > (opts.coveringBytes ?? 64)) return c;
+  return { ...c, columns: [...c.columns, ...extra], kind: 'covering', reason: `${c.reason} + covers ${extra.join(', ')} (no row lookups)` };
+}
