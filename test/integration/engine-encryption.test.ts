@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mysql from 'mysql2/promise';
+import type { RowDataPacket } from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nativePasswordHash } from '../../src/local/engine/admin.js';
+import { createMariadbEngine, ensureHomeCa, instancePaths } from '../../src/local/engine/index.js';
+import type { EngineSpec, InstancePaths } from '../../src/local/engine/index.js';
+import { filesContaining, freePort } from './engine-helpers.js';
+
+const engine = createMariadbEngine();
+const marker = `rdsctl-marker-${randomBytes(8).toString('hex')}`;
+const master = { username: 'admin', password: `Pw-${randomBytes(9).toString('base64url')}` };
+// What an attacker with the disk would look for: the stored hash of the master password.
+const hashHex = nativePasswordHash(master.password).slice(1);
+let home: string;
+const inst: Record<'enc' | 'plain', { spec: EngineSpec; paths: InstancePaths }> = {} as never;
+
+async function setUp(id: 'enc' | 'plain', serverId: number) {
+  const ca = await ensureHomeCa(home);
+  const spec: EngineSpec = {
+    id, engine: 'mariadb', port: await freePort(), serverId, innodbBufferPoolSize: 24 * 1024 * 1024,
+    maxConnections: 30, storageEncrypted: id === 'enc', requireSecureTransport: true, readOnly: false, ...ca,
+  };
+  inst[id] = { spec, paths: instancePaths(home, id) };
+  await engine.create(inst[id].paths, spec, master);
+}
+
+/** Writes the marker through SQL into an InnoDB table (so also undo, redo and the binlog), then stops cleanly. */
+async function writeMarkerAndStop(id: 'enc' | 'plain') {
+  const { spec, paths } = inst[id];
+  const c = await mysql.createConnection({
+    host: '127.0.0.1', port: spec.port, ...{ user: master.username, password: master.password },
+    ssl: { ca: await readFile(spec.caCertFile, 'utf8'), verifyIdentity: true },
+  });
+  await c.query('CREATE DATABASE secrets');
+  await c.query('CREATE TABLE secrets.notes (id INT PRIMARY KEY, body VARCHAR(200)) ENGINE=InnoDB');
+  await c.query('INSERT INTO secrets.notes VALUES (1, ?)', [marker]);
+  await c.query('UPDATE secrets.notes SET body = CONCAT(body, ?) WHERE id = 1', ['-v2']);
+  const [rows] = await c.query<RowDataPacket[]>(
+    'SELECT COUNT(*) AS total, COALESCE(SUM(ENCRYPTION_SCHEME = 0), 0) AS clear FROM information_schema.INNODB_TABLESPACES_ENCRYPTION');
+  await c.query('FLUSH TABLES');
+  await c.end();
+  await engine.stop(paths);
+  return { tablespaces: Number(rows[0].total), unencrypted: Number(rows[0].clear) };
+}
+
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'rdsctl-engine-enc-'));
+  await Promise.all([setUp('enc', 201), setUp('plain', 202)]);
+});
+
+afterAll(async () => {
+  for (const { paths } of Object.values(inst)) {
+    const pid = engine.runningPid(paths);
+    if (pid !== undefined) process.kill(pid, 'SIGKILL');
+  }
+  if (home) await rm(home, { recursive: true, force: true });
+});
+
+describe('encryption at rest', () => {
+  it('leaves neither the marker nor the master password hash readable in any file of an encrypted datadir', async () => {
+    const innodb = await writeMarkerAndStop('enc');
+    expect(innodb.tablespaces).toBeGreaterThan(5);
+    expect(innodb.unencrypted).toBe(0);
+    expect(await filesContaining(inst.enc.paths.datadir, marker)).toEqual([]);
+    expect(await filesContaining(inst.enc.paths.datadir, hashHex)).toEqual([]);
+  });
+
+  it('finds both in an unencrypted datadir (the check can fail)', async () => {
+    await writeMarkerAndStop('plain');
+    const hits = (await filesContaining(inst.plain.paths.datadir, marker)).map((p) => p.split('/').pop());
+    expect(hits).toEqual(expect.arrayContaining(['notes.ibd', 'binlog.000001']));
+    expect(await filesContaining(inst.plain.paths.datadir, hashHex)).not.toEqual([]);
+  });
+
+  it('restarts an encrypted instance with its data readable through SQL', async () => {
+    const { spec, paths } = inst.enc;
+    await engine.start(paths, spec);
+    const c = await mysql.createConnection({
+      host: '127.0.0.1', port: spec.port, user: master.username, password: master.password,
+      ssl: { ca: await readFile(spec.caCertFile, 'utf8'), verifyIdentity: true },
+    });
+    const [rows] = await c.query<RowDataPacket[]>('SELECT body FROM secrets.notes WHERE id = 1');
+    await c.end();
+    expect(rows[0].body).toBe(`${marker}-v2`);
+  });
+
+  it('a new master password leaves no readable hash either (Aria log scrubbed)', async () => {
+    const { paths } = inst.enc;
+    const next = { ...master, password: `Pw-${randomBytes(9).toString('base64url')}` };
+    await engine.setMasterPassword(paths, next);
+    await engine.stop(paths);
+    expect(await filesContaining(paths.datadir, nativePasswordHash(next.password).slice(1))).toEqual([]);
+  });
+
+  it('keeps key material private (0600 files)', async () => {
+    const ca = await ensureHomeCa(home);
+    const files = [ca.caKeyFile, join(inst.enc.paths.keysDir, 'keyfile.enc'), join(inst.enc.paths.keysDir, 'keyfile.pass'),
+      join(inst.enc.paths.tlsDir, 'server-key.pem'), inst.enc.paths.configFile];
+    for (const f of files) expect({ f, mode: (await stat(f)).mode & 0o777 }).toEqual({ f, mode: 0o600 });
+  });
+});

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { nativePasswordHash } from '../../src/local/engine/admin.js';
+import { checkBinaries, findBinary, isMysql8VersionLine, requireBinary } from '../../src/local/engine/binaries.js';
+import { renderKeyLines } from '../../src/local/engine/keys.js';
+import { MAX_SOCKET_PATH, instancePaths, socketPathFor } from '../../src/local/engine/paths.js';
+import { logSaysPortInUse, matchesCmdline } from '../../src/local/engine/process.js';
+import type { BinaryName } from '../../src/local/engine/binaries.js';
+
+describe('instancePaths', () => {
+  it('puts everything under RDSCTL_HOME/instances/<id>', () => {
+    const p = instancePaths('/h', 'db1');
+    expect(p).toEqual({
+      root: '/h/instances/db1', datadir: '/h/instances/db1/data', configFile: '/h/instances/db1/my.cnf',
+      socket: '/h/instances/db1/mysqld.sock', pidFile: '/h/instances/db1/mysqld.pid', errorLog: '/h/instances/db1/error.log',
+      tlsDir: '/h/instances/db1/tls', keysDir: '/h/instances/db1/keys', tmpDir: '/h/instances/db1/tmp',
+    });
+  });
+
+  it('moves the socket to a short stable folder when the home path is too long', () => {
+    const root = `/tmp/${'x'.repeat(120)}/instances/db1`;
+    const s = socketPathFor(root, '/tmp');
+    expect(s).toMatch(/^\/tmp\/rdsctl-[0-9a-f]{16}\/mysqld\.sock$/);
+    expect(Buffer.byteLength(s)).toBeLessThanOrEqual(MAX_SOCKET_PATH);
+    expect(socketPathFor(root, '/tmp')).toBe(s);
+    expect(socketPathFor(`${root}2`, '/tmp')).not.toBe(s);
+  });
+});
+
+describe('nativePasswordHash', () => {
+  it.each([
+    ['password', '*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19'],
+    ['root', '*81F5E21E35407D884A6CD4A731AEBFB6AF209E1B'],
+  ])('%j → %s (as PASSWORD() computes it)', (pw, hash) => {
+    expect(nativePasswordHash(pw)).toBe(hash);
+  });
+});
+
+describe('isMysql8VersionLine', () => {
+  it.each([
+    ['/usr/sbin/mysqld  Ver 8.0.36 for Linux on x86_64 (MySQL Community Server - GPL)', true],
+    ['/usr/sbin/mysqld  Ver 8.4.0 for Linux on x86_64 (MySQL Community Server - GPL)', true],
+    ['/usr/sbin/mysqld  Ver 10.11.19-MariaDB-0+deb12u1 for debian-linux-gnu on x86_64 (Debian 12)', false],
+    ['/usr/sbin/mysqld  Ver 5.7.44 for Linux on x86_64 (MySQL Community Server (GPL))', false],
+  ])('%s → %s', (line, yes) => {
+    expect(isMysql8VersionLine(line)).toBe(yes);
+  });
+});
+
+describe('matchesCmdline (pid reuse guard)', () => {
+  const cfg = '/h/instances/db1/my.cnf';
+  it.each([
+    [['/usr/sbin/mariadbd', `--defaults-file=${cfg}`], true],
+    [['/usr/sbin/mariadbd', '--defaults-file=/h/instances/db2/my.cnf'], false],
+    [['/usr/bin/sleep', `--defaults-file=${cfg}`], false],
+    [[''], false],
+  ])('%j → %s', (args, yes) => {
+    expect(matchesCmdline(args, cfg)).toBe(yes);
+  });
+});
+
+describe('logSaysPortInUse', () => {
+  it.each([
+    ["[ERROR] Can't start server: Bind on TCP/IP port. Got error: 98: Address already in use", true],
+    ['[ERROR] Aborting', false],
+  ])('%s → %s', (line, yes) => {
+    expect(logSaysPortInUse(line)).toBe(yes);
+  });
+});
+
+describe('renderKeyLines', () => {
+  it('writes <id>;<64 hex> lines numbered from 1', () => {
+    const text = renderKeyLines([Buffer.alloc(32, 1), Buffer.alloc(32, 0xab)]);
+    expect(text).toBe(`1;${'01'.repeat(32)}\n2;${'ab'.repeat(32)}\n`);
+  });
+});
+
+describe('binaries', () => {
+  it('finds the installed MariaDB tools and reports nothing missing here', () => {
+    const check = checkBinaries();
+    expect(check.missing).toEqual([]);
+    expect(check.found.mariadbd).toMatch(/mariadbd$/);
+  });
+
+  it('a missing binary is MARIADB_MISSING (exit 2) with the apt-get hint', () => {
+    expect(findBinary('mariadbd-does-not-exist')).toBeUndefined();
+    expect(() => requireBinary('mariadbd-does-not-exist' as BinaryName)).toThrow(
+      expect.objectContaining({ code: 'MARIADB_MISSING', exitCode: 2, hint: expect.stringContaining('apt-get install -y mariadb-server') }),
+    );
+  });
+});
