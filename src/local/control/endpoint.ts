@@ -1,9 +1,179 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RdsctlError, ExitCode } from '../../core/errors.js';
+import { loadOrCreateCredentials } from '../state/credentials.js';
+import { ensureHome, homeLayout } from '../state/home.js';
+import { isAlive, liveControlPlanePid } from '../state/lock.js';
+import { readEndpointFile, type EndpointFile } from './endpoint-file.js';
 import type { LocalEndpointInfo } from './types.js';
 
-/**
- * Starts (detached) or finds the home's control-plane process and returns how to reach it.
- * PLACEHOLDER until the control-plane work lands: see issue 2.
- */
-export async function ensureLocalEndpoint(home: string): Promise<LocalEndpointInfo> {
-  throw new Error(`local endpoint not implemented yet (home ${home})`);
+const HEALTH_PATH = '/_rdsctl/health';
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 120_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface EnsureOptions {
+  /** Fixed port for a new control plane (else RDSCTL_LOCAL_PORT, else the remembered or a free one). */
+  port?: number;
+}
+
+/** The control-plane entry (dist/local/main.js), also when this module runs from src/ under vitest. */
+export function controlPlaneEntry(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const sibling = path.resolve(here, '../main.js');
+  if (fs.existsSync(sibling)) return sibling;
+  let dir = here;
+  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  const built = path.join(dir, 'dist', 'local', 'main.js');
+  if (fs.existsSync(built)) return built;
+  throw new RdsctlError('CONTROL_PLANE_MISSING', ExitCode.unexpected, `The control-plane program ${built} does not exist.`, { hint: 'Run npm run build.' });
+}
+
+/** true when the process on the port is this home's control plane (pid from its health answer). */
+async function answers(port: number, pid: number): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}${HEALTH_PATH}`, { signal: AbortSignal.timeout(2000) });
+    return res.ok && ((await res.json()) as { pid: number }).pid === pid;
+  } catch {
+    return false;
+  }
+}
+
+function toInfo(home: string, ep: EndpointFile): LocalEndpointInfo {
+  const keys = loadOrCreateCredentials(home);
+  return { home, url: ep.url, port: ep.port, pid: ep.pid, region: ep.region, accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey };
+}
+
+/** The running control plane of this home, or undefined. */
+async function running(home: string): Promise<EndpointFile | undefined> {
+  const pid = liveControlPlanePid(home);
+  const ep = readEndpointFile(home);
+  if (pid === undefined || !ep || ep.pid !== pid) return undefined;
+  return (await answers(ep.port, pid)) ? ep : undefined;
+}
+
+function fatalLine(home: string): string | undefined {
+  try {
+    const lines = fs.readFileSync(homeLayout(home).logFile, 'utf8').trim().split('\n');
+    return lines.reverse().find((l) => l.startsWith('fatal: '))?.slice('fatal: '.length);
+  } catch {
+    return undefined;
+  }
+}
+
+function spawnControlPlane(home: string, port: number | undefined): number {
+  const layout = ensureHome(home);
+  const out = fs.openSync(layout.logFile, 'a', 0o600);
+  const args = [controlPlaneEntry(), '--home', layout.home, ...(port !== undefined ? ['--port', String(port)] : [])];
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out], env: process.env });
+  fs.closeSync(out);
+  child.unref();
+  if (child.pid === undefined) throw new RdsctlError('CONTROL_PLANE_START', ExitCode.unexpected, 'Could not start the local control plane.');
+  return child.pid;
+}
+
+/** Starts (detached) or finds the home's control-plane process and returns how to reach it. */
+export async function ensureLocalEndpoint(home: string, opts: EnsureOptions = {}): Promise<LocalEndpointInfo> {
+  home = path.resolve(home);
+  const existing = await running(home);
+  if (existing) return toInfo(home, existing);
+  const pid = spawnControlPlane(home, opts.port);
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    await sleep(100);
+    const ep = readEndpointFile(home);
+    if (ep && ep.pid === pid && (await answers(ep.port, pid))) return toInfo(home, ep);
+    if (!isAlive(pid)) {
+      const other = await running(home); // lost a start race to another rdsctl: use the winner
+      if (other) return toInfo(home, other);
+      const why = fatalLine(home) ?? 'it exited during startup';
+      throw new RdsctlError('CONTROL_PLANE_START', ExitCode.unexpected, `The local control plane did not start: ${why}.`, {
+        hint: `See ${homeLayout(home).logFile} (rdsctl local logs).`,
+      });
+    }
+  }
+  throw new RdsctlError('CONTROL_PLANE_START', ExitCode.unexpected, `The local control plane (pid ${pid}) did not answer within ${START_TIMEOUT_MS / 1000}s.`, {
+    hint: `See ${homeLayout(home).logFile} (rdsctl local logs).`,
+  });
+}
+
+export interface LocalEndpointStatus {
+  running: boolean;
+  home: string;
+  url?: string;
+  port?: number;
+  pid?: number;
+  region?: string;
+  caFile?: string;
+  logFile: string;
+  instances: { id: string; status: string; port: number; pid?: number }[];
+}
+
+/** What `rdsctl local status` shows; reads files only (no secrets). */
+export async function localEndpointStatus(home: string): Promise<LocalEndpointStatus> {
+  home = path.resolve(home);
+  const layout = homeLayout(home);
+  const ep = await running(home);
+  const known = readEndpointFile(home);
+  return {
+    running: Boolean(ep),
+    home,
+    url: ep?.url ?? known?.url,
+    port: ep?.port ?? known?.port,
+    pid: ep?.pid,
+    region: known?.region,
+    caFile: known?.caFile,
+    logFile: layout.logFile,
+    instances: listInstances(layout.instancesDir),
+  };
+}
+
+function listInstances(dir: string): LocalEndpointStatus['instances'] {
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => {
+    try {
+      const rec = JSON.parse(fs.readFileSync(path.join(dir, name, 'instance.json'), 'utf8')) as { id: string; status: string; port: number; pid?: number };
+      return [{ id: rec.id, status: rec.status, port: rec.port, pid: rec.pid }];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** Stops the control plane (which stops every mariadbd cleanly, keeping all state). true if one was running. */
+export async function stopLocalEndpoint(home: string): Promise<boolean> {
+  home = path.resolve(home);
+  const pid = liveControlPlanePid(home);
+  if (pid === undefined) return false;
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) {
+      throw new RdsctlError('CONTROL_PLANE_STOP', ExitCode.unexpected, `The local control plane (pid ${pid}) did not stop within ${STOP_TIMEOUT_MS / 1000}s.`, {
+        hint: `See ${homeLayout(home).logFile}; kill ${pid} stops it without waiting.`,
+      });
+    }
+    await sleep(100);
+  }
+  return true;
+}
+
+/** Shell lines for `eval "$(rdsctl local env)"`: any AWS client then talks to the local endpoint. */
+export function localEnvExports(info: LocalEndpointInfo): string {
+  const q = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
+  return [
+    `export AWS_ENDPOINT_URL=${q(info.url)}`,
+    `export AWS_ACCESS_KEY_ID=${q(info.accessKeyId)}`,
+    `export AWS_SECRET_ACCESS_KEY=${q(info.secretAccessKey)}`,
+    `export AWS_REGION=${q(info.region)}`,
+    `export AWS_DEFAULT_REGION=${q(info.region)}`,
+    'unset AWS_SESSION_TOKEN AWS_PROFILE',
+  ].join('\n');
 }

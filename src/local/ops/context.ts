@@ -1,0 +1,82 @@
+import type { Engine, EngineSpec, InstancePaths } from '../engine/types.js';
+import { requireInstanceClass, localSettingsFor } from '../../core/instance-classes.js';
+import { EventLog } from '../state/events.js';
+import type { Logger } from '../state/log.js';
+import { Registry, type InstanceRecord } from '../state/registry.js';
+import { JobQueue } from './job-queue.js';
+
+/** What the operations need from the outside world (injected by src/local/main.ts). */
+export interface OpsDeps {
+  home: string;
+  engine: Engine;
+  instancePaths(home: string, id: string): InstancePaths;
+  ca: { caCertFile: string; caKeyFile: string };
+  /** Real version of the installed server (`mariadbd --version`), e.g. 10.11.6. */
+  engineVersion: string;
+  mysqlAvailable: boolean;
+  /** Expiry of the home CA (CertificateDetails.ValidTill). */
+  caValidTill?: Date;
+  log: Logger;
+}
+
+export interface OpsContext extends OpsDeps {
+  registry: Registry;
+  events: EventLog;
+  jobs: JobQueue;
+  /** Latest measured bytes used per instance (storage checker; CloudWatch FreeStorageSpace). */
+  usage: Map<string, number>;
+  paths(id: string): InstancePaths;
+  spec(rec: InstanceRecord): EngineSpec;
+  event(id: string, message: string, categories?: string[]): void;
+  /** Marks the instance failed with a reason (StatusInfos + event); keeps it for DeleteDBInstance. */
+  fail(id: string, err: unknown): void;
+}
+
+export function createOpsContext(deps: OpsDeps): OpsContext {
+  const registry = new Registry(deps.home);
+  const events = new EventLog(deps.home);
+  const ctx: OpsContext = {
+    ...deps,
+    registry,
+    events,
+    usage: new Map(),
+    jobs: new JobQueue((id, err) => ctx.fail(id, err)),
+    paths: (id) => deps.instancePaths(deps.home, id),
+    spec: (rec) => engineSpec(rec, deps.ca),
+    event(id, message, categories = ['notification']) {
+      events.append({ SourceIdentifier: id, Message: message, EventCategories: categories, SourceArn: instanceArn(id) });
+      deps.log.info(`event ${id}: ${message}`);
+    },
+    fail(id, err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      const rec = registry.update(id, (r) => {
+        r.status = 'failed';
+        r.statusReason = reason;
+      });
+      if (rec) ctx.event(id, `DB instance failed: ${reason}`, ['failure']);
+      else deps.log.error(`job for ${id} failed after the instance was removed: ${reason}`);
+    },
+  };
+  return ctx;
+}
+
+export function instanceArn(id: string): string {
+  return `arn:aws:rds:us-east-1:000000000000:db:${id}`;
+}
+
+export function engineSpec(rec: InstanceRecord, ca: { caCertFile: string; caKeyFile: string }): EngineSpec {
+  const settings = localSettingsFor(requireInstanceClass(rec.instanceClass));
+  return {
+    id: rec.id,
+    engine: rec.engine,
+    port: rec.port,
+    serverId: rec.serverId,
+    innodbBufferPoolSize: settings.innodbBufferPoolSize,
+    maxConnections: settings.maxConnections,
+    storageEncrypted: rec.storageEncrypted,
+    requireSecureTransport: true,
+    readOnly: Boolean(rec.readOnlyForStorage),
+    caCertFile: ca.caCertFile,
+    caKeyFile: ca.caKeyFile,
+  };
+}

@@ -1,0 +1,39 @@
+import type { OpHandler } from '../server/types.js';
+import type { OpsContext } from './context.js';
+import { invalidValue } from './faults.js';
+import { int, list, str } from './params.js';
+import { checkMaxRecords } from './instances-describe.js';
+
+/** DescribeEvents for db-instance events (creation, failures, restarts, storage-full…). */
+export function describeEvents(ctx: OpsContext): OpHandler {
+  return async (req) => {
+    const sourceType = str(req.flat, 'SourceType');
+    if (sourceType !== undefined && sourceType !== 'db-instance') {
+      return { Events: { Event: [] } }; // the local endpoint records db-instance events only
+    }
+    const source = str(req.flat, 'SourceIdentifier')?.toLowerCase();
+    const end = dateParam(req.flat.EndTime) ?? new Date();
+    const duration = int(req.flat, 'Duration');
+    const start = dateParam(req.flat.StartTime) ?? new Date(end.getTime() - (duration ?? 60) * 60_000);
+    const categories = list(req.flat, 'EventCategories.EventCategory');
+    const maxRecords = checkMaxRecords(int(req.flat, 'MaxRecords'));
+    const offset = Number(str(req.flat, 'Marker') ?? '0') || 0;
+    const events = ctx.events.read().filter((e) => {
+      const t = new Date(e.Date).getTime();
+      return (!source || e.SourceIdentifier === source) && t >= start.getTime() && t <= end.getTime()
+        && (categories.length === 0 || e.EventCategories.some((c) => categories.includes(c)));
+    });
+    const slice = events.slice(offset, offset + maxRecords);
+    return {
+      Events: { Event: slice.map((e) => ({ ...e, EventCategories: { EventCategory: e.EventCategories } })) },
+      Marker: offset + maxRecords < events.length ? String(offset + maxRecords) : undefined,
+    };
+  };
+}
+
+function dateParam(v: string | undefined): Date | undefined {
+  if (v === undefined) return undefined;
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime())) throw invalidValue(`Invalid date: ${v}`);
+  return d;
+}

@@ -1,0 +1,25 @@
+import type { OpRegistry } from '../server/types.js';
+import type { OpsContext } from './context.js';
+import { describeEvents } from './events-describe.js';
+import { createDBInstance } from './instances-create.js';
+import { describeDBInstances } from './instances-describe.js';
+import { deleteDBInstance, rebootDBInstance, startDBInstance, stopDBInstance } from './instances-lifecycle.js';
+import { modifyDBInstance } from './instances-modify.js';
+
+/** Every operation the endpoint answers: one line per op (replicas, snapshots, CloudWatch … add theirs here). */
+export function buildOpRegistry(ctx: OpsContext): OpRegistry {
+  return {
+    rds: {
+      CreateDBInstance: createDBInstance(ctx),
+      DescribeDBInstances: describeDBInstances(ctx),
+      ModifyDBInstance: modifyDBInstance(ctx),
+      RebootDBInstance: rebootDBInstance(ctx),
+      StopDBInstance: stopDBInstance(ctx),
+      StartDBInstance: startDBInstance(ctx),
+      DeleteDBInstance: deleteDBInstance(ctx),
+      DescribeEvents: describeEvents(ctx),
+    },
+    monitoring: {},
+    iam: {},
+  };
+}

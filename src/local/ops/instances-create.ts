@@ -1,0 +1,113 @@
+import net from 'node:net';
+import type { OpHandler } from '../server/types.js';
+import { randomFrom } from '../state/credentials.js';
+import type { InstanceRecord } from '../state/registry.js';
+import { writeSecret, readSecret } from '../state/secrets.js';
+import type { OpsContext } from './context.js';
+import { instanceExists, instanceQuota, invalidCombination, invalidValue, storageQuota } from './faults.js';
+import { INSTANCE_QUOTA, TOTAL_STORAGE_QUOTA_GIB, planCreate, type CreatePlan } from './instances-validate.js';
+import { renderInstance } from './instances-render.js';
+import { createDatabase } from './instances-sql.js';
+
+const PASSWORD_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.+=';
+
+export function generatePassword(): string {
+  return randomFrom(PASSWORD_ALPHABET, 32);
+}
+
+/** A port free on 127.0.0.1 right now and not promised to another instance of this home. */
+export async function freePort(taken: Set<number>): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const srv = net.createServer();
+      srv.once('error', reject);
+      srv.listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as net.AddressInfo).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    if (!taken.has(port)) return port;
+  }
+  throw new Error('no free port found on 127.0.0.1');
+}
+
+export function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+function checkQuotas(ctx: OpsContext, plan: CreatePlan): void {
+  const all = ctx.registry.list();
+  if (all.length >= INSTANCE_QUOTA) throw instanceQuota(`You have reached the DB instance quota (${INSTANCE_QUOTA}) of this endpoint.`);
+  const total = all.reduce((sum, r) => sum + r.allocatedStorage, 0);
+  if (total + plan.allocatedStorage > TOTAL_STORAGE_QUOTA_GIB) {
+    throw storageQuota(`The request would exceed the total storage quota of ${TOTAL_STORAGE_QUOTA_GIB} GiB (in use: ${total} GiB).`);
+  }
+}
+
+async function choosePort(ctx: OpsContext, plan: CreatePlan): Promise<number> {
+  const taken = new Set(ctx.registry.list().map((r) => r.port));
+  if (plan.port === undefined) return freePort(taken);
+  if (taken.has(plan.port) || !(await portIsFree(plan.port))) throw invalidValue(`Port ${plan.port} is already in use on 127.0.0.1; choose another Port or omit it.`);
+  return plan.port;
+}
+
+function newRecord(ctx: OpsContext, plan: CreatePlan, port: number): InstanceRecord {
+  const serverId = 1 + Math.max(0, ...ctx.registry.list().map((r) => r.serverId));
+  return {
+    id: plan.id, dbiResourceId: `db-${randomFrom('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 26)}`, engine: plan.engine,
+    engineVersion: ctx.engineVersion, instanceClass: plan.instanceClass, masterUsername: plan.masterUsername,
+    manageMasterUserPassword: plan.manageMasterUserPassword, dbName: plan.dbName, port, serverId,
+    allocatedStorage: plan.allocatedStorage, maxAllocatedStorage: plan.maxAllocatedStorage, storageType: plan.storageType,
+    iops: plan.iops, backupRetentionPeriod: plan.backupRetentionPeriod, preferredBackupWindow: plan.preferredBackupWindow,
+    preferredMaintenanceWindow: plan.preferredMaintenanceWindow, storageEncrypted: plan.storageEncrypted, kmsKeyId: plan.kmsKeyId,
+    deletionProtection: plan.deletionProtection, createTime: new Date().toISOString(), status: 'creating',
+    desiredState: 'running', initCompleted: false, pending: {}, tags: plan.tags, availabilityZone: 'us-east-1a',
+  };
+}
+
+/** CreateDBInstance: validates, records `creating`, answers at once; the engine work runs in the job queue. */
+export function createDBInstance(ctx: OpsContext): OpHandler {
+  return async (req) => {
+    const plan = planCreate(req.flat, { mysqlAvailable: ctx.mysqlAvailable });
+    if (plan.engineVersion && !ctx.engineVersion.startsWith(plan.engineVersion)) {
+      throw invalidCombination(`Cannot find version ${plan.engineVersion} for ${plan.engine}: this machine runs ${plan.engine} ${ctx.engineVersion}.`);
+    }
+    if (ctx.registry.get(plan.id)) throw instanceExists(plan.id);
+    checkQuotas(ctx, plan);
+    const port = await choosePort(ctx, plan);
+    // Re-checked after the await: nothing else may have claimed the name meanwhile (single thread from here on).
+    if (ctx.registry.get(plan.id)) throw instanceExists(plan.id);
+    const rec = newRecord(ctx, plan, port);
+    writeSecret(ctx.home, rec.id, { username: plan.masterUsername, password: plan.masterUserPassword ?? generatePassword(), managed: plan.manageMasterUserPassword });
+    ctx.registry.save(rec);
+    ctx.event(rec.id, 'DB instance created', ['creation']);
+    void ctx.jobs.run(rec.id, () => runCreate(ctx, rec.id));
+    return { DBInstance: renderInstance(rec, ctx.caValidTill) };
+  };
+}
+
+async function runCreate(ctx: OpsContext, id: string): Promise<void> {
+  const rec = ctx.registry.get(id);
+  const secret = readSecret(ctx.home, id);
+  if (!rec || !secret) return;
+  const paths = ctx.paths(id);
+  let pid: number;
+  try {
+    ({ pid } = await ctx.engine.create(paths, ctx.spec(rec), { username: secret.username, password: secret.password }));
+    if (rec.dbName) await createDatabase(rec, secret.password, ctx.ca.caCertFile);
+  } catch (err) {
+    // A failed instance keeps its files for inspection (error log) but no running process.
+    await ctx.engine.stop(paths).catch(() => undefined);
+    throw err;
+  }
+  ctx.registry.update(id, (r) => {
+    r.initCompleted = true;
+    r.pid = pid;
+    if (r.status === 'creating') r.status = 'available';
+  });
+  ctx.event(id, `DB instance is available (mariadbd pid ${pid}, port ${rec.port})`, ['availability']);
+}

@@ -1,0 +1,71 @@
+import type { InstanceRecord } from '../state/registry.js';
+import type { OpsContext } from './context.js';
+
+/**
+ * The background halves of the operations (run inside the instance's job queue). Each step saves the
+ * record before acting, so a control plane killed mid-way finds out on restart what it was doing.
+ */
+
+export function setStatus(ctx: OpsContext, id: string, status: string, change?: (r: InstanceRecord) => void): InstanceRecord | undefined {
+  return ctx.registry.update(id, (r) => {
+    r.status = status;
+    if (status !== 'failed') r.statusReason = undefined;
+    change?.(r);
+  });
+}
+
+/** Moves PendingModifiedValues into the record; true when the change needs a restart (class). */
+export function takePending(ctx: OpsContext, id: string): { restart: boolean; changed: string[] } {
+  let restart = false;
+  const changed: string[] = [];
+  ctx.registry.update(id, (r) => {
+    const p = r.pending;
+    if (p.DBInstanceClass !== undefined) {
+      r.instanceClass = p.DBInstanceClass;
+      restart = true;
+      changed.push(`DBInstanceClass=${p.DBInstanceClass}`);
+    }
+    if (p.AllocatedStorage !== undefined) {
+      r.allocatedStorage = p.AllocatedStorage;
+      changed.push(`AllocatedStorage=${p.AllocatedStorage}`);
+    }
+    if (p.BackupRetentionPeriod !== undefined) {
+      r.backupRetentionPeriod = p.BackupRetentionPeriod;
+      changed.push(`BackupRetentionPeriod=${p.BackupRetentionPeriod}`);
+    }
+    r.pending = {};
+  });
+  return { restart, changed };
+}
+
+/** Rewrites my.cnf from the record (class → buffer pool, connections) and restarts mariadbd. */
+export async function restartWithConfig(ctx: OpsContext, id: string): Promise<number> {
+  const rec = ctx.registry.get(id);
+  if (!rec) throw new Error(`instance ${id} vanished`);
+  const paths = ctx.paths(id);
+  await ctx.engine.writeConfig(paths, ctx.spec(rec));
+  await ctx.engine.stop(paths);
+  const { pid } = await ctx.engine.start(paths, ctx.spec(rec));
+  ctx.registry.update(id, (r) => {
+    r.pid = pid;
+  });
+  return pid;
+}
+
+/** Starts a stopped process from the record's config. */
+export async function startProcess(ctx: OpsContext, id: string): Promise<number> {
+  const rec = ctx.registry.get(id);
+  if (!rec) throw new Error(`instance ${id} vanished`);
+  const paths = ctx.paths(id);
+  await ctx.engine.writeConfig(paths, ctx.spec(rec));
+  const { pid } = await ctx.engine.start(paths, ctx.spec(rec));
+  ctx.registry.update(id, (r) => {
+    r.pid = pid;
+  });
+  return pid;
+}
+
+/** The status an up-and-running instance should show: storage-full stays until storage is raised. */
+export function runningStatus(rec: InstanceRecord): string {
+  return rec.readOnlyForStorage ? 'storage-full' : 'available';
+}

@@ -1,0 +1,90 @@
+import type { FlatParams } from '../server/types.js';
+import type { InstanceRecord, PendingChanges } from '../state/registry.js';
+import { invalidCombination } from './faults.js';
+import { bool, int, str } from './params.js';
+import {
+  checkInstanceClass, checkMaxStorage, checkPassword, checkRetention, checkStorage, refuseUnsupported,
+} from './instances-validate.js';
+
+/** What a ModifyDBInstance call changes, decided from the request and the current record alone. */
+export interface ModifyPlan {
+  applyImmediately: boolean;
+  /** Metadata applied at once whatever ApplyImmediately says (as RDS does). */
+  now: Partial<Pick<InstanceRecord, 'deletionProtection' | 'preferredBackupWindow' | 'preferredMaintenanceWindow' | 'maxAllocatedStorage' | 'backupRetentionPeriod'>>;
+  /** Clears MaxAllocatedStorage (autoscaling off: RDS takes Max = Allocated for that). */
+  clearMaxAllocated: boolean;
+  /** Changes that wait for the maintenance window unless ApplyImmediately. */
+  deferred: PendingChanges;
+  /** Always applied as soon as possible (RDS ignores ApplyImmediately for the password). */
+  masterUserPassword?: string;
+  /** Turn on control-plane-managed password (a new one is generated). */
+  manageMasterUserPassword?: boolean;
+}
+
+/** AllocatedStorage can only grow, by at least 10% (RDS). */
+export function checkStorageGrowth(next: number, rec: InstanceRecord): number | undefined {
+  if (next === rec.allocatedStorage) return undefined;
+  checkStorage(next, rec.storageType, rec.engine);
+  if (next < rec.allocatedStorage) throw invalidCombination(`Invalid storage size: AllocatedStorage can't be decreased (from ${rec.allocatedStorage} to ${next} GiB).`);
+  const min = Math.ceil(rec.allocatedStorage * 1.1);
+  if (next < min) throw invalidCombination(`Invalid storage size: the allocated storage must be increased by at least 10% (to ${min} GiB or more).`);
+  return next;
+}
+
+function retentionChange(flat: FlatParams, rec: InstanceRecord, plan: ModifyPlan): void {
+  const days = int(flat, 'BackupRetentionPeriod');
+  if (days === undefined || days === rec.backupRetentionPeriod) return;
+  checkRetention(days);
+  // Switching backups on or off is an outage on RDS: it waits for the window unless ApplyImmediately.
+  const toggles = (days === 0) !== (rec.backupRetentionPeriod === 0);
+  if (toggles && !plan.applyImmediately) plan.deferred.BackupRetentionPeriod = days;
+  else plan.now.backupRetentionPeriod = days;
+}
+
+function maxStorageChange(flat: FlatParams, rec: InstanceRecord, plan: ModifyPlan, allocated: number): void {
+  const max = int(flat, 'MaxAllocatedStorage');
+  if (max === undefined) return;
+  if (max === allocated) plan.clearMaxAllocated = true;
+  else plan.now.maxAllocatedStorage = checkMaxStorage(max, allocated);
+}
+
+function passwordChange(flat: FlatParams, rec: InstanceRecord, plan: ModifyPlan): void {
+  const pw = str(flat, 'MasterUserPassword');
+  const manage = bool(flat, 'ManageMasterUserPassword');
+  if (pw !== undefined && manage === true) throw invalidCombination('You can\'t specify MasterUserPassword and ManageMasterUserPassword at the same time.');
+  if (pw !== undefined && rec.manageMasterUserPassword && manage !== false) {
+    throw invalidCombination('The master password is managed (ManageMasterUserPassword); set ManageMasterUserPassword=false to give your own MasterUserPassword.');
+  }
+  if (manage === false && rec.manageMasterUserPassword && pw === undefined) {
+    throw invalidCombination('Turning off ManageMasterUserPassword requires a new MasterUserPassword.');
+  }
+  if (pw !== undefined) plan.masterUserPassword = checkPassword(pw);
+  if (manage !== undefined && manage !== rec.manageMasterUserPassword) plan.manageMasterUserPassword = manage;
+}
+
+export function planModify(flat: FlatParams, rec: InstanceRecord): ModifyPlan {
+  refuseUnsupported(flat);
+  if (str(flat, 'NewDBInstanceIdentifier')) throw invalidCombination('Renaming a DB instance (NewDBInstanceIdentifier) is not supported by the local endpoint yet.');
+  const plan: ModifyPlan = { applyImmediately: bool(flat, 'ApplyImmediately') ?? false, now: {}, clearMaxAllocated: false, deferred: {} };
+  const cls = str(flat, 'DBInstanceClass');
+  if (cls !== undefined && cls !== rec.instanceClass) plan.deferred.DBInstanceClass = checkInstanceClass(cls, rec.engine);
+  const storage = int(flat, 'AllocatedStorage');
+  const grown = storage === undefined ? undefined : checkStorageGrowth(storage, rec);
+  if (grown !== undefined) plan.deferred.AllocatedStorage = grown;
+  maxStorageChange(flat, rec, plan, grown ?? rec.pending.AllocatedStorage ?? rec.allocatedStorage);
+  retentionChange(flat, rec, plan);
+  passwordChange(flat, rec, plan);
+  const dp = bool(flat, 'DeletionProtection');
+  if (dp !== undefined) plan.now.deletionProtection = dp;
+  const bw = str(flat, 'PreferredBackupWindow');
+  if (bw !== undefined) plan.now.preferredBackupWindow = bw;
+  const mw = str(flat, 'PreferredMaintenanceWindow');
+  if (mw !== undefined) plan.now.preferredMaintenanceWindow = mw;
+  return plan;
+}
+
+/** true when the plan needs work on the process (not just a metadata write). */
+export function needsJob(plan: ModifyPlan, pendingBefore: PendingChanges): boolean {
+  const deferred = Object.keys(plan.deferred).length > 0 || Object.keys(pendingBefore).length > 0;
+  return (plan.applyImmediately && deferred) || plan.masterUserPassword !== undefined || plan.manageMasterUserPassword !== undefined;
+}

@@ -1,0 +1,57 @@
+import type { FlatParams } from '../server/types.js';
+import { invalidValue, missingParameter } from './faults.js';
+
+/** Typed readers over flat Query params (aws-wire.md: lists are Name.Member.N, 1-based). */
+export function str(flat: FlatParams, name: string): string | undefined {
+  const v = flat[name];
+  return v === undefined ? undefined : v;
+}
+
+export function required(flat: FlatParams, name: string): string {
+  const v = flat[name];
+  if (v === undefined || v === '') throw missingParameter(name);
+  return v;
+}
+
+export function int(flat: FlatParams, name: string): number | undefined {
+  const v = flat[name];
+  if (v === undefined || v === '') return undefined;
+  if (!/^-?\d+$/.test(v)) throw invalidValue(`Invalid value for parameter ${name}: "${v}" is not an integer.`);
+  return Number(v);
+}
+
+export function bool(flat: FlatParams, name: string): boolean | undefined {
+  const v = flat[name];
+  if (v === undefined || v === '') return undefined;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw invalidValue(`Invalid value for parameter ${name}: "${v}" is not a boolean (true or false).`);
+}
+
+/** Name.Member.1, Name.Member.2, … in order. */
+export function list(flat: FlatParams, prefix: string): string[] {
+  const out: string[] = [];
+  for (let i = 1; flat[`${prefix}.${i}`] !== undefined; i++) out.push(flat[`${prefix}.${i}`]);
+  return out;
+}
+
+export interface Filter {
+  Name: string;
+  Values: string[];
+}
+
+export function filters(flat: FlatParams): Filter[] {
+  const out: Filter[] = [];
+  for (let i = 1; flat[`Filters.Filter.${i}.Name`] !== undefined; i++) {
+    out.push({ Name: flat[`Filters.Filter.${i}.Name`], Values: list(flat, `Filters.Filter.${i}.Values.Value`) });
+  }
+  return out;
+}
+
+export function tags(flat: FlatParams): { Key: string; Value: string }[] {
+  const out: { Key: string; Value: string }[] = [];
+  for (let i = 1; flat[`Tags.Tag.${i}.Key`] !== undefined; i++) {
+    out.push({ Key: flat[`Tags.Tag.${i}.Key`], Value: flat[`Tags.Tag.${i}.Value`] ?? '' });
+  }
+  return out;
+}

@@ -1,0 +1,67 @@
+import { readSecret } from '../state/secrets.js';
+import type { InstanceRecord } from '../state/registry.js';
+import type { OpsContext } from './context.js';
+import { runDelete, runStop } from './instances-lifecycle.js';
+import { restartWithConfig, runningStatus, setStatus, startProcess } from './instances-work.js';
+
+/**
+ * After a control-plane start (clean or after kill -9): finish or redo what each instance was doing,
+ * re-adopt live mariadbd processes, and start the ones whose desired state is running.
+ */
+export function recover(ctx: OpsContext): void {
+  for (const rec of ctx.registry.list()) {
+    try {
+      recoverOne(ctx, rec);
+    } catch (err) {
+      ctx.fail(rec.id, err);
+    }
+  }
+}
+
+function finishRunning(ctx: OpsContext, id: string, message: string): void {
+  const now = ctx.registry.get(id);
+  if (now) setStatus(ctx, id, runningStatus(now));
+  ctx.event(id, message, ['availability']);
+}
+
+function recoverOne(ctx: OpsContext, rec: InstanceRecord): void {
+  const paths = ctx.paths(rec.id);
+  const pid = ctx.engine.runningPid(paths);
+  if (rec.status === 'creating' && !rec.initCompleted) {
+    void ctx.jobs.run(rec.id, async () => {
+      await ctx.engine.stop(paths);
+      throw new Error('the control plane stopped while the instance was being created; delete it and create it again');
+    });
+    return;
+  }
+  if (rec.desiredState === 'deleted') return void ctx.jobs.run(rec.id, () => runDelete(ctx, rec.id));
+  if (rec.desiredState === 'stopped') {
+    if (pid !== undefined || rec.status === 'stopping') void ctx.jobs.run(rec.id, () => runStop(ctx, rec.id));
+    return;
+  }
+  if (rec.desiredState !== 'running' || rec.status === 'failed') return;
+  if (rec.status === 'modifying' || rec.status === 'rebooting' || rec.status === 'resetting-master-credentials') {
+    return void ctx.jobs.run(rec.id, () => redoChange(ctx, rec));
+  }
+  if (pid !== undefined) {
+    ctx.registry.update(rec.id, (r) => { r.pid = pid; });
+    ctx.log.info(`re-adopted ${rec.id} (mariadbd pid ${pid})`);
+    if (rec.status === 'starting') finishRunning(ctx, rec.id, 'DB instance started');
+    return;
+  }
+  setStatus(ctx, rec.id, 'starting');
+  void ctx.jobs.run(rec.id, async () => {
+    const newPid = await startProcess(ctx, rec.id);
+    finishRunning(ctx, rec.id, `DB instance started by the control plane (mariadbd pid ${newPid})`);
+  });
+}
+
+/** A change was in flight: config and password are re-applied from the record, which is the truth. */
+async function redoChange(ctx: OpsContext, rec: InstanceRecord): Promise<void> {
+  await restartWithConfig(ctx, rec.id);
+  if (rec.status === 'resetting-master-credentials') {
+    const secret = readSecret(ctx.home, rec.id);
+    if (secret) await ctx.engine.setMasterPassword(ctx.paths(rec.id), { username: secret.username, password: secret.password });
+  }
+  finishRunning(ctx, rec.id, `DB instance recovered after a control-plane restart (was ${rec.status})`);
+}

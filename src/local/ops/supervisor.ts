@@ -1,0 +1,52 @@
+import type { OpsContext } from './context.js';
+import { runningStatus, setStatus, startProcess } from './instances-work.js';
+import { checkAllStorage } from './storage.js';
+
+const WATCHED = new Set(['available', 'storage-full']);
+
+/** One supervision pass: a mariadbd that died while it should run is restarted and an event recorded. */
+export function superviseOnce(ctx: OpsContext): void {
+  for (const rec of ctx.registry.list()) {
+    if (ctx.jobs.busy(rec.id) || rec.desiredState !== 'running' || !WATCHED.has(rec.status)) continue;
+    const pid = ctx.engine.runningPid(ctx.paths(rec.id));
+    if (pid !== undefined) {
+      if (pid !== rec.pid) ctx.registry.update(rec.id, (r) => { r.pid = pid; });
+      continue;
+    }
+    ctx.event(rec.id, `mariadbd (pid ${rec.pid ?? '?'}) exited unexpectedly; restarting it`, ['failure']);
+    setStatus(ctx, rec.id, 'rebooting');
+    void ctx.jobs.run(rec.id, async () => {
+      const newPid = await startProcess(ctx, rec.id);
+      const now = ctx.registry.get(rec.id);
+      if (now) setStatus(ctx, rec.id, runningStatus(now));
+      ctx.event(rec.id, `DB instance restarted after a crash (mariadbd pid ${newPid})`, ['availability']);
+    });
+  }
+}
+
+export interface Supervisor {
+  stop(): Promise<void>;
+}
+
+/** Runs supervision and the storage check on their intervals (env-tunable for tests). */
+export function startSupervisor(ctx: OpsContext, superviseMs: number, storageMs: number): Supervisor {
+  let storageRunning: Promise<void> | undefined;
+  const sup = setInterval(() => {
+    try {
+      superviseOnce(ctx);
+    } catch (err) {
+      ctx.log.error(`supervision pass failed: ${(err as Error).message}`);
+    }
+  }, superviseMs);
+  const sto = setInterval(() => {
+    if (storageRunning) return;
+    storageRunning = checkAllStorage(ctx).finally(() => { storageRunning = undefined; });
+  }, storageMs);
+  return {
+    async stop() {
+      clearInterval(sup);
+      clearInterval(sto);
+      await storageRunning;
+    },
+  };
+}

@@ -1,0 +1,145 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../state/log.js';
+import { classify, parseForm } from './protocol.js';
+import { verifySigV4 } from './sigv4.js';
+import { AwsFault, type OpRegistry, type ServiceName } from './types.js';
+import { errorXml, successXml } from './xml.js';
+
+export interface ServerOptions {
+  registry: OpRegistry;
+  keys: { accessKeyId: string; secretAccessKey: string };
+  log: Logger;
+  /** 0 (or undefined) = any free port. */
+  port?: number;
+}
+
+export interface RunningServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 1024 * 1024;
+export const HEALTH_PATH = '/_rdsctl/health';
+
+/** Listens on 127.0.0.1 only; resolves once listening, rejects with EADDRINUSE etc. */
+export function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const server = http.createServer((req, res) => {
+    handle(req, res, opts).catch((err) => {
+      opts.log.error(`request failed: ${(err as Error).message}`);
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      const port = (server.address() as AddressInfo).port;
+      resolve({
+        port,
+        close: () => new Promise<void>((done) => {
+          server.close(() => done());
+          server.closeAllConnections();
+        }),
+      });
+    });
+  });
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY) chunks.push(c);
+    });
+    req.on('end', () => resolve(size > MAX_BODY ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+interface Reply {
+  service: ServiceName;
+  json: boolean;
+  requestId: string;
+}
+
+async function handle(req: http.IncomingMessage, res: http.ServerResponse, opts: ServerOptions): Promise<void> {
+  const started = Date.now();
+  const requestId = randomUUID();
+  if (req.method === 'GET' && req.url === HEALTH_PATH) {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ pid: process.pid }));
+    return;
+  }
+  const body = await readBody(req);
+  const contentType = String(req.headers['content-type'] ?? '');
+  const isJson = contentType.startsWith('application/x-amz-json');
+  const guess: Reply = { service: guessService(body, req), json: isJson, requestId };
+  if (body === undefined) return sendFault(res, guess, new AwsFault('RequestEntityTooLarge', 'Request body too large.', 413));
+
+  const auth = verifySigV4({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, opts.keys);
+  if ('code' in auth) {
+    opts.log.warn(`rejected ${req.method} ${req.url}: ${auth.code}`);
+    return sendFault(res, guess, new AwsFault(auth.code, auth.message, 403));
+  }
+  const text = req.method === 'GET' ? new URL(req.url ?? '/', 'http://x').search.slice(1) : body.toString('utf8');
+  const c = classify(contentType, header(req, 'x-amz-target'), text, auth.service);
+  if ('problem' in c) return sendFault(res, guess, new AwsFault('InvalidAction', c.problem, 400));
+  const reply: Reply = { service: c.service, json: c.protocol === 'json', requestId };
+
+  const handler = opts.registry[c.service]?.[c.action];
+  let status = 200;
+  try {
+    if (!handler) throw new AwsFault('InvalidAction', `The action ${c.action} is not valid for this endpoint (service ${c.service}).`, 400);
+    const result = await handler({ service: c.service, action: c.action, flat: c.flat, json: c.json, requestId, accessKeyId: auth.accessKeyId, region: auth.region });
+    sendResult(res, reply, c.action, result);
+  } catch (err) {
+    const fault = err instanceof AwsFault ? err : internal(err, opts.log);
+    status = fault.httpStatus;
+    sendFault(res, reply, fault);
+  } finally {
+    // Never the body: the master password travels in it.
+    opts.log.info(`${c.service} ${c.action} ${status} ${Date.now() - started}ms ${requestId}`);
+  }
+}
+
+function internal(err: unknown, log: Logger): AwsFault {
+  log.error(`internal error: ${(err as Error)?.stack ?? String(err)}`);
+  return new AwsFault('InternalFailure', 'The request processing has failed because of an unknown error.', 500, 'Receiver');
+}
+
+function header(req: http.IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function guessService(body: Buffer | undefined, req: http.IncomingMessage): ServiceName {
+  if (header(req, 'x-amz-target')?.startsWith('GraniteService')) return 'monitoring';
+  const version = body ? parseForm(body.toString('utf8')).Version : undefined;
+  return version === '2010-05-08' ? 'iam' : version === '2010-08-01' ? 'monitoring' : 'rds';
+}
+
+function sendResult(res: http.ServerResponse, r: Reply, action: string, result: Record<string, unknown>): void {
+  if (r.json) {
+    const body = JSON.stringify(result, (_k, v) => (v instanceof Date ? v.getTime() / 1000 : v));
+    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': r.requestId }).end(body);
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/xml', 'x-amzn-requestid': r.requestId }).end(successXml(r.service, action, result, r.requestId));
+}
+
+function sendFault(res: http.ServerResponse, r: Reply, f: AwsFault): void {
+  if (r.json) {
+    res.writeHead(f.httpStatus, {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amzn-requestid': r.requestId,
+      'x-amzn-query-error': `${f.code};${f.type}`,
+    }).end(JSON.stringify({ __type: f.code, message: f.message }));
+    return;
+  }
+  res.writeHead(f.httpStatus, { 'content-type': 'text/xml', 'x-amzn-requestid': r.requestId })
+    .end(errorXml(r.service, { code: f.code, message: f.message, type: f.type }, r.requestId));
+}

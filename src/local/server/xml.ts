@@ -1,0 +1,55 @@
+import { XMLBuilder } from 'fast-xml-parser';
+
+/** Query-protocol XML namespaces per service version. */
+export const NAMESPACES: Record<string, string> = {
+  rds: 'http://rds.amazonaws.com/doc/2014-10-31/',
+  iam: 'https://iam.amazonaws.com/doc/2010-05-08/',
+  monitoring: 'http://monitoring.amazonaws.com/doc/2010-08-01/',
+};
+
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  processEntities: true, // escapes & < > " ' in values: identifiers, tags and messages come from users
+  suppressEmptyNode: false,
+  format: false,
+});
+
+/** Dates → ISO 8601, booleans → true/false, drop undefined/null; arrays stay arrays (repeated members). */
+export function toXmlValue(value: unknown): unknown {
+  if (value === undefined || value === null) return undefined;
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'boolean' || typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (Array.isArray(value)) return value.map(toXmlValue).filter((v) => v !== undefined);
+  if (typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      const x = toXmlValue(v);
+      if (x !== undefined) out[k] = x;
+    }
+    return out;
+  }
+  return String(value);
+}
+
+export function successXml(service: string, action: string, result: Record<string, unknown>, requestId: string): string {
+  const doc = {
+    [`${action}Response`]: {
+      '@_xmlns': NAMESPACES[service] ?? NAMESPACES.rds,
+      [`${action}Result`]: toXmlValue(result),
+      ResponseMetadata: { RequestId: requestId },
+    },
+  };
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build(doc)}`;
+}
+
+export function errorXml(service: string, fault: { code: string; message: string; type: string }, requestId: string): string {
+  const doc = {
+    ErrorResponse: {
+      '@_xmlns': NAMESPACES[service] ?? NAMESPACES.rds,
+      Error: { Type: fault.type, Code: fault.code, Message: fault.message },
+      RequestId: requestId,
+    },
+  };
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build(doc)}`;
+}
