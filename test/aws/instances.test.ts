@@ -107,6 +107,8 @@ describe('describe / list --target aws', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('myawsuser-dbi04.cg037hpkuyjt.us-east-1.rds.amazonaws.com:3306');
     expect(r.stdout).toMatch(/Status:\s+available/);
+    // The documented response has no StorageType: the rendering must not invent one.
+    expect(r.stdout).toMatch(/Storage:\s+15 GiB\n/);
     expect(r.stderr).toContain('target: aws (us-east-1');
   });
 

@@ -27,7 +27,7 @@ export function renderInstance(d: DBInstance): string {
     ['Class', d.DBInstanceClass],
     ['Endpoint', d.Endpoint ? `${d.Endpoint.Address}:${d.Endpoint.Port}` : undefined],
     ['Master user', d.MasterUsername],
-    ['Storage', `${d.AllocatedStorage} GiB${d.MaxAllocatedStorage ? ` (autoscaling to ${d.MaxAllocatedStorage} GiB)` : ''}, ${d.StorageType ?? 'gp3'}`],
+    ['Storage', `${d.AllocatedStorage} GiB${d.MaxAllocatedStorage ? ` (autoscaling to ${d.MaxAllocatedStorage} GiB)` : ''}${d.StorageType ? `, ${d.StorageType}` : ''}`],
     ['Encrypted', d.StorageEncrypted ? `yes${d.KmsKeyId ? ` (${d.KmsKeyId})` : ''}` : 'no'],
     ['Backup retention', `${d.BackupRetentionPeriod} day(s)`],
     ['Deletion protection', d.DeletionProtection ? 'on' : 'off'],
