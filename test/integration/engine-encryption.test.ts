@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
@@ -101,5 +101,16 @@ describe('encryption at rest', () => {
     const files = [ca.caKeyFile, join(inst.enc.paths.keysDir, 'keyfile.enc'), join(inst.enc.paths.keysDir, 'keyfile.pass'),
       join(inst.enc.paths.tlsDir, 'server-key.pem'), inst.enc.paths.configFile];
     for (const f of files) expect({ f, mode: (await stat(f)).mode & 0o777 }).toEqual({ f, mode: 0o600 });
+  });
+});
+
+describe('start failures', () => {
+  it('an unreadable key file fails the start with the error log tail, and nothing keeps running', async () => {
+    const { spec, paths } = inst.enc;
+    await writeFile(join(paths.keysDir, 'keyfile.pass'), 'not-the-password', { mode: 0o600 });
+    const err = await engine.start(paths, spec).then(() => undefined, (e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ENGINE_START_FAILED', message: expect.stringContaining(paths.errorLog) });
+    expect((err as Error).message).toMatch(/\[ERROR\]/);
+    expect(engine.runningPid(paths)).toBeUndefined();
   });
 });

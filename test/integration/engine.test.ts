@@ -138,12 +138,14 @@ describe('MariaDB engine on a real mariadbd', () => {
   it('refuses to create an instance on a port already in use, touching nothing', async () => {
     const other = { ...(await makeSpec('clash')), port: spec.port };
     const otherPaths = instancePaths(home, 'clash');
+    started.push(otherPaths); // so afterAll cleans up even if create wrongly succeeds
     await expect(engine.create(otherPaths, other, master)).rejects.toMatchObject({ code: 'PORT_IN_USE', exitCode: 5 });
     expect(existsSync(otherPaths.root)).toBe(false);
   });
 
   it('refuses engine mysql with a clear error (no MySQL 8 here)', async () => {
     const mysqlSpec = { ...(await makeSpec('my8')), engine: 'mysql' as const };
+    started.push(instancePaths(home, 'my8'));
     await expect(engine.create(instancePaths(home, 'my8'), mysqlSpec, master)).rejects.toMatchObject({ code: 'ENGINE_NOT_AVAILABLE' });
   });
 

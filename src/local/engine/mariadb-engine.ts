@@ -87,8 +87,19 @@ async function start(paths: InstancePaths, spec: EngineSpec): Promise<ProcessInf
 async function create(paths: InstancePaths, spec: EngineSpec, master: MasterUser): Promise<ProcessInfo> {
   assertEngineSupported(spec);
   requireBinary('mariadbd');
+  requireBinary('mariadb-install-db');
   await assertFresh(paths);
   if (await portBusy(spec.port)) throw portInUseError(spec.port);
+  try {
+    return await build(paths, spec, master);
+  } catch (e) {
+    // A half-built instance would block a retry (INSTANCE_DATA_EXISTS): leave nothing behind.
+    await destroy(paths).catch(() => undefined);
+    throw e;
+  }
+}
+
+async function build(paths: InstancePaths, spec: EngineSpec, master: MasterUser): Promise<ProcessInfo> {
   await prepare(paths, spec);
   if (spec.storageEncrypted) await writeEncryptionKeys(paths); // before init: system tables are born encrypted
   await initDatadir(paths);
