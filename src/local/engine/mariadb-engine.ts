@@ -62,23 +62,34 @@ async function assertFresh(paths: InstancePaths): Promise<void> {
   }
 }
 
+/** Starts mariadbd (or adopts a running one) and returns once it answers on its socket. */
 async function start(paths: InstancePaths, spec: EngineSpec): Promise<ProcessInfo> {
   assertEngineSupported(spec);
-  const already = runningPid(paths);
-  if (already !== undefined) return { pid: already };
+  const running = runningPid(paths);
+  if (running !== undefined) {
+    await waitReady(paths, spec, running); // it may still be in crash recovery
+    return { pid: running };
+  }
   if (await portBusy(spec.port)) throw portInUseError(spec.port);
   await prepare(paths, spec);
   const pid = spawnMariadbd(paths);
+  await waitReady(paths, spec, pid);
+  // Bound the plaintext Aria-log window (see aria-scrub.ts) to "since the last start".
+  if (spec.storageEncrypted) await withAdmin(paths, scrubAriaLog);
+  return { pid };
+}
+
+async function waitReady(paths: InstancePaths, spec: EngineSpec, pid: number): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
-  for (;;) {
-    if (await pingOnce(paths)) return { pid };
+  while (!(await pingOnce(paths))) {
     if (!pidAlive(pid)) {
       const logTail = await errorLogTail(paths);
       if (logSaysPortInUse(logTail)) throw portInUseError(spec.port);
       throw startError(paths, `mariadbd for ${spec.id} exited during startup`, logTail);
     }
     if (Date.now() > deadline) {
-      throw startError(paths, `mariadbd for ${spec.id} did not answer within ${START_TIMEOUT_MS / 1000}s (pid ${pid} left running)`, await errorLogTail(paths));
+      const what = `mariadbd for ${spec.id} (pid ${pid}) did not answer within ${START_TIMEOUT_MS / 1000}s; it is still running (crash recovery?)`;
+      throw startError(paths, what, await errorLogTail(paths));
     }
     await sleep(100);
   }
