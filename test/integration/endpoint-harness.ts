@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { RDSClient } from '@aws-sdk/client-rds';
+import { ensureLocalEndpoint, localEndpointStatus, stopLocalEndpoint } from '../../src/local/control/endpoint.js';
+import type { LocalEndpointInfo } from '../../src/local/control/types.js';
+import { readLocalCredentials } from '../../src/local/control/credentials.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A temp RDSCTL_HOME with its own control plane; remembers every pid it saw so afterAll can prove they are gone. */
+export interface Harness {
+  home: string;
+  info: LocalEndpointInfo;
+  rds: RDSClient;
+  seenPids: Set<number>;
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+export async function rdsClient(info: LocalEndpointInfo, secret = info.secretAccessKey, accessKeyId = info.accessKeyId): Promise<RDSClient> {
+  const { RDSClient } = await import('@aws-sdk/client-rds');
+  return new RDSClient({ endpoint: info.url, region: info.region, credentials: { accessKeyId, secretAccessKey: secret }, maxAttempts: 1 });
+}
+
+export async function startHarness(prefix: string): Promise<Harness> {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), `rdsctl-${prefix}-`));
+  const h: Harness = {
+    home,
+    info: await ensureLocalEndpoint(home),
+    rds: undefined as unknown as RDSClient,
+    seenPids: new Set(),
+    async restart() {
+      h.info = await ensureLocalEndpoint(home);
+      h.rds = await rdsClient(h.info);
+      h.seenPids.add(h.info.pid);
+    },
+    async close() {
+      const status = await localEndpointStatus(home);
+      for (const i of status.instances) if (i.pid) h.seenPids.add(i.pid);
+      await stopLocalEndpoint(home);
+      // Instances left in the home are stopped by the control plane; anything else still alive is a leak.
+      for (const pid of h.seenPids) {
+        for (let i = 0; i < 100 && pidAlive(pid); i++) await sleep(100);
+        if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
+      }
+      const leaked = [...h.seenPids].filter(pidAlive);
+      fs.rmSync(home, { recursive: true, force: true });
+      if (leaked.length > 0) throw new Error(`processes left running: ${leaked.join(', ')}`);
+    },
+  };
+  h.rds = await rdsClient(h.info);
+  h.seenPids.add(h.info.pid);
+  return h;
+}
+
+export async function waitAvailable(h: Harness, id: string): Promise<void> {
+  const { waitUntilDBInstanceAvailable } = await import('@aws-sdk/client-rds');
+  await waitUntilDBInstanceAvailable({ client: h.rds, maxWaitTime: 180, minDelay: 1, maxDelay: 1 }, { DBInstanceIdentifier: id });
+}
+
+export async function describe1(h: Harness, id: string) {
+  const { DescribeDBInstancesCommand } = await import('@aws-sdk/client-rds');
+  const out = await h.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
+  return out.DBInstances![0];
+}
+
+/** Polls Describe until `pred` holds (status transitions are what a user watches). */
+export async function waitFor(h: Harness, id: string, pred: (db: Awaited<ReturnType<typeof describe1>>) => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (pred(await describe1(h, id))) return;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${id}: ${what}`);
+}
+
+export function instancePid(home: string, id: string): number | undefined {
+  try {
+    return Number(fs.readFileSync(path.join(home, 'instances', id, 'mysqld.pid'), 'utf8').trim()) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A mysql2 connection as a user would open it: TLS with the home CA and host-name verification. */
+export async function connect(home: string, id: string, database?: string) {
+  const mysql = await import('mysql2/promise');
+  const c = await readLocalCredentials(home, id);
+  return mysql.createConnection({
+    host: c.host, port: c.port, user: c.username, password: c.password, database,
+    ssl: { ca: fs.readFileSync(c.caFile!, 'utf8'), verifyIdentity: true, rejectUnauthorized: true },
+  });
+}
