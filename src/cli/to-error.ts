@@ -15,13 +15,14 @@ export function toRdsctlError(err: unknown): RdsctlError {
 /** Node socket errors (server unreachable) without loading the SDK. */
 function mapKnown(err: unknown): RdsctlError | undefined {
   const e = err as { code?: string; name?: string; $metadata?: unknown; message?: string };
-  if (e && typeof e === 'object' && '$metadata' in e) return mapAws(e as AwsLikeError);
   if (e?.code === 'ECONNREFUSED' || e?.code === 'ENOTFOUND' || e?.code === 'EHOSTUNREACH' || e?.code === 'ETIMEDOUT') {
     return new RdsctlError('ENDPOINT_UNREACHABLE', ExitCode.remote, `Cannot reach the endpoint: ${e.message}.`, {
       hint: 'Check --endpoint-url / the network; for the local target run `rdsctl local status`.',
       cause: err,
     });
   }
+  // After the socket check: the SDK's retry layer attaches $metadata to network errors too.
+  if (e && typeof e === 'object' && '$metadata' in e) return mapAws(e as AwsLikeError);
   if (e?.name === 'CredentialsProviderError' || e?.name === 'TokenProviderError') {
     return new RdsctlError('MISSING_CREDENTIALS', ExitCode.auth, 'No AWS credentials found for the aws target.', {
       hint: 'Run `aws configure` or `aws sso login`, pass --profile, or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.',

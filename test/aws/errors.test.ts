@@ -74,6 +74,24 @@ describe('AWS error responses → exit codes', () => {
   });
 });
 
+describe('unreachable endpoint', () => {
+  it('connection refused → exit 7 ENDPOINT_UNREACHABLE with a hint (not a raw SDK "Error")', async () => {
+    const net = await import('node:net');
+    const port = await new Promise<number>((resolve) => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const r = await runRdsctl(['--target', 'aws', '--region', 'us-east-1', '--endpoint-url', `http://127.0.0.1:${port}`, 'list', '--json'], { ...env, AWS_MAX_ATTEMPTS: '1' });
+    expect(r.code).toBe(7);
+    const { error } = oneJsonDoc(r.stdout);
+    expect(error.code).toBe('ENDPOINT_UNREACHABLE');
+    expect(error.message).toContain('ECONNREFUSED');
+    expect(error.hint).toMatch(/--endpoint-url/);
+  });
+});
+
 describe('credentials and region', () => {
   it('no credentials anywhere → exit 3, message about credentials, no request reached the server', async () => {
     t.server.routes({ DescribeDBInstances: { file: 'rds/describe-db-instances-dbi04.xml' } });
