@@ -35,6 +35,8 @@ export interface QueryClass {
   rowsSent: number;
   /** True when the sample's literals were synthesized (MariaDB digest text). */
   sampleSynthesized?: boolean;
+  /** True when the source has no latency distribution (MariaDB digest): p95Time is then maxTime. */
+  p95IsUpperBound?: boolean;
 }
 
 export interface WorkloadSummary {

@@ -1,0 +1,62 @@
+/**
+ * Streams a text file (plain or gzip, detected by its magic bytes, not its name) line by line in
+ * constant memory. Lines are latin1 strings — one char per byte — so a log with broken UTF-8 still
+ * parses, and fingerprint ids hash the very bytes pt-query-digest hashes.
+ */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import { usageError } from '../../core/errors.js';
+
+/** Thrown by an onLine callback to stop reading early (e.g. "this is not a slow log"). */
+export class StopReading extends Error {}
+
+export async function isGzip(file: string): Promise<boolean> {
+  const fh = await openOrExplain(file);
+  try {
+    const { bytesRead, buffer } = await fh.read(Buffer.alloc(2), 0, 2, 0);
+    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
+}
+
+async function openOrExplain(file: string) {
+  try {
+    return await open(file, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw usageError('FILE_NOT_FOUND', `File not found: ${file}`, { hint: 'Check the path (for RDS, download the slow log first: aws rds download-db-log-file-portion).', cause: err });
+    if (code === 'EISDIR') throw usageError('FILE_IS_DIRECTORY', `${file} is a directory, not a file`, { hint: 'Pass the slow log file itself.', cause: err });
+    if (code === 'EACCES') throw usageError('FILE_NOT_READABLE', `Cannot read ${file}: permission denied`, { hint: 'Run as a user that can read it, or copy it somewhere readable.', cause: err });
+    throw err;
+  }
+}
+
+/** Calls onLine for every line (without "\n"); a final line without "\n" is delivered too. */
+export async function readLines(file: string, onLine: (line: string) => void): Promise<void> {
+  const gz = await isGzip(file);
+  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  const stream = gz ? raw.pipe(createGunzip()) : raw;
+  if (gz) raw.on('error', (e) => stream.destroy(e));
+  let rest = '';
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const text = rest + chunk.toString('latin1');
+      let start = 0;
+      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+        onLine(text.slice(start, nl));
+        start = nl + 1;
+      }
+      rest = text.slice(start);
+    }
+    if (rest.length > 0) onLine(rest);
+  } catch (err) {
+    raw.destroy();
+    if (err instanceof StopReading) return;
+    if (gz && (err as NodeJS.ErrnoException).code?.startsWith('Z_')) {
+      throw usageError('MALFORMED_SLOW_LOG', `${file} is not a valid gzip file (${(err as Error).message})`, { hint: 'Re-download or re-compress it, or pass the uncompressed log.', cause: err });
+    }
+    throw err;
+  }
+}
