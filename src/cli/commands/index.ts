@@ -5,6 +5,7 @@ import { registerCredentials } from './credentials.js';
 import { registerDelete } from './delete.js';
 import { registerDescribe, registerList } from './describe.js';
 import { registerDoctor } from './doctor.js';
+import { registerLocal } from './local.js';
 import { registerModify } from './modify.js';
 import { registerPower } from './power.js';
 import { registerProvision } from './provision.js';
@@ -22,4 +23,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerCredentials,
   registerConnect,
   registerDoctor,
+  registerLocal,
 ];

@@ -89,6 +89,7 @@ export async function ensureLocalEndpoint(home: string, opts: EnsureOptions = {}
       const other = await running(home); // lost a start race to another rdsctl: use the winner
       if (other) return toInfo(home, other);
       const why = fatalLine(home) ?? 'it exited during startup';
+      if (/already in use/.test(why)) throw new RdsctlError('LOCAL_PORT_IN_USE', ExitCode.conflict, `The local control plane did not start: ${why}.`);
       throw new RdsctlError('CONTROL_PLANE_START', ExitCode.unexpected, `The local control plane did not start: ${why}.`, {
         hint: `See ${homeLayout(home).logFile} (rdsctl local logs).`,
       });

@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import type { RegisterCommand } from './index.js';
+import { parseIntOption } from '../../core/validation.js';
+
+/** rdsctl local start|stop|status|env|logs — the home's local RDS endpoint (control-plane process). */
+export const registerLocal: RegisterCommand = (program, run) => {
+  const local = program.command('local').description('run the local RDS-compatible endpoint (real mariadbd processes)');
+
+  local.command('start').description('start the endpoint (and the instances that were running)')
+    .option('--port <n>', 'fixed port (default RDSCTL_LOCAL_PORT, else the remembered or a free one)')
+    .action((o: { port?: string }, cmd: Command) => run(cmd, async (ctx) => {
+      const { ensureLocalEndpoint, localEndpointStatus } = await import('../../local/control/endpoint.js');
+      const info = await ensureLocalEndpoint(ctx.home, { port: o.port === undefined ? undefined : parseIntOption(o.port, '--port') });
+      const st = await localEndpointStatus(ctx.home);
+      const data = { url: info.url, pid: info.pid, port: info.port, region: info.region, home: info.home, caFile: st.caFile };
+      ctx.out.result(data, () => `local endpoint running at ${info.url} (pid ${info.pid})\nCA bundle: ${st.caFile}\nnext: eval "$(rdsctl local env)" to point the AWS CLI, boto3 or Terraform at it`);
+    }));
+
+  local.command('stop').description('stop the endpoint and every mariadbd cleanly (all state is kept)')
+    .action((_o, cmd: Command) => run(cmd, async (ctx) => {
+      const { stopLocalEndpoint } = await import('../../local/control/endpoint.js');
+      ctx.out.step('stopping the control plane and its mariadbd processes');
+      const stopped = await stopLocalEndpoint(ctx.home);
+      ctx.out.result({ stopped }, () => (stopped ? 'local endpoint stopped' : 'local endpoint was not running'));
+    }));
+
+  local.command('status').description('url, pid, CA path and instances of the local endpoint')
+    .action((_o, cmd: Command) => run(cmd, async (ctx) => {
+      const { localEndpointStatus } = await import('../../local/control/endpoint.js');
+      const { renderFields, renderTable } = await import('../render/table.js');
+      const st = await localEndpointStatus(ctx.home);
+      ctx.out.result(st, () => [
+        renderFields([['endpoint', st.running ? `${st.url} (pid ${st.pid})` : 'not running'], ['home', st.home], ['CA bundle', st.caFile], ['log', st.logFile]]),
+        '',
+        st.instances.length ? renderTable(['instance', 'status', 'port', 'pid'], st.instances.map((i) => [i.id, i.status, i.port, i.pid])) : '(no instances)',
+      ].join('\n'));
+    }));
+
+  local.command('env').description('shell exports for AWS clients: eval "$(rdsctl local env)" (prints the local access key)')
+    .action((_o, cmd: Command) => run(cmd, async (ctx) => {
+      const { ensureLocalEndpoint, localEnvExports } = await import('../../local/control/endpoint.js');
+      const info = await ensureLocalEndpoint(ctx.home);
+      if (ctx.options.json) {
+        ctx.out.result({ AWS_ENDPOINT_URL: info.url, AWS_ACCESS_KEY_ID: info.accessKeyId, AWS_SECRET_ACCESS_KEY: info.secretAccessKey, AWS_REGION: info.region });
+      } else ctx.out.print(localEnvExports(info));
+    }));
+
+  local.command('logs').description('tail of the control-plane log, or of one instance\'s mariadbd error log')
+    .option('--instance <id>', 'show this instance\'s mariadbd error log')
+    .option('-n, --lines <n>', 'how many lines', '50')
+    .action((o: { instance?: string; lines: string }, cmd: Command) => run(cmd, async (ctx) => {
+      const { tailLocalLog } = await import('../../local/control/logs.js');
+      const tail = tailLocalLog(ctx.home, { instance: o.instance, lines: parseIntOption(o.lines, '--lines') });
+      ctx.out.result(tail, () => tail.lines.join('\n'));
+    }));
+};
