@@ -103,6 +103,14 @@ describe('MariaDB engine on a real mariadbd', () => {
     expect((await query(spec, 'SELECT COUNT(*) AS n FROM shop.orders'))[0].n).toBe(2);
   });
 
+  it('the master user cannot read or write host files, nor shut the server down (as on RDS)', async () => {
+    expect((await query(spec, "SELECT LOAD_FILE('/etc/passwd') AS f"))[0].f).toBeNull();
+    await expect(query(spec, "SELECT 1 INTO OUTFILE '/tmp/rdsctl-should-not-exist'")).rejects.toMatchObject({ errno: 1227 });
+    await expect(query(spec, "SET GLOBAL general_log_file = '/tmp/rdsctl-should-not-exist'")).rejects.toMatchObject({ errno: 1227 });
+    await expect(query(spec, 'SHUTDOWN')).rejects.toMatchObject({ errno: 1227 });
+    expect(engine.runningPid(paths)).toBeTypeOf('number');
+  });
+
   it('setMasterPassword replaces the password', async () => {
     const next = { ...master, password: `Pw-${randomBytes(9).toString('base64url')}` };
     await engine.setMasterPassword(paths, next);

@@ -40,7 +40,7 @@ describe('renderMyCnf', () => {
     [`innodb_buffer_pool_chunk_size=${24 * MiB}`], ['bind-address=127.0.0.1'], ['skip-name-resolve'],
     ['log_bin=binlog'], ['binlog_format=ROW'], ['gtid_strict_mode=ON'], ['log_slave_updates=ON'], ['sync_binlog=1'],
     ['innodb_flush_log_at_trx_commit=1'], ['require_secure_transport=ON'], ['tls_version=TLSv1.2,TLSv1.3'],
-    ['read_only=OFF'], ['performance_schema=OFF'], [`datadir=${paths.datadir}`], [`socket=${paths.socket}`],
+    ['read_only=OFF'], ['performance_schema=OFF'], [`secure_file_priv=${paths.tmpDir}`], [`datadir=${paths.datadir}`], [`socket=${paths.socket}`],
   ])('contains %s', (line) => {
     expect(lines(spec)).toContain(line);
   });

@@ -46,15 +46,17 @@ export async function pingOnce(paths: InstancePaths): Promise<boolean> {
 }
 
 /**
- * The master user gets every privilege except READ ONLY ADMIN, so `read_only=ON` (storage-full,
- * replicas) really stops its writes, as on RDS where the master user has no SUPER.
+ * The master user gets ALL minus what the RDS master user lacks too, because mariadbd runs as our OS
+ * user (often root): FILE (LOAD_FILE / INTO OUTFILE read and write host files), SUPER (e.g.
+ * general_log_file pointed anywhere = arbitrary file write), SHUTDOWN, and READ ONLY ADMIN (so
+ * `read_only=ON` for storage-full and replicas really stops its writes).
  * Values go through placeholders, and only the password's hash is sent, so the clear text never
  * reaches the server's binlog, processlist or logs.
  */
 export async function createMasterUser(conn: Connection, master: MasterUser): Promise<void> {
   await conn.query('CREATE USER ?@? IDENTIFIED BY PASSWORD ?', [master.username, '%', nativePasswordHash(master.password)]);
   await conn.query('GRANT ALL PRIVILEGES ON *.* TO ?@? WITH GRANT OPTION', [master.username, '%']);
-  await conn.query('REVOKE READ_ONLY ADMIN ON *.* FROM ?@?', [master.username, '%']);
+  await conn.query('REVOKE SUPER, FILE, SHUTDOWN, READ_ONLY ADMIN ON *.* FROM ?@?', [master.username, '%']);
 }
 
 export async function alterMasterPassword(conn: Connection, master: MasterUser): Promise<void> {

@@ -43,6 +43,8 @@ function coreLines(paths: InstancePaths, spec: EngineSpec, opts: RenderOptions):
     `port=${spec.port}`,
     'bind-address=127.0.0.1',
     'skip-name-resolve',
+    // Server-side file I/O (LOAD DATA INFILE, INTO OUTFILE) confined to the instance's own tmp folder.
+    `secure_file_priv=${paths.tmpDir}`,
     `max_connections=${spec.maxConnections}`,
     `read_only=${onOff(spec.readOnly)}`,
   ];
