@@ -39,9 +39,9 @@ export function planModify(current: ModifiableState, desired: ModifyRequest): Pl
         hint: 'To shrink, restore a snapshot into a smaller new instance.',
       });
     }
-    if (desired.AllocatedStorage < Math.ceil(from * 1.1)) {
-      throw usageError('STORAGE_INCREASE_TOO_SMALL', `Storage must grow by at least 10% (to ≥ ${Math.ceil(from * 1.1)} GiB).`, {
-        hint: `Pass --storage ${Math.ceil(from * 1.1)} or more.`,
+    if (desired.AllocatedStorage < Math.ceil((from * 11) / 10)) {
+      throw usageError('STORAGE_INCREASE_TOO_SMALL', `Storage must grow by at least 10% (to ≥ ${Math.ceil((from * 11) / 10)} GiB).`, {
+        hint: `Pass --storage ${Math.ceil((from * 11) / 10)} or more.`,
       });
     }
     changes.push({ field: 'AllocatedStorage', from: current.AllocatedStorage, to: desired.AllocatedStorage, note: 'cannot be undone' });
