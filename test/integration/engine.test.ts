@@ -75,7 +75,8 @@ describe('MariaDB engine on a real mariadbd', () => {
 
   it('refuses a plain TCP connection without TLS', async () => {
     const attempt = mysql.createConnection({ host: '127.0.0.1', port: spec.port, user: master.username, password: master.password });
-    await expect(attempt).rejects.toMatchObject({ errno: expect.toBeOneOf([1045, 3159]) });
+    // MariaDB answers a non-TLS client with a misleading "Access denied" (1045), not a TLS error.
+    await expect(attempt).rejects.toMatchObject({ errno: 1045 });
   });
 
   it('runs with the durability and memory settings of its spec', async () => {
