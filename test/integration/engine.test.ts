@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,7 +46,8 @@ async function query<T = RowDataPacket[]>(s: EngineSpec, sql: string, args: unkn
 }
 
 beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'rdsctl-engine-'));
+  // A deep home on purpose: its socket path would be too long, so it must move to a short folder.
+  home = await mkdtemp(join(tmpdir(), `rdsctl-engine-${'deep'.repeat(20)}-`));
   spec = await makeSpec('plain');
   paths = instancePaths(home, 'plain');
   started.push(paths);
@@ -59,10 +60,17 @@ afterAll(async () => {
     const pid = engine.runningPid(p);
     if (pid !== undefined) process.kill(pid, 'SIGKILL');
   }
+  for (const p of started) await rm(dirname(p.socket), { recursive: true, force: true });
   if (home) await rm(home, { recursive: true, force: true });
 });
 
 describe('MariaDB engine on a real mariadbd', () => {
+  it('keeps the Unix socket usable when the home path is too long for one', () => {
+    expect(paths.socket.startsWith(paths.root)).toBe(false);
+    expect(Buffer.byteLength(paths.socket)).toBeLessThanOrEqual(100);
+    expect(existsSync(paths.socket)).toBe(true);
+  });
+
   it('serves the master user over TCP with a verified TLS certificate', async () => {
     await query(spec, 'CREATE DATABASE shop');
     await query(spec, 'CREATE TABLE shop.orders (id INT PRIMARY KEY, item VARCHAR(40)) ENGINE=InnoDB');
@@ -163,6 +171,7 @@ describe('MariaDB engine on a real mariadbd', () => {
     await engine.destroy(paths);
     expect(existsSync(`/proc/${pid}`)).toBe(false);
     expect(existsSync(paths.root)).toBe(false);
+    expect(existsSync(dirname(paths.socket))).toBe(false);
     expect(engine.runningPid(paths)).toBeUndefined();
   });
 });

@@ -59,6 +59,16 @@ export function checkBinaries(): BinaryCheck {
 /** Alias kept for callers that think of it as a listing. */
 export const binaries = checkBinaries;
 
+/** Throws MARIADB_MISSING (exit 2) naming everything missing, with the apt-get line that fixes it. */
+export function assertBinaries(): void {
+  const check = checkBinaries();
+  if (check.ok) return;
+  const names = check.missing.map((m) => m.name).join(', ');
+  throw usageError('MARIADB_MISSING', `The local target needs MariaDB tools that are not installed: ${names}.`, {
+    hint: check.hint,
+  });
+}
+
 /** Path of a required binary, or RdsctlError MARIADB_MISSING (exit 2) with the install hint. */
 export function requireBinary(name: BinaryName): string {
   const p = findBinary(name);

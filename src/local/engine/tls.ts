@@ -26,6 +26,7 @@ export async function ensureHomeCa(home: string): Promise<HomeCa> {
   const files = homeCaFiles(home);
   if (await exists(files.caCertFile)) return files;
   const openssl = requireBinary('openssl');
+  await mkdir(home, { recursive: true, mode: 0o700 });
   const tmp = join(home, `.ca-${randomBytes(6).toString('hex')}`);
   await mkdir(tmp, { recursive: true, mode: 0o700 });
   try {
