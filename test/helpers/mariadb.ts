@@ -85,3 +85,23 @@ async function stopMariadb(pid: number, dir: string, child: { exitCode: number |
   }
   await rm(dir, { recursive: true, force: true });
 }
+
+/** Loads the e-commerce fixture (schema + deterministic data) into `db` over an open mysql2 connection. */
+export async function loadEcommerce(conn: { query(sql: string): Promise<unknown> }, db: string, opts: { foreignKeys: boolean; scale?: number }): Promise<void> {
+  // @ts-expect-error plain JS fixture module without type declarations
+  const { schemaSql } = (await import('../../fixtures/ecommerce/schema.mjs')) as { schemaSql(o: { foreignKeys: boolean }): string[] };
+  // @ts-expect-error plain JS fixture module without type declarations
+  const { insertStatements } = (await import('../../fixtures/ecommerce/generate.mjs')) as { insertStatements(scale: number): Iterable<string> };
+  await conn.query(`CREATE DATABASE \`${db}\``);
+  await conn.query(`USE \`${db}\``);
+  await conn.query('SET foreign_key_checks = 0');
+  for (const stmt of schemaSql({ foreignKeys: opts.foreignKeys })) await conn.query(stmt);
+  for (const stmt of insertStatements(opts.scale ?? 1)) await conn.query(stmt);
+  await conn.query('SET foreign_key_checks = 1');
+}
+
+/** The fixture workload: one statement per line of fixtures/ecommerce/workload.sql. */
+export async function ecommerceWorkload(): Promise<string[]> {
+  const text = await readFile(new URL('../../fixtures/ecommerce/workload.sql', import.meta.url), 'utf8');
+  return text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('--')).map((l) => l.replace(/;$/, ''));
+}

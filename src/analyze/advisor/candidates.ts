@@ -51,7 +51,7 @@ export function candidatesFor(q: AnalyzedQuery, catalog: Catalog, opts: Candidat
 }
 
 function tableCandidates(q: AnalyzedQuery, t: TableShape, stats: TableStats, read: number, opts: CandidateOptions): Candidate[] {
-  const known = (c: string) => stats.columns.has(c);
+  const known = (c: string) => Number.isFinite(stats.columns.get(c)?.bytes ?? Infinity);
   const bySelectivity = (a: string, b: string) => ndvOf(stats, b) - ndvOf(stats, a);
   const eq = t.equality.filter(known).sort(bySelectivity);
   const range = t.range.filter((c) => known(c) && !eq.includes(c)).sort(bySelectivity)[0];
@@ -60,7 +60,8 @@ function tableCandidates(q: AnalyzedQuery, t: TableShape, stats: TableStats, rea
   const join = t.join.filter((c) => known(c) && !eq.includes(c));
   const group = `${q.id}:${t.table}`;
   const make = (columns: string[], kind: CandidateKind, why: string, preferred: boolean): Candidate => {
-    const after = estimateRows(stats, columns.filter((c) => eq.includes(c) || join.includes(c)), kind === 'range' ? range : undefined);
+    let after = estimateRows(stats, columns.filter((c) => eq.includes(c) || join.includes(c)), range && columns.includes(range) ? range : undefined);
+    if (kind === 'sort' && q.shape.hasLimit && t.orderBy.length) after = Math.min(after, 100); // stops after LIMIT rows
     return { db: stats.db, table: stats.table, columns, kind, queries: [q.id], group, preferred,
       benefit: Math.max(0, (read - after) * q.count), reason: why };
   };
@@ -77,8 +78,11 @@ function tableCandidates(q: AnalyzedQuery, t: TableShape, stats: TableStats, rea
     list.push(make(range ? [...eq, range] : eq, range ? 'range' : 'equality', join2(eqWhy, range ? `range on ${range}` : ''), true));
   }
   // One candidate per join column: each serves the lookup from one join partner.
-  for (const jc of join) list.push({ ...make([...eq, jc], 'join', join2(eqWhy, `join lookup on ${jc}`), true), group: `${group}:${jc}` });
-  return list.map((c) => covering(c, t, stats, opts)).filter((c) => c.columns.length > 0);
+  // The join column is an equality too (per outer row): ordered with the others by selectivity.
+  for (const jc of join) list.push({ ...make([...eq, jc].sort(bySelectivity), 'join', join2(eqWhy, `join lookup on ${jc}`), true), group: `${group}:${jc}` });
+  // A candidate led by the whole primary key is the clustered index already (it holds every column).
+  const pkLed = (c: Candidate) => stats.primaryKey.length > 0 && stats.primaryKey.every((k, i) => c.columns[i] === k);
+  return list.filter((c) => c.columns.length > 0 && !pkLed(c)).map((c) => covering(c, t, stats, opts));
 }
 
 const join2 = (a: string, b: string) => [a, b].filter(Boolean).join(' + ');
@@ -86,7 +90,8 @@ const join2 = (a: string, b: string) => [a, b].filter(Boolean).join(' + ');
 /** Adds the query's other columns when few and narrow, so the table rows need not be read at all. */
 function covering(c: Candidate, t: TableShape, stats: TableStats, opts: CandidateOptions): Candidate {
   if (t.star) return c;
-  const extra = t.columns.filter((col) => !c.columns.includes(col) && !stats.primaryKey.includes(col) && stats.columns.has(col));
+  // Sorted so that two queries' covering variants of one key come out identical and merge.
+  const extra = t.columns.filter((col) => !c.columns.includes(col) && !stats.primaryKey.includes(col) && stats.columns.has(col)).sort();
   if (!extra.length) return c;
   const bytes = [...c.columns, ...extra].reduce((s, col) => s + (stats.columns.get(col)?.bytes ?? 255), 0);
   if (c.columns.length + extra.length > (opts.coveringColumns ?? 4) || bytes > (opts.coveringBytes ?? 64)) return c;

@@ -1,0 +1,104 @@
+import type { RDSClient } from '@aws-sdk/client-rds';
+import { qualified, quoteIdent } from '../analyze/advisor/ddl.js';
+import type { TableStats } from '../analyze/advisor/types.js';
+import { usageError } from '../core/errors.js';
+import { openSession, parseDsn, type DbTarget, type SqlSession } from './analyze-db.js';
+import type { ValidationTarget } from './analyze-validate.js';
+
+export interface ConnectionRequest {
+  instanceId?: string;
+  dsn?: string;
+  database?: string;
+  target: 'local' | 'aws';
+  home: string;
+  rds?: () => Promise<RDSClient>;
+  /** For --target aws: the master password is not ours to read (env RDSCTL_DB_PASSWORD or stdin). */
+  password?: () => Promise<string | undefined>;
+}
+
+/** --dsn / DATABASE_URL / an instance id → where to connect. */
+export async function resolveDbTarget(req: ConnectionRequest): Promise<{ db: DbTarget; localInstance: boolean }> {
+  const dsn = req.dsn ?? (req.instanceId ? undefined : process.env.DATABASE_URL);
+  if (dsn) {
+    const db = parseDsn(dsn);
+    return { db: req.database ? { ...db, database: req.database, label: db.label.replace(/\/[^/]*$/, `/${req.database}`) } : db, localInstance: false };
+  }
+  if (!req.instanceId || !req.rds) {
+    throw usageError('NO_DATABASE', 'Name the database server to analyze.', { hint: 'Pass an instance id, --dsn mysql://user:pass@host:port/db, or set DATABASE_URL.' });
+  }
+  const { getCredentials } = await import('./credentials.js');
+  const c = await getCredentials(await req.rds(), req.target, req.home, req.instanceId);
+  const password = c.password ?? (await req.password?.());
+  if (!password) {
+    throw usageError('PASSWORD_REQUIRED', `rdsctl does not hold the password for ${c.DBInstanceIdentifier}.`, {
+      hint: 'Set RDSCTL_DB_PASSWORD or pipe it with --password-stdin (never on the command line).' });
+  }
+  const tls = req.target === 'local' ? { caFile: c.caFile } : { profile: 'Amazon RDS' as const };
+  return { db: { host: c.host, port: c.port, user: c.username, password, database: req.database, tls,
+    label: `mysql://${c.username}@${c.host}:${c.port}/${req.database ?? ''} (${c.DBInstanceIdentifier})` }, localInstance: req.target === 'local' };
+}
+
+type Row = Record<string, unknown>;
+async function serverIdentity(s: SqlSession): Promise<string> {
+  const [r] = await s.query<Row>('SELECT @@hostname AS h, @@port AS p, @@datadir AS d');
+  return `${r.h}:${r.p}:${r.d}`;
+}
+
+/** --validate-on <dsn>: a copy the user provides. Refused when it is the analyzed database itself. */
+export async function validationCopy(dsn: string, source: SqlSession, sourceDbs: string[]): Promise<ValidationTarget> {
+  const t = parseDsn(dsn);
+  const session = await openSession(t);
+  const single = t.database && sourceDbs.length <= 1 ? t.database : undefined;
+  const mapDb = (db: string) => single ?? db;
+  if ((await serverIdentity(session)) === (await serverIdentity(source)) && sourceDbs.some((db) => mapDb(db) === db)) {
+    await session.close();
+    throw usageError('VALIDATE_ON_SOURCE', '--validate-on points at the analyzed database itself.', {
+      hint: 'Give a copy (another server, or another database holding a copy of the tables): indexes are built there.' });
+  }
+  return { session, mode: 'validate-on', label: t.label, mapDb, cleanup: () => session.close() };
+}
+
+/**
+ * Local instance: a temporary database on the same instance holding a logical copy of the involved tables,
+ * with fresh statistics (ANALYZE TABLE on the copy only); dropped afterwards. Not written to the binlog,
+ * so replicas never see it.
+ */
+export async function temporaryClone(db: DbTarget, tables: TableStats[]): Promise<ValidationTarget> {
+  const session = await openSession({ ...db, database: undefined });
+  const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+  const dbs = [...new Set(tables.map((t) => t.db))];
+  const names = new Map(dbs.map((d, i) => [d, `rdsctl_whatif_${suffix}_${i}`]));
+  const cleanup = async () => {
+    for (const name of names.values()) await session.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`).catch(() => undefined);
+    await session.close();
+  };
+  try {
+    await session.query('SET SESSION sql_log_bin = 0');
+    for (const name of names.values()) await session.query(`CREATE DATABASE ${quoteIdent(name)}`);
+    for (const t of tables) {
+      const copy = qualified(names.get(t.db)!, t.table);
+      await session.query(`CREATE TABLE ${copy} LIKE ${qualified(t.db, t.table)}`);
+      await session.query(`INSERT INTO ${copy} SELECT * FROM ${qualified(t.db, t.table)}`);
+      await session.query(`ANALYZE TABLE ${copy}`);
+    }
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+  return { session, mode: 'temporary-clone', label: `temporary copy on ${db.label}`, mapDb: (d) => names.get(d) ?? d, cleanup };
+}
+
+/** --apply: runs the recommendations' DDL (ADD INDEX only) on the user's server, one by one. */
+export async function applyDdl(db: DbTarget, ddl: string[]): Promise<Array<{ ddl: string; ok: boolean; error?: string }>> {
+  const session = await openSession(db);
+  const out: Array<{ ddl: string; ok: boolean; error?: string }> = [];
+  try {
+    for (const stmt of ddl) {
+      if (!/^ALTER TABLE `[^;]*` ADD INDEX /.test(stmt)) { out.push({ ddl: stmt, ok: false, error: 'refused: only ADD INDEX is applied' }); continue; }
+      try { await session.query(stmt); out.push({ ddl: stmt, ok: true }); } catch (err) { out.push({ ddl: stmt, ok: false, error: (err as Error).message }); }
+    }
+  } finally {
+    await session.close();
+  }
+  return out;
+}

@@ -1,0 +1,171 @@
+import { candidatesFor, type AnalyzedQuery } from '../analyze/advisor/candidates.js';
+import { applyBudget, chooseIndexes } from '../analyze/advisor/choose.js';
+import { findRedundant, findUnused } from '../analyze/advisor/redundant.js';
+import { catalogKey, type Catalog, type Recommendation, type TableStats } from '../analyze/advisor/types.js';
+import { detectProblems } from '../analyze/plan/problems.js';
+import type { AnalysisReport, PlanDelta, QueryReport, ValidatedRecommendation } from '../analyze/report/types.js';
+import { summarizePlan } from '../analyze/report/types.js';
+import { shapeOf } from '../analyze/shape/parse-sql.js';
+import type { SqlShape } from '../analyze/shape/types.js';
+import type { QueryClass } from '../analyze/types.js';
+import { readCatalog, readUsage, sampleDistinct } from './analyze-catalog.js';
+import type { SqlSession } from './analyze-db.js';
+import { explainStatement } from './analyze-explain.js';
+import { validateRecommendations, type ValidationTarget } from './analyze-validate.js';
+
+export interface AnalyzeInput {
+  /** The user's server: EXPLAIN and information_schema reads only (read-only session). */
+  session: SqlSession;
+  classes: QueryClass[];
+  workload: { source: string; events: number; malformed: number };
+  defaultDb?: string;
+  top?: number;
+  /** Keep a validated recommendation only when it cuts rows examined by this fraction (0.5 = 50%). */
+  threshold?: number;
+  perTableBudget?: number;
+  /** Opens the throwaway copy for the tables the recommendations touch; absent = no validation. */
+  openValidation?: (tables: TableStats[], dbs: string[]) => Promise<ValidationTarget>;
+  onProgress?: (message: string) => void;
+}
+
+interface Work {
+  cls: QueryClass;
+  db: string;
+  shape?: SqlShape;
+  parseError?: string;
+  analyzed?: AnalyzedQuery;
+  report: QueryReport;
+}
+
+/** analyze-queries end to end: shape → catalog → EXPLAIN → problems → advice → validation → report data. */
+export async function analyzeQueries(input: AnalyzeInput): Promise<AnalysisReport> {
+  const progress = input.onProgress ?? (() => undefined);
+  const classes = input.classes.slice(0, input.top ?? input.classes.length);
+  const work = classes.map((cls) => newWork(cls, cls.db ?? input.defaultDb ?? ''));
+  progress(`parsing ${work.length} statements`);
+  await shapeAll(work, undefined);
+  const catalog = await readCatalog(input.session, tableKeys(work));
+  await shapeAll(work.filter((w) => (w.shape?.tables.length ?? 0) > 1), resolverFor(catalog, work));
+  progress(`explaining ${work.length} statements on ${input.session.label}`);
+  for (const w of work) await explainInto(input.session, w, catalog);
+  await sampleColumns(input.session, catalog, work);
+  const recs = advise(work, catalog, input);
+  const outcome = await validate(input, recs, work, catalog, progress);
+  return buildReport(input, work, catalog, outcome);
+}
+
+function newWork(cls: QueryClass, db: string): Work {
+  const perExec = (v: number) => (cls.count > 0 ? v / cls.count : v);
+  return { cls, db, report: { id: cls.id, fingerprint: cls.fingerprint, sample: cls.sample, db: db || undefined, count: cls.count,
+    totalTime: cls.totalTime, rowsExamined: perExec(cls.rowsExamined), rowsSent: perExec(cls.rowsSent), problems: [], recommendations: [], impact: 0 } };
+}
+
+async function shapeAll(work: Work[], resolve: ((c: string, t: string[]) => string | undefined) | undefined): Promise<void> {
+  for (const w of work) {
+    const r = await shapeOf(w.cls.sample, resolve);
+    if (r.ok) { w.shape = r.shape; w.parseError = undefined; } else w.parseError = r.error;
+  }
+}
+
+function tableKeys(work: Work[]): Set<string> {
+  const keys = new Set<string>();
+  for (const w of work) for (const t of w.shape?.tables ?? []) if (t.db ?? w.db) keys.add(catalogKey(t.db ?? w.db, t.table));
+  return keys;
+}
+
+function resolverFor(catalog: Catalog, work: Work[]) {
+  const dbs = [...new Set(work.map((w) => w.db))];
+  return (col: string, tables: string[]) =>
+    tables.find((t) => dbs.some((db) => catalog.get(catalogKey(db, t))?.columns.has(col)));
+}
+
+async function explainInto(session: SqlSession, w: Work, catalog: Catalog): Promise<void> {
+  const r = await explainStatement(session, w.db || undefined, w.cls.sample);
+  if ('error' in r) { w.report.explainError = r.error; return; }
+  w.report.plan = summarizePlan(r.plan);
+  w.report.parseError = w.parseError;
+  if (w.shape) w.analyzed = { id: w.cls.id, db: w.db, count: Math.max(1, w.cls.count), shape: w.shape, plan: r.plan };
+  const types = new Map<string, string>();
+  for (const t of w.shape?.tables ?? []) {
+    for (const [c, info] of catalog.get(catalogKey(t.db ?? w.db, t.table))?.columns ?? []) types.set(`${t.table}.${c}`, info.type);
+  }
+  const measured = w.cls.rowsExamined > 0;
+  w.report.problems = detectProblems({ plan: r.plan, shape: w.shape, columnTypes: types,
+    rowsExamined: measured ? w.report.rowsExamined : undefined, rowsSent: measured ? w.report.rowsSent : undefined });
+  w.report.impact = Math.max(1, w.cls.count) * (measured ? w.report.rowsExamined : r.plan.rowsExamined);
+}
+
+/** Distinct counts for the columns the advisor will order by selectivity, where no index already says. */
+async function sampleColumns(session: SqlSession, catalog: Catalog, work: Work[]): Promise<void> {
+  const wanted = new Map<string, Set<string>>();
+  for (const w of work) for (const t of w.shape?.tables ?? []) {
+    const key = catalogKey(t.db ?? w.db, t.table);
+    const set = wanted.get(key) ?? new Set<string>();
+    [...t.equality, ...t.range, ...t.join].forEach((c) => set.add(c));
+    wanted.set(key, set);
+  }
+  for (const [key, cols] of wanted) {
+    const stats = catalog.get(key);
+    if (stats) await sampleDistinct(session, stats, [...cols]);
+  }
+}
+
+function advise(work: Work[], catalog: Catalog, input: AnalyzeInput): Recommendation[] {
+  const candidates = work.flatMap((w) => (w.analyzed ? candidatesFor(w.analyzed, catalog) : []));
+  const writes = new Map<string, number>();
+  for (const w of work) for (const t of w.shape?.writes ?? []) {
+    const key = catalogKey(w.db, t);
+    writes.set(key, (writes.get(key) ?? 0) + Math.max(1, w.cls.count));
+  }
+  return chooseIndexes(candidates, catalog, { perTableBudget: input.perTableBudget, writesPerTable: writes, keepVariants: Boolean(input.openValidation) });
+}
+
+interface Outcome {
+  recommendations: ValidatedRecommendation[];
+  perQuery: Map<string, PlanDelta>;
+  target?: { mode: ValidationTarget['mode']; label: string };
+}
+
+async function validate(input: AnalyzeInput, recs: Recommendation[], work: Work[], catalog: Catalog, progress: (m: string) => void): Promise<Outcome> {
+  if (!input.openValidation || !recs.length) return { recommendations: recs, perQuery: new Map() };
+  const tables = [...new Set(recs.map((r) => catalogKey(r.db, r.table)))].map((k) => catalog.get(k)!);
+  const queries = work.filter((w) => w.analyzed && recs.some((r) => r.queries.includes(w.cls.id)));
+  // The copy needs every table the affected queries read, not only the indexed ones.
+  for (const w of queries) for (const t of w.shape?.tables ?? []) {
+    const s = catalog.get(catalogKey(t.db ?? w.db, t.table));
+    if (s && !tables.includes(s)) tables.push(s);
+  }
+  const vt = await input.openValidation(tables, [...new Set(tables.map((t) => t.db))]);
+  try {
+    progress(`validating ${recs.length} candidate index(es) on ${vt.label}`);
+    const list = queries.map((w) => ({ id: w.cls.id, db: w.db, sample: w.cls.sample }));
+    return { ...(await validateRecommendations(vt, recs, list, input.threshold ?? 0.5)), target: { mode: vt.mode, label: vt.label } };
+  } finally {
+    await vt.cleanup();
+  }
+}
+
+async function buildReport(input: AnalyzeInput, work: Work[], catalog: Catalog, outcome: Outcome): Promise<AnalysisReport> {
+  const passed = outcome.recommendations.filter((r) => !r.validation || r.validation.kept);
+  const { kept, over } = applyBudget(passed, input.perTableBudget ?? 3);
+  const overBudget = over.map((r) => ({ ...r, validation: { ...r.validation!, kept: false, note: `${r.validation?.note ?? 'helps'}, but over the per-table budget of ${input.perTableBudget ?? 3}` } }));
+  const rejected = [...outcome.recommendations.filter((r) => r.validation && !r.validation.kept), ...overBudget];
+  for (const w of work) {
+    w.report.recommendations = kept.filter((r) => r.queries.includes(w.cls.id)).map((r) => r.name);
+    w.report.validation = outcome.perQuery.get(w.cls.id);
+  }
+  const usage = await readUsage(input.session);
+  const flavor = input.session.flavor;
+  const tables = [...catalog.values()];
+  return {
+    server: { label: input.session.label, version: input.session.version, flavor },
+    workload: { ...input.workload, classes: input.classes.length, analyzed: work.length },
+    queries: work.map((w) => w.report).sort((a, b) => b.impact - a.impact),
+    recommendations: kept, rejected,
+    redundant: tables.flatMap((t) => findRedundant(t, flavor)),
+    unused: tables.flatMap((t) => findUnused(t, usage, flavor)),
+    usage: { source: usage.source, uptimeSeconds: usage.uptimeSeconds },
+    validation: { mode: outcome.target?.mode ?? 'off', target: outcome.target?.label, threshold: input.threshold ?? 0.5 },
+    ddl: kept.map((r) => r.ddl),
+  };
+}
