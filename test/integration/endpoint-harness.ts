@@ -5,6 +5,7 @@ import type { RDSClient } from '@aws-sdk/client-rds';
 import { ensureLocalEndpoint, localEndpointStatus, stopLocalEndpoint } from '../../src/local/control/endpoint.js';
 import type { LocalEndpointInfo } from '../../src/local/control/types.js';
 import { readLocalCredentials } from '../../src/local/control/credentials.js';
+import { processesMentioning } from '../../src/local/ops/stragglers.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -56,7 +57,10 @@ export async function startHarness(prefix: string): Promise<Harness> {
         for (let i = 0; i < 100 && pidAlive(pid); i++) await sleep(100);
         if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
       }
-      const leaked = [...h.seenPids].filter(pidAlive);
+      // Anything still running from this home (by command line) is a leak too: end it, then fail.
+      const strays = processesMentioning(home);
+      strays.forEach((pid) => process.kill(pid, 'SIGKILL'));
+      const leaked = [...[...h.seenPids].filter(pidAlive), ...strays];
       fs.rmSync(home, { recursive: true, force: true });
       if (leaked.length > 0) throw new Error(`processes left running: ${leaked.join(', ')}`);
     },

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateDBInstanceCommand, DescribeEventsCommand } from '@aws-sdk/client-rds';
+import { CreateDBInstanceCommand, DeleteDBInstanceCommand, DescribeEventsCommand, waitUntilDBInstanceDeleted } from '@aws-sdk/client-rds';
+import fs from 'node:fs';
+import { processesMentioning } from '../../src/local/ops/stragglers.js';
 import { localEndpointStatus } from '../../src/local/control/endpoint.js';
 import { connect, describe1, instancePid, pidAlive, sleep, startHarness, waitAvailable, type Harness } from './endpoint-harness.js';
 
@@ -83,5 +85,26 @@ describe('supervision and recovery', () => {
     expect(status).toMatchObject({ running: true, url, // the remembered port keeps the URL stable
       instances: [{ id: 'crashy', status: 'available' }] });
     expect(status.caFile).toMatch(/ca-cert\.pem$/);
+  });
+
+  it('an instance caught mid-creation by a control-plane kill is failed with a reason, and can be deleted', async () => {
+    await h.rds.send(new CreateDBInstanceCommand({
+      DBInstanceIdentifier: 'halfway', DBInstanceClass: 'db.t4g.micro', Engine: 'mariadb', AllocatedStorage: 20,
+      MasterUsername: 'admin', MasterUserPassword: 'Sup3r-secret!',
+    }));
+    const dir = `${h.home}/instances/halfway`;
+    while (processesMentioning(dir).length === 0) await sleep(20); // mariadb-install-db is running
+    process.kill(h.info.pid, 'SIGKILL');
+    while (pidAlive(h.info.pid)) await sleep(50);
+    await h.restart();
+    for (let i = 0; i < 300 && (await describe1(h, 'halfway')).DBInstanceStatus !== 'failed'; i++) await sleep(100);
+    expect((await describe1(h, 'halfway')).DBInstanceStatus).toBe('failed');
+    expect(processesMentioning(dir)).toEqual([]);
+    const events = await h.rds.send(new DescribeEventsCommand({ SourceIdentifier: 'halfway', SourceType: 'db-instance' }));
+    expect(events.Events!.map((e) => e.Message).join('\n')).toContain('while the instance was being created');
+    expect((await describe1(h, 'crashy')).DBInstanceStatus).toBe('available'); // the other instance is unharmed
+    await h.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'halfway', SkipFinalSnapshot: true }));
+    await waitUntilDBInstanceDeleted({ client: h.rds, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { DBInstanceIdentifier: 'halfway' });
+    expect(fs.existsSync(dir)).toBe(false);
   });
 });

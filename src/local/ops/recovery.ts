@@ -2,6 +2,7 @@ import { readSecret } from '../state/secrets.js';
 import type { InstanceRecord } from '../state/registry.js';
 import type { OpsContext } from './context.js';
 import { runDelete, runStop } from './instances-lifecycle.js';
+import { stopStragglers } from './stragglers.js';
 import { restartWithConfig, runningStatus, setStatus, startProcess } from './instances-work.js';
 
 /**
@@ -29,7 +30,9 @@ function recoverOne(ctx: OpsContext, rec: InstanceRecord): void {
   const pid = ctx.engine.runningPid(paths);
   if (rec.status === 'creating' && !rec.initCompleted) {
     void ctx.jobs.run(rec.id, async () => {
+      const left = await stopStragglers(paths.configFile);
       await ctx.engine.stop(paths);
+      if (left.length > 0) ctx.log.info(`stopped ${left.length} leftover process(es) of the interrupted creation of ${rec.id}`);
       throw new Error('the control plane stopped while the instance was being created; delete it and create it again');
     });
     return;
