@@ -8,7 +8,8 @@ import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
-import { describe1, rdsClient, startHarness, waitAvailable, type Harness } from './endpoint-harness.js';
+import fs from 'node:fs';
+import { connect, describe1, rdsClient, startHarness, waitAvailable, type Harness } from './endpoint-harness.js';
 
 const run = promisify(execFile);
 let h: Harness;
@@ -19,7 +20,7 @@ const base: CreateDBInstanceCommandInput = {
 
 beforeAll(async () => {
   h = await startHarness('ep-api');
-  await h.rds.send(new CreateDBInstanceCommand({ ...base, DBInstanceIdentifier: 'alpha', DeletionProtection: true }));
+  await h.rds.send(new CreateDBInstanceCommand({ ...base, DBInstanceIdentifier: 'alpha', DeletionProtection: true, StorageEncrypted: true }));
   await h.rds.send(new CreateDBInstanceCommand({ ...base, DBInstanceIdentifier: 'beta', ManageMasterUserPassword: true, MasterUserPassword: undefined }));
   await waitAvailable(h, 'alpha');
   await waitAvailable(h, 'beta');
@@ -163,6 +164,34 @@ describe('DescribeDBInstances', () => {
   it('shows the managed master secret only for managed passwords', async () => {
     expect((await describe1(h, 'beta')).MasterUserSecret?.SecretArn).toMatch(/^arn:aws:secretsmanager:us-east-1:000000000000:secret:rds!db-/);
     expect((await describe1(h, 'alpha')).MasterUserSecret).toBeUndefined();
+  });
+});
+
+describe('master password and files', () => {
+  it('keeps secrets 0600 in a 0700 home, and resets the master password in the running server', async () => {
+    const mode = (p: string) => fs.statSync(p).mode & 0o777;
+    expect(mode(h.home)).toBe(0o700);
+    expect(mode(`${h.home}/credentials.json`)).toBe(0o600);
+    expect(mode(`${h.home}/secrets/beta.json`)).toBe(0o600);
+    const before = await connect(h.home, 'beta'); // the generated password works
+    await before.end();
+    const mod = await h.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'alpha', MasterUserPassword: 'N3w-secret-pw' }));
+    expect(mod.DBInstance?.DBInstanceStatus).toBe('resetting-master-credentials');
+    await waitAvailable(h, 'alpha');
+    const conn = await connect(h.home, 'alpha'); // reads the new password from the home
+    const [rows] = await conn.query('SELECT CURRENT_USER() AS u');
+    expect((rows as { u: string }[])[0].u).toBe('admin@%');
+    await conn.end();
+    const log = fs.readFileSync(`${h.home}/control-plane.log`, 'utf8');
+    expect(log).not.toContain('N3w-secret-pw');
+    expect(log).not.toContain(JSON.parse(fs.readFileSync(`${h.home}/secrets/beta.json`, 'utf8')).password);
+  });
+
+  it('an encrypted instance reports StorageEncrypted and a KMS key', async () => {
+    const db = await describe1(h, 'alpha');
+    expect(db.StorageEncrypted).toBe(true);
+    expect(db.KmsKeyId).toMatch(/^arn:aws:kms:us-east-1:000000000000:key\//);
+    expect((await describe1(h, 'beta')).KmsKeyId).toBeUndefined();
   });
 });
 

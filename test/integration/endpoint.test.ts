@@ -101,5 +101,7 @@ describe('instance lifecycle through @aws-sdk/client-rds', () => {
     expect(pidAlive(pid3)).toBe(false);
     expect(fs.existsSync(`${h.home}/instances/life`)).toBe(false);
     expect(fs.existsSync(`${h.home}/secrets/life.json`)).toBe(false);
+    // The password travelled in request bodies: it must not be in the control-plane log.
+    expect(fs.readFileSync(`${h.home}/control-plane.log`, 'utf8')).not.toContain('Sup3r-secret!');
   });
 });
