@@ -22,8 +22,11 @@ export interface RecordedRequest {
 export interface ReplayServer {
   url: string;
   requests: RecordedRequest[];
-  /** Replace the Action → reply table (each test sets what it expects to be called). */
-  routes(table: Record<string, Reply>): void;
+  /**
+   * Replace the Action → reply table (each test sets what it expects to be called). A list is
+   * answered in order, one entry per call; the last entry repeats.
+   */
+  routes(table: Record<string, Reply | Reply[]>): void;
   close(): Promise<void>;
 }
 
@@ -36,7 +39,8 @@ const UNKNOWN = (action: string) =>
  * fixture for its Action. An unrouted Action gets a 400 so a test sees the unexpected call.
  */
 export async function startReplayServer(): Promise<ReplayServer> {
-  let table: Record<string, Reply> = {};
+  let table: Record<string, Reply | Reply[]> = {};
+  const calls = new Map<string, number>();
   const requests: RecordedRequest[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -45,8 +49,12 @@ export async function startReplayServer(): Promise<ReplayServer> {
       const body = Buffer.concat(chunks).toString('utf8');
       const params = Object.fromEntries(new URLSearchParams(body));
       requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, params });
-      const reply = table[params.Action ?? ''];
-      const xml = reply ? readFileSync(path.join(AWS_FIXTURES, reply.file), 'utf8') : UNKNOWN(params.Action ?? '');
+      const action = params.Action ?? '';
+      const routed = table[action];
+      const n = calls.get(action) ?? 0;
+      calls.set(action, n + 1);
+      const reply = Array.isArray(routed) ? routed[Math.min(n, routed.length - 1)] : routed;
+      const xml = reply ? readFileSync(path.join(AWS_FIXTURES, reply.file), 'utf8') : UNKNOWN(action);
       res.writeHead(reply ? reply.status ?? 200 : 400, { 'content-type': 'text/xml', 'x-amzn-requestid': `replay-${requests.length}` });
       res.end(xml);
     });
@@ -58,6 +66,7 @@ export async function startReplayServer(): Promise<ReplayServer> {
     requests,
     routes(t) {
       table = t;
+      calls.clear();
       requests.length = 0;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
