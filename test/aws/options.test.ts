@@ -121,7 +121,7 @@ describe('where the aws target comes from', () => {
     await mkdir(dir, { recursive: true });
     await writeFile(path.join(dir, 'config'), '[profile replay]\nregion = eu-west-2\n');
     await writeFile(path.join(dir, 'credentials'), '[replay]\naws_access_key_id = AKIDPROFILEREPLAY001\naws_secret_access_key = profile-secret\n');
-    const profileEnv = { ...env, AWS_CONFIG_FILE: path.join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials') };
+    const profileEnv: Record<string, string> = { ...env, AWS_CONFIG_FILE: path.join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials') };
     delete profileEnv.AWS_ACCESS_KEY_ID;
     delete profileEnv.AWS_SECRET_ACCESS_KEY;
     t.server.routes({ DescribeDBInstances: { file: 'rds/describe-db-instances-list.xml' } });
