@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { userInfo } from 'node:os';
-import type { Connection } from 'mysql2/promise';
+import type { Connection, RowDataPacket } from 'mysql2/promise';
 import type { InstancePaths, MasterUser } from './types.js';
 
 /**
@@ -59,7 +59,13 @@ export async function createMasterUser(conn: Connection, master: MasterUser): Pr
   await conn.query('REVOKE SUPER, FILE, SHUTDOWN, READ_ONLY ADMIN ON *.* FROM ?@?', [master.username, '%']);
 }
 
+/**
+ * On a primary the change is binlogged, so its replicas follow (as on RDS). On a replica it must not
+ * be: a local GTID would break gtid_strict_mode replication later.
+ */
 export async function alterMasterPassword(conn: Connection, master: MasterUser): Promise<void> {
+  const [replicaOf] = await conn.query<RowDataPacket[]>('SHOW ALL SLAVES STATUS');
+  if (replicaOf.length > 0) await conn.query('SET SESSION sql_log_bin=0');
   await conn.query('ALTER USER ?@? IDENTIFIED BY PASSWORD ?', [master.username, '%', nativePasswordHash(master.password)]);
 }
 
