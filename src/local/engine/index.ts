@@ -1,8 +1,21 @@
-/** The MariaDB engine: real mariadbd processes, one per DB instance (see types.ts for the contract). */
+/**
+ * The MariaDB engine: real mariadbd processes, one per DB instance (contract in types.ts).
+ *
+ * For other parts of the local target:
+ * - A replica or restored instance made from a copy of another's datadir: call writeConfig (creates
+ *   folders, server certificate and my.cnf) before start; for an encrypted source, copy its keysDir
+ *   first — new keys cannot read the old files, and create() is the only place keys are made.
+ * - Admin SQL over the Unix socket (no password, unix_socket auth): withAdmin(paths, fn).
+ *   On a replica, run admin writes with `SET sql_log_bin=0` (GTID strict mode).
+ * - Client tools (mariadb-backup, mariadb-binlog, mariadb): pass `--defaults-file=<paths.configFile>`
+ *   first and `--user=${adminUser()}`; the [client] group of my.cnf names the socket.
+ */
 export { createMariadbEngine } from './mariadb-engine.js';
 export { instancePaths, socketPathFor } from './paths.js';
 export { ensureHomeCa, homeCaFiles } from './tls.js';
+export type { HomeCa } from './tls.js';
 export { checkBinaries, binaries, assertBinaries, requireBinary, mysqlAvailable, INSTALL_HINT } from './binaries.js';
-export type { BinaryCheck } from './binaries.js';
+export type { BinaryCheck, BinaryName } from './binaries.js';
 export { renderMyCnf, bufferPoolChunkSize } from './config.js';
+export { adminUser, withAdmin } from './admin.js';
 export type * from './types.js';
