@@ -104,8 +104,8 @@ async function create(paths: InstancePaths, spec: EngineSpec, master: MasterUser
   try {
     return await build(paths, spec, master);
   } catch (e) {
-    // A half-built instance would block a retry (INSTANCE_DATA_EXISTS): leave nothing behind.
-    await destroy(paths).catch(() => undefined);
+    // No process left behind; the files stay for inspection (error.log) until the instance is deleted.
+    await stopProcess(paths).catch(() => undefined);
     throw e;
   }
 }
