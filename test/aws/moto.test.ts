@@ -91,6 +91,16 @@ describe('rdsctl --target aws against moto_server (RDS, engine mysql)', () => {
     }
   });
 
+  it('human mode: status progress with elapsed time on stderr, the instance on stdout', async () => {
+    const r = await runRdsctl(['--target', 'aws', '--region', 'us-east-1', '--endpoint-url', moto.url, 'reboot', 'shop'], env);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^target: aws \(us-east-1, http:\/\/127\.0\.0\.1:\d+\)$/m);
+    expect(r.stderr).toMatch(/^\[\s*\d+\.\ds\] shop: available$/m);
+    expect(r.stdout).toMatch(/^Identifier:\s+shop$/m);
+    expect(r.stdout).toMatch(/^Class:\s+db\.t4g\.large$/m);
+    expect(r.stdout + r.stderr).not.toContain(PASSWORD);
+  });
+
   it('delete of a protected instance → exit 5, instance still there', async () => {
     const { code, doc } = await rdsctl('delete', 'shop', '--yes', '--skip-final-snapshot');
     expect(code).toBe(5);
