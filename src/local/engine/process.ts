@@ -111,7 +111,11 @@ export function pidAlive(pid: number): boolean {
 export async function stopProcess(paths: InstancePaths, timeoutMs = 60_000): Promise<void> {
   const pid = runningPid(paths);
   if (pid === undefined) return;
-  process.kill(pid, 'SIGTERM');
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return; // it exited between the check and the signal
+  }
   const deadline = Date.now() + timeoutMs;
   while (pidAlive(pid)) {
     if (Date.now() > deadline) {
