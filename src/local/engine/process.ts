@@ -119,7 +119,11 @@ export async function stopProcess(paths: InstancePaths, timeoutMs = 60_000): Pro
   const deadline = Date.now() + timeoutMs;
   while (pidAlive(pid)) {
     if (Date.now() > deadline) {
-      process.kill(pid, 'SIGKILL');
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
       await sleep(200);
       break;
     }
