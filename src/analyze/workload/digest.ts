@@ -7,7 +7,7 @@ import { conflictError } from '../../core/errors.js';
 import { fingerprint, fingerprintId, type FingerprintOptions } from '../fingerprint.js';
 import { rankClasses } from '../aggregate.js';
 import type { QueryClass, WorkloadSummary } from '../types.js';
-import { fillPlaceholders, placeholderRefs, quoteIdent, sqlLiteral, tablesOf, tokenize, type PlaceholderRef } from './digest-sample.js';
+import { expandValueLists, fillPlaceholders, placeholderRefs, quoteIdent, sqlLiteral, tablesOf, tokenize, type PlaceholderRef } from './digest-sample.js';
 
 /** The part of a mysql2/promise Connection we use. */
 export interface DigestConnection {
@@ -109,7 +109,7 @@ function merge(byFp: Map<string, QueryClass & { p95Known: boolean }>, c: QueryCl
 
 /** DIGEST_TEXT with `?` → a runnable statement with values sampled from the referenced columns. */
 export async function synthesizeSample(conn: DigestConnection, digestText: string, db: string | undefined): Promise<string> {
-  const tokens = tokenize(digestText);
+  const tokens = expandValueLists(tokenize(digestText));
   const refs = placeholderRefs(tokens, tablesOf(tokens, db));
   const cache = new Map<string, string>();
   const literals: string[] = [];
