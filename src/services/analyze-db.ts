@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { authError, remoteError, usageError, RdsctlError, ExitCode } from '../core/errors.js';
+import { authError, remoteError, usageError, type RdsctlError } from '../core/errors.js';
 import type { PlanFlavor } from '../analyze/plan/types.js';
 
 /** Where to connect. The password is kept out of every message and log. */
@@ -42,10 +42,10 @@ export function parseDsn(dsn: string): DbTarget {
   if (!user) throw usageError('INVALID_DSN', 'The DSN names no user.', { hint: 'Use mysql://user:password@host:port/database.' });
   const port = url.port ? Number(url.port) : 3306;
   const database = decodeURIComponent(url.pathname.replace(/^\//, '')) || undefined;
-  const where = socketPath ? `localhost?socket=${socketPath}` : `${url.hostname}:${port}`;
+  const where = socketPath ? 'localhost' : `${url.hostname}:${port}`;
   return {
     host: url.hostname || undefined, port, socketPath, user, password: url.password ? decodeURIComponent(url.password) : undefined,
-    database, label: `mysql://${user}@${where}/${database ?? ''}`,
+    database, label: `mysql://${user}@${where}/${database ?? ''}${socketPath ? `?socket=${socketPath}` : ''}`,
   };
 }
 
@@ -89,9 +89,3 @@ export function connectError(err: unknown, label: string): RdsctlError {
   return remoteError('DB_UNREACHABLE', `Cannot connect to ${label}: ${msg}.`, {
     hint: 'Check host, port and that the server is running (for a local instance: rdsctl describe <id>).', cause: err, errno: e?.errno });
 }
-
-export function isRdsctlError(err: unknown): err is RdsctlError {
-  return err instanceof RdsctlError;
-}
-
-export { ExitCode };

@@ -21,7 +21,7 @@ export async function resolveDbTarget(req: ConnectionRequest): Promise<{ db: DbT
   const dsn = req.dsn ?? (req.instanceId ? undefined : process.env.DATABASE_URL);
   if (dsn) {
     const db = parseDsn(dsn);
-    return { db: req.database ? { ...db, database: req.database, label: db.label.replace(/\/[^/]*$/, `/${req.database}`) } : db, localInstance: false };
+    return { db: req.database ? { ...parseDsn(withDatabase(dsn, req.database)) } : db, localInstance: false };
   }
   if (!req.instanceId || !req.rds) {
     throw usageError('NO_DATABASE', 'Name the database server to analyze.', { hint: 'Pass an instance id, --dsn mysql://user:pass@host:port/db, or set DATABASE_URL.' });
@@ -36,6 +36,12 @@ export async function resolveDbTarget(req: ConnectionRequest): Promise<{ db: DbT
   const tls = req.target === 'local' ? { caFile: c.caFile } : { profile: 'Amazon RDS' as const };
   return { db: { host: c.host, port: c.port, user: c.username, password, database: req.database, tls,
     label: `mysql://${c.username}@${c.host}:${c.port}/${req.database ?? ''} (${c.DBInstanceIdentifier})` }, localInstance: req.target === 'local' };
+}
+
+function withDatabase(dsn: string, database: string): string {
+  const url = new URL(dsn);
+  url.pathname = `/${encodeURIComponent(database)}`;
+  return url.toString();
 }
 
 type Row = Record<string, unknown>;

@@ -78,8 +78,13 @@ function tableCandidates(q: AnalyzedQuery, t: TableShape, stats: TableStats, rea
     list.push(make(range ? [...eq, range] : eq, range ? 'range' : 'equality', join2(eqWhy, range ? `range on ${range}` : ''), true));
   }
   // One candidate per join column: each serves the lookup from one join partner.
-  // The join column is an equality too (per outer row): ordered with the others by selectivity.
-  for (const jc of join) list.push({ ...make([...eq, jc].sort(bySelectivity), 'join', join2(eqWhy, `join lookup on ${jc}`), true), group: `${group}:${jc}` });
+  // The join column is an equality too (per outer row): ordered with the others by selectivity. Preferred
+  // when the partner table has its own filter: the optimizer will likely start there and look this one up.
+  for (const jc of join) {
+    const partners = t.joinWith.filter((j) => j.column === jc).map((j) => q.shape.tables.find((x) => x.table === j.table));
+    const driven = partners.some((p) => p && (p.equality.length > 0 || p.range.length > 0));
+    list.push({ ...make([...eq, jc].sort(bySelectivity), 'join', join2(eqWhy, `join lookup on ${jc}`), driven), group: `${group}:${jc}` });
+  }
   // A candidate led by the whole primary key is the clustered index already (it holds every column).
   const pkLed = (c: Candidate) => stats.primaryKey.length > 0 && stats.primaryKey.every((k, i) => c.columns[i] === k);
   return list.filter((c) => c.columns.length > 0 && !pkLed(c)).map((c) => covering(c, t, stats, opts));

@@ -25,7 +25,7 @@ function addTable(scope: Scope, item: Node): void {
   const name = lc(item.table);
   let shape = scope.shapes.find((s) => s.table === name && s.db === (item.db ? lc(item.db) : undefined));
   if (!shape) {
-    shape = { table: name, db: item.db ? lc(item.db) : undefined, aliases: [], equality: [], range: [], join: [],
+    shape = { table: name, db: item.db ? lc(item.db) : undefined, aliases: [], equality: [], range: [], join: [], joinWith: [],
       orderBy: [], orderDesc: false, groupBy: [], columns: [], star: false };
     scope.shapes.push(shape);
   }

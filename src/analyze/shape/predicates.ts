@@ -58,7 +58,7 @@ function orIssue(scope: Scope, node: Node, nested: Node[]): void {
     if (n?.type === 'binary_expr' && lc(n.operator) === 'or') { visit(n.left as Node); visit(n.right as Node); return; }
     const col = hasColumn(n);
     if (col) cols.add(`${ownerOf(scope, col)?.table ?? col.table ?? '?'}.${columnName(col)}`);
-    findSubqueries(n, nested);
+    predicate(scope, n, nested, false); // problems inside an OR still count; its columns do not feed indexes
   };
   visit(node);
   if (cols.size > 1) scope.issues.push({ kind: 'or-across-columns', columns: [...cols], detail: `OR across ${[...cols].join(', ')}` });
@@ -72,12 +72,12 @@ function findSubqueries(n: unknown, nested: Node[]): void {
   for (const v of Object.values(node)) findSubqueries(v, nested);
 }
 
-function predicate(scope: Scope, node: Node, nested: Node[]): void {
+function predicate(scope: Scope, node: Node, nested: Node[], indexable = true): void {
   findSubqueries(node, nested);
   if (node.type !== 'binary_expr') return;
   const op = lc(node.operator);
   const [left, right] = [node.left as Node, node.right as Node];
-  if (isCol(left) && isCol(right) && op === '=') return joinPair(scope, left, right);
+  if (isCol(left) && isCol(right) && op === '=') return indexable ? joinPair(scope, left, right) : undefined;
   const [col, other] = isCol(left) ? [left, right] : isCol(right) && op === '=' ? [right, left] : [undefined, undefined];
   if (!col) return nonSargable(scope, node, op);
   const owner = ownerOf(scope, col);
@@ -86,7 +86,10 @@ function predicate(scope: Scope, node: Node, nested: Node[]): void {
     scope.issues.push({ kind: 'compared-to-number', table: owner?.table, column: name, detail: `${describe(col)} ${op} ${describe(other)}` });
   }
   if (!owner) return;
-  classify(owner, name, op, other, scope);
+  if (indexable) classify(owner, name, op, other, scope);
+  else if (op === 'like' && typeof other?.value === 'string' && /^[%_]/.test(other.value)) {
+    scope.issues.push({ kind: 'leading-wildcard', table: owner.table, column: name, detail: `${name} LIKE '${other.value}'` });
+  }
 }
 
 function classify(owner: { equality: string[]; range: string[]; table: string }, name: string, op: string, other: Node, scope: Scope): void {
@@ -105,6 +108,8 @@ function joinPair(scope: Scope, a: Node, b: Node): void {
   if (!oa || !ob || oa === ob) return;
   push(oa.join, columnName(a));
   push(ob.join, columnName(b));
+  oa.joinWith.push({ column: columnName(a), table: ob.table });
+  ob.joinWith.push({ column: columnName(b), table: oa.table });
 }
 
 /** A comparison whose column side is wrapped in a function or expression cannot use an index on it. */

@@ -10,6 +10,8 @@ export interface TableShape {
   range: string[];
   /** Columns equated to another table's column (join keys). */
   join: string[];
+  /** For each join column, the table on the other side. */
+  joinWith: Array<{ column: string; table: string }>;
   /** ORDER BY when every sort column belongs to this table and all go one direction. */
   orderBy: string[];
   orderDesc: boolean;

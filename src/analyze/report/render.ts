@@ -1,0 +1,85 @@
+import { fmt } from '../plan/problems.js';
+import type { AnalysisReport, PlanSummary, QueryReport, ValidatedRecommendation } from './types.js';
+
+type Style = 'red' | 'yellow' | 'green' | 'dim' | 'bold' | 'cyan';
+export type Paint = (style: Style, text: string) => string;
+
+const PROBLEM_LABEL: Record<string, string> = {
+  'full-table-scan': 'full table scan', 'full-index-scan': 'full index scan', filesort: 'filesort', 'temporary-table': 'temporary table',
+  'rows-examined-vs-sent': 'rows examined ≫ rows sent', 'join-without-index': 'join without index', 'non-sargable': 'non-sargable predicate',
+  'or-across-columns': 'OR across columns',
+};
+
+const oneLine = (sql: string, max = 110) => { const s = sql.replace(/\s+/g, ' ').trim(); return s.length > max ? `${s.slice(0, max - 1)}…` : s; };
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+export function planLine(p: PlanSummary): string {
+  const steps = p.tables.map((t) => `${t.table} ${t.access}${t.key ? ` ${t.key}` : ''} ~${fmt(t.rows)}${t.loops > 1 ? ` ×${fmt(t.loops)}` : ''}${t.joinBuffer ? ` (${t.joinBuffer})` : ''}`);
+  const extra = [p.filesort ? 'filesort' : '', p.temporaryTable ? 'temporary' : ''].filter(Boolean);
+  const cost = p.cost !== undefined ? `, cost ${p.cost}` : '';
+  return `${steps.join(' → ') || '(no tables)'}${extra.length ? `; ${extra.join(', ')}` : ''} — ~${fmt(p.rowsExamined)} rows examined${cost}`;
+}
+
+function queryBlock(q: QueryReport, rank: number, paint: Paint): string[] {
+  const perExec = q.rowsExamined > 0 ? `${fmt(q.rowsExamined)} rows examined/exec (measured)` : q.plan ? `~${fmt(q.plan.rowsExamined)} rows examined/exec (plan)` : '';
+  const head = `${String(rank).padStart(2)}. ${paint('bold', q.id)}  ×${q.count}${q.totalTime ? `  ${q.totalTime.toFixed(3)} s total` : ''}  ${perExec}${q.db ? `  [${q.db}]` : ''}`;
+  const lines = [head, `    ${paint('dim', oneLine(q.sample))}`];
+  if (q.explainError) lines.push(`    ${paint('red', 'EXPLAIN failed:')} ${q.explainError.message}${q.explainError.errno ? ` (errno ${q.explainError.errno})` : ''}`);
+  if (q.plan) lines.push(`    plan: ${planLine(q.plan)}`);
+  for (const p of q.problems) lines.push(`    ${paint('yellow', PROBLEM_LABEL[p.kind] ?? p.kind)}: ${p.detail}`);
+  if (q.parseError) lines.push(`    ${paint('dim', `(no index advice: the SQL parser could not read it: ${q.parseError})`)}`);
+  if (q.recommendations.length) lines.push(`    fix: ${q.recommendations.join(', ')}`);
+  if (q.validation) {
+    const v = q.validation;
+    lines.push(`    before/after: ${fmt(v.before.rowsExamined)} → ${fmt(v.after.rowsExamined)} rows examined (${paint(v.reduction >= 0.5 ? 'green' : 'yellow', `−${pct(v.reduction)}`)}), keys ${v.before.keys.join(',') || 'none'} → ${v.after.keys.join(',') || 'none'}`);
+  }
+  return lines;
+}
+
+function recBlock(r: ValidatedRecommendation, i: number, paint: Paint): string[] {
+  const lines = [`${String(i + 1).padStart(2)}. ${paint('green', r.name)} on ${r.db}.${r.table} (${r.columns.join(', ')})`,
+    `    why: ${r.reason}; serves ${r.queries.join(', ')}`,
+    `    expected: ~${fmt(r.benefit)} fewer rows read per workload run${r.writeCost ? `, write cost ~${fmt(r.writeCost)}` : ''}`];
+  if (r.validation) lines.push(`    validated: ${r.validation.note}`);
+  lines.push(`    ${paint('cyan', r.ddl)}`);
+  return lines;
+}
+
+/** The terminal report: problem queries ranked, then recommendations with their DDL, then index hygiene. */
+export function renderReport(r: AnalysisReport, paint: Paint = (_s, t) => t): string {
+  const out: string[] = [];
+  out.push(paint('bold', `analyze-queries — ${r.server.label} (${r.server.version})`));
+  out.push(`workload: ${r.workload.source} · ${r.workload.events} events · ${r.workload.classes} classes · ${r.workload.analyzed} analyzed · ${r.workload.malformed} malformed`);
+  out.push(r.validation.mode === 'off' ? 'validation: off (recommendations are estimates)'
+    : `validation: ${r.validation.mode} on ${r.validation.target} · keep when rows examined drop ≥ ${pct(r.validation.threshold)}`);
+  const bad = r.queries.filter((q) => q.problems.length || q.explainError);
+  out.push('', paint('bold', `Problem queries (${bad.length} of ${r.queries.length}, ranked by executions × rows examined)`));
+  bad.forEach((q, i) => out.push(...queryBlock(q, i + 1, paint)));
+  if (!bad.length) out.push('  none');
+  out.push('', paint('bold', `Recommended indexes (${r.recommendations.length})`));
+  r.recommendations.forEach((rec, i) => out.push(...recBlock(rec, i, paint)));
+  if (!r.recommendations.length) out.push('  none');
+  if (r.rejected.length) {
+    out.push('', paint('bold', `Considered and not recommended (${r.rejected.length})`));
+    for (const x of r.rejected) out.push(`  - ${x.name} (${x.columns.join(', ')}): ${x.validation?.note ?? ''}`);
+  }
+  out.push(...hygiene(r, paint));
+  if (r.applied) {
+    out.push('', paint('bold', 'Applied'));
+    for (const a of r.applied) out.push(`  ${a.ok ? paint('green', 'ok ') : paint('red', 'ERR')} ${a.ddl}${a.error ? ` — ${a.error}` : ''}`);
+  } else if (r.ddl.length) {
+    out.push('', paint('dim', 'Nothing was changed. Save the DDL with --ddl-out file.sql, or build it with --apply (ADD INDEX only).'));
+  }
+  return out.join('\n');
+}
+
+function hygiene(r: AnalysisReport, paint: Paint): string[] {
+  const out: string[] = [];
+  if (r.redundant.length) {
+    out.push('', paint('bold', `Redundant indexes (${r.redundant.length}) — hide first, drop once nothing got slower`));
+    for (const x of r.redundant) out.push(`  - ${x.db}.${x.table}.${x.index}: ${x.detail}`, `    ${paint('cyan', x.hideDdl)}`);
+  }
+  out.push('', `index usage: ${r.usage.source}${r.unused.length ? '' : ' — no unused indexes found'}`);
+  for (const x of r.unused) out.push(`  - ${x.db}.${x.table}.${x.index}: ${x.detail}`, `    ${paint('cyan', x.hideDdl)}`);
+  return out;
+}

@@ -1,0 +1,50 @@
+import { Option } from 'commander';
+import type { RegisterCommand } from './index.js';
+
+interface Opts {
+  dsn?: string; slowLog?: string; queries?: string; digest?: boolean; database?: string; top?: string; validate?: boolean;
+  validateOn?: string; threshold?: string; budget?: string; ddlOut?: string; apply?: boolean; passwordStdin?: boolean;
+}
+
+const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+
+export const registerAnalyzeQueries: RegisterCommand = (program, run) => {
+  program
+    .command('analyze-queries [instance-id]')
+    .description('find problem queries (EXPLAIN only) and recommend indexes, validated on a copy')
+    .addOption(new Option('--dsn <url>', 'mysql://user:pass@host:port/db instead of an instance id').env('DATABASE_URL'))
+    .option('--slow-log <file>', 'workload from a slow query log (plain or .gz)')
+    .option('--queries <file>', 'workload from a .sql file ("-" = stdin)')
+    .option('--digest', 'workload from performance_schema statement digests')
+    .option('--database <db>', 'default database for the statements')
+    .option('--top <n>', 'analyze only the N classes with the most total time')
+    .option('--validate', 'build candidates on a throwaway copy and re-EXPLAIN (default for a local instance)')
+    .option('--no-validate', 'estimates only: build nothing anywhere')
+    .option('--validate-on <dsn>', 'a copy of the database to validate on (never the analyzed server)')
+    .option('--threshold <pct>', 'keep an index only if it cuts rows examined by this percent', '50')
+    .option('--budget <n>', 'at most N new indexes per table', '3')
+    .option('--ddl-out <file>', 'write the recommended DDL to a file')
+    .option('--apply', 'build the recommended indexes on the analyzed server (asks first; --yes without a TTY)')
+    .option('--password-stdin', 'read the master password from stdin (--target aws)')
+    .action((id: string | undefined, o: Opts, cmd) =>
+      run(cmd, async (ctx) => {
+        const { runAnalyze } = await import('../../services/analyze-run.js');
+        const { renderReport } = await import('../../analyze/report/render.js');
+        const { confirm, readStdin } = await import('../interaction.js');
+        const report = await runAnalyze(
+          { instanceId: id, dsn: id && cmd.getOptionValueSource('dsn') !== 'cli' ? undefined : o.dsn,
+            slowLog: o.slowLog, queries: o.queries, digest: o.digest, database: o.database, top: num(o.top),
+            validate: cmd.getOptionValueSource('validate') === 'cli' ? o.validate : undefined, validateOn: o.validateOn,
+            threshold: num(o.threshold), budget: num(o.budget), ddlOut: o.ddlOut, apply: o.apply },
+          {
+            target: ctx.target, home: ctx.home,
+            rds: async () => (await (await import('../clients.js')).clientsFor(ctx)).rds,
+            password: async () => process.env.RDSCTL_DB_PASSWORD ?? (o.passwordStdin ? readStdin() : undefined),
+            progress: (m) => ctx.out.step(m),
+            confirm: (q) => confirm(ctx, q),
+          },
+        );
+        ctx.out.result(report, () => renderReport(report, (s, t) => ctx.out.paint(s, t)));
+      }),
+    );
+};

@@ -1,0 +1,102 @@
+import { writeFile } from 'node:fs/promises';
+import type { RDSClient } from '@aws-sdk/client-rds';
+import type { AnalysisReport } from '../analyze/report/types.js';
+import type { WorkloadSummary } from '../analyze/types.js';
+import { usageError } from '../core/errors.js';
+import { analyzeQueries } from './analyze.js';
+import { openSession, type SqlSession } from './analyze-db.js';
+import { applyDdl, resolveDbTarget, temporaryClone, validationCopy } from './analyze-target.js';
+import type { ValidationTarget } from './analyze-validate.js';
+
+/** Options of `rdsctl analyze-queries`, as the command parsed them. */
+export interface AnalyzeCommandOptions {
+  instanceId?: string;
+  dsn?: string;
+  slowLog?: string;
+  queries?: string;
+  digest?: boolean;
+  database?: string;
+  top?: number;
+  /** undefined = default (on for a local instance, off otherwise). */
+  validate?: boolean;
+  validateOn?: string;
+  /** Percent, e.g. 50. */
+  threshold?: number;
+  budget?: number;
+  ddlOut?: string;
+  apply?: boolean;
+}
+
+export interface AnalyzeEnv {
+  target: 'local' | 'aws';
+  home: string;
+  rds?: () => Promise<RDSClient>;
+  password?: () => Promise<string | undefined>;
+  progress: (message: string) => void;
+  /** Throws unless the user agreed (TTY prompt, or --yes). */
+  confirm: (question: string) => Promise<void>;
+}
+
+export function checkOptions(o: AnalyzeCommandOptions): void {
+  const sources = [o.slowLog, o.queries, o.digest ? 'digest' : undefined].filter(Boolean);
+  if (sources.length !== 1) {
+    throw usageError('WORKLOAD_SOURCE', sources.length ? 'Give only one workload source.' : 'Name the workload to analyze.', {
+      hint: 'Use exactly one of --slow-log <file>, --queries <file|->, --digest.' });
+  }
+  if (o.threshold !== undefined && !(o.threshold > 0 && o.threshold <= 100)) {
+    throw usageError('INVALID_THRESHOLD', `--threshold must be a percentage between 1 and 100 (got ${o.threshold}).`, { hint: 'e.g. --threshold 50' });
+  }
+  if (o.top !== undefined && !(Number.isInteger(o.top) && o.top > 0)) throw usageError('INVALID_TOP', '--top must be a positive integer.', { hint: 'e.g. --top 20' });
+  if (o.validateOn && o.validate === false) throw usageError('VALIDATE_CONFLICT', '--validate-on and --no-validate contradict each other.', { hint: 'Drop one of them.' });
+}
+
+async function loadSource(o: AnalyzeCommandOptions, session: SqlSession, database: string | undefined): Promise<WorkloadSummary> {
+  const { loadWorkload } = await import('../analyze/workload/index.js');
+  const opts = { database };
+  if (o.slowLog) return loadWorkload({ kind: 'slow-log', file: o.slowLog }, opts);
+  if (o.queries) return loadWorkload({ kind: 'queries', file: o.queries }, opts);
+  const connection = { query: async (sql: string, values?: unknown[]) => [await session.query(sql, values), undefined] as [unknown, unknown] };
+  return loadWorkload({ kind: 'digest', connection }, opts);
+}
+
+/** The whole command: connect read-only, load the workload, analyze, maybe validate, write DDL, maybe apply. */
+export async function runAnalyze(o: AnalyzeCommandOptions, env: AnalyzeEnv): Promise<AnalysisReport> {
+  checkOptions(o);
+  const { db, localInstance } = await resolveDbTarget({ instanceId: o.instanceId, dsn: o.dsn, database: o.database, target: env.target, home: env.home, rds: env.rds, password: env.password });
+  env.progress(`connecting to ${db.label}`);
+  const session = await openSession(db, { readOnly: true });
+  let report: AnalysisReport;
+  let copy: ValidationTarget | undefined;
+  try {
+    // Checked before any work: a --validate-on that is the analyzed database itself is refused up front.
+    if (o.validateOn) copy = await validationCopy(o.validateOn, session, [db.database ?? '']);
+    const workload = await loadSource(o, session, db.database);
+    env.progress(`workload: ${workload.events} events in ${workload.classes.length} classes (${workload.source})`);
+    const validateWanted = o.validateOn !== undefined || (o.validate ?? localInstance);
+    if (validateWanted && !o.validateOn && !localInstance) {
+      throw usageError('VALIDATE_NEEDS_COPY', 'Validation builds indexes, and never on the analyzed server: it needs a copy.', {
+        hint: 'Pass --validate-on <dsn of a copy>, or --no-validate for estimates only.' });
+    }
+    report = await analyzeQueries({
+      session, classes: workload.classes, workload, defaultDb: db.database, top: o.top,
+      threshold: (o.threshold ?? 50) / 100, perTableBudget: o.budget, onProgress: env.progress,
+      openValidation: !validateWanted ? undefined
+        : copy ? async () => copy! : (tables) => temporaryClone(db, tables),
+    });
+  } finally {
+    await copy?.cleanup();
+    await session.close();
+  }
+  if (o.ddlOut) await writeDdl(o.ddlOut, report);
+  if (o.apply && report.ddl.length) {
+    await env.confirm(`Build ${report.ddl.length} index(es) on ${db.label}?`);
+    report.applied = await applyDdl(db, report.ddl);
+  }
+  return report;
+}
+
+async function writeDdl(file: string, r: AnalysisReport): Promise<void> {
+  const head = [`-- rdsctl analyze-queries: ${r.recommendations.length} index(es) for ${r.server.label}`, '-- Review before running; each statement is online (INPLACE, LOCK=NONE).'];
+  const body = r.recommendations.map((x) => `-- ${x.reason}; serves ${x.queries.join(', ')}\n${x.ddl}`);
+  await writeFile(file, `${[...head, ...body].join('\n')}\n`, { mode: 0o644 });
+}

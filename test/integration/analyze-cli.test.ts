@@ -1,0 +1,100 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Connection } from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, isolatedEnv, oneJsonDoc, runRdsctl } from '../helpers/cli-aws.js';
+import { loadEcommerce, startMariadb, type TestMariadb } from '../helpers/mariadb.js';
+
+// The real CLI (bin/rdsctl.js as a child process) against a real mariadbd started for this file.
+describe('rdsctl analyze-queries (CLI, real MariaDB)', () => {
+  let db: TestMariadb;
+  let conn: Connection;
+  let iso: Awaited<ReturnType<typeof isolatedEnv>>;
+  let queries: string;
+  const dsn = (name = 'shop') => `mysql://root@localhost/${name}?socket=${encodeURIComponent(db.socketPath)}`;
+  const indexCount = async () => {
+    const [rows] = await conn.query("SELECT COUNT(DISTINCT TABLE_NAME, INDEX_NAME) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = 'shop' AND INDEX_NAME <> 'PRIMARY'");
+    return Number((rows as Array<{ n: number }>)[0].n);
+  };
+
+  beforeAll(async () => {
+    assertBuilt();
+    iso = await isolatedEnv();
+    db = await startMariadb();
+    const mysql = await import('mysql2/promise');
+    conn = await mysql.createConnection(db.connectOptions());
+    await loadEcommerce(conn, 'shop', { foreignKeys: false, scale: 0.2 });
+    queries = path.join(iso.dir, 'workload.sql');
+    await writeFile(queries, [
+      "SELECT id, status, total FROM orders WHERE customer_id = 42 ORDER BY created_at DESC LIMIT 10;",
+      "SELECT id, name FROM customers WHERE email = 'user7@example.com';",
+      'SELECT * FROM no_such_table WHERE id = 1;',
+      "SELECT id FROM customers WHERE LOWER(email) = 'user7@example.com' OR phone = 4910001;",
+    ].join('\n'));
+  });
+
+  afterAll(async () => {
+    await conn?.end();
+    await db?.stop();
+    await iso?.cleanup();
+  });
+
+  it('--json: one document; a statement that fails to EXPLAIN is reported with the server error and the rest goes on', async () => {
+    const r = await runRdsctl(['analyze-queries', '--dsn', dsn(), '--queries', queries, '--json'], iso.env);
+    expect(r.code).toBe(0);
+    const doc = oneJsonDoc(r.stdout);
+    expect(doc).toMatchObject({ ok: true, command: 'analyze-queries' });
+    const qs = doc.data.queries as Array<{ sample: string; explainError?: { errno: number; message: string }; problems: Array<{ kind: string }> }>;
+    expect(qs).toHaveLength(4);
+    expect(qs.find((q) => q.sample.includes('no_such_table'))!.explainError).toMatchObject({ errno: 1146, message: expect.stringMatching(/doesn't exist/) });
+    const nonSargable = qs.find((q) => q.sample.includes('LOWER'))!.problems.map((p) => p.kind);
+    expect(nonSargable).toEqual(expect.arrayContaining(['non-sargable', 'or-across-columns', 'full-table-scan']));
+    expect(doc.data.recommendations.map((x: { columns: string[] }) => x.columns[0]).sort()).toEqual(['customer_id', 'email']);
+    expect(doc.data.validation.mode).toBe('off');
+  });
+
+  it('human report on stdout, progress on stderr; --ddl-out writes the DDL; nothing is built', async () => {
+    const out = path.join(iso.dir, 'indexes.sql');
+    const r = await runRdsctl(['analyze-queries', '--dsn', dsn(), '--queries', queries, '--ddl-out', out], iso.env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Problem queries/);
+    expect(r.stdout).toMatch(/EXPLAIN failed: .*no_such_table/);
+    expect(r.stderr).toMatch(/connecting to mysql:\/\/root@localhost\/shop/);
+    const ddl = await readFile(out, 'utf8');
+    expect(ddl).toMatch(/^ALTER TABLE `shop`.`orders` ADD INDEX `ix_orders_customer_id_created_at` \(`customer_id`,`created_at`\), ALGORITHM=INPLACE, LOCK=NONE;$/m);
+    expect(await indexCount()).toBe(0);
+  });
+
+  it('--apply without a terminal needs --yes and changes nothing; with --yes it builds the indexes', async () => {
+    const refused = await runRdsctl(['analyze-queries', '--dsn', dsn(), '--queries', queries, '--apply'], iso.env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--yes/);
+    expect(await indexCount()).toBe(0);
+    const applied = await runRdsctl(['analyze-queries', '--dsn', dsn(), '--queries', queries, '--apply', '--yes', '--json'], iso.env);
+    expect(applied.code).toBe(0);
+    expect(oneJsonDoc(applied.stdout).data.applied.every((a: { ok: boolean }) => a.ok)).toBe(true);
+    expect(await indexCount()).toBe(2);
+  });
+
+  it.each([
+    ['a DSN that is not a URL', ['--dsn', 'not a url', '--queries', 'x.sql'], 2, /DSN is not a URL/],
+    ['no workload source', ['--dsn', 'mysql://u@127.0.0.1:1/db'], 2, /Name the workload/],
+    ['--validate without a copy for a DSN', ['--queries', 'Q', '--validate'], 2, /never on the analyzed server/],
+    ['--validate-on the analyzed database itself', ['--queries', 'Q', '--validate-on', 'SELF'], 2, /points at the analyzed database itself/],
+  ])('%s → exit %s with a clear message', async (_n, args, code, message) => {
+    const fixed = args.map((a) => (a === 'Q' ? queries : a === 'SELF' ? dsn() : a));
+    const withDsn = fixed.includes('--dsn') ? fixed : ['--dsn', dsn(), ...fixed];
+    const r = await runRdsctl(['analyze-queries', ...withDsn], iso.env);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('an unreachable server → exit 7, the password never printed', async () => {
+    const net = await import('node:net');
+    const port = await new Promise<number>((resolve) => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); }); });
+    const r = await runRdsctl(['analyze-queries', '--dsn', `mysql://admin:S3cretPw9@127.0.0.1:${port}/shop`, '--queries', queries, '--json'], iso.env);
+    expect(r.code).toBe(7);
+    expect(oneJsonDoc(r.stdout).error).toMatchObject({ code: 'DB_UNREACHABLE', message: expect.stringMatching(/Cannot connect to mysql:\/\/admin@127.0.0.1/) });
+    expect(r.stdout + r.stderr).not.toContain('S3cretPw9');
+  });
+});
