@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
+import { registerAnalyzeQueries } from './analyze-queries.js';
 import { registerConnect } from './connect.js';
 import { registerCredentials } from './credentials.js';
 import { registerDelete } from './delete.js';
@@ -24,4 +25,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerConnect,
   registerDoctor,
   registerLocal,
+  registerAnalyzeQueries,
 ];
