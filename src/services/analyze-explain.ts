@@ -9,7 +9,7 @@ const EXPLAINABLE = /^\s*(\(\s*)?(select|with|update|delete|insert|replace)\b/i;
 
 /** Strips trailing semicolons and comments-only tails; EXPLAIN takes exactly one statement. */
 export function explainableText(sql: string): string | undefined {
-  const text = sql.trim().replace(/;+\s*$/, '');
+  const text = sql.trim().replace(/[;\s]+$/, '');
   return EXPLAINABLE.test(text) ? text : undefined;
 }
 
