@@ -58,6 +58,8 @@ describe('planCreate', () => {
     ['KMS without encryption', { KmsKeyId: 'k' }, 'InvalidParameterCombination'],
     ['port too low', { Port: '80' }, 'InvalidParameterValue'],
     ['bad boolean', { DeletionProtection: 'yes' }, 'InvalidParameterValue'],
+    ['empty DBName (Terraform sends it for "unset")', { DBName: '' }, 'ok'],
+    ['bad DBName', { DBName: '1db' }, 'InvalidParameterValue'],
   ];
   it.each(table)('%s → %s', (_what, change, code) => {
     const flat = Object.fromEntries(Object.entries({ ...create, ...change }).filter(([, v]) => v !== undefined)) as Record<string, string>;

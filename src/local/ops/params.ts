@@ -2,9 +2,10 @@ import type { FlatParams } from '../server/types.js';
 import { invalidValue, missingParameter } from './faults.js';
 
 /** Typed readers over flat Query params (aws-wire.md: lists are Name.Member.N, 1-based). */
+/** An empty value counts as absent: Terraform's AWS provider sends e.g. `DBName=` for "not set". */
 export function str(flat: FlatParams, name: string): string | undefined {
   const v = flat[name];
-  return v === undefined ? undefined : v;
+  return v === undefined || v === '' ? undefined : v;
 }
 
 export function required(flat: FlatParams, name: string): string {
