@@ -1,0 +1,65 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import mysql from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupHome, runCli, tempHome } from '../helpers/local-cli.js';
+import { ecommerceWorkload, loadEcommerce } from '../helpers/mariadb.js';
+
+// analyze-queries by instance id on the real local endpoint: credentials from the home, TLS verified,
+// validation on a temporary clone (default for the local target), then --apply.
+describe('rdsctl analyze-queries <instance-id> on the local target', () => {
+  let home: string;
+  let conn: mysql.Connection;
+  let workload: string;
+  const cli = (args: string[]) => runCli(args, { env: { RDSCTL_HOME: home } });
+  const secondaryIndexes = async () => {
+    const [rows] = await conn.query("SELECT COUNT(DISTINCT TABLE_NAME, INDEX_NAME) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = 'shop' AND INDEX_NAME <> 'PRIMARY'");
+    return Number((rows as Array<{ n: number }>)[0].n);
+  };
+
+  beforeAll(async () => {
+    home = await tempHome();
+    const p = await cli(['provision', 'store', '--manage-master-password', '--class', 'db.t4g.micro', '--json']);
+    if (p.code !== 0) throw new Error(`provision failed: ${p.stderr}${p.stdout}`);
+    const c = (await cli(['credentials', 'store', '--json'])).json.data;
+    conn = await mysql.createConnection({ host: c.host, port: c.port, user: c.username, password: c.password,
+      ssl: { ca: await readFile(c.caFile), verifyIdentity: true }, multipleStatements: true });
+    await loadEcommerce(conn, 'shop', { foreignKeys: false, scale: 0.3 });
+    workload = path.join(home, 'workload.sql');
+    await writeFile(workload, (await ecommerceWorkload()).map((s) => `${s};`).join('\n'));
+  });
+
+  afterAll(async () => {
+    await conn?.end();
+    if (home) expect(await cleanupHome(home)).toEqual([]);
+  });
+
+  it('validates on a temporary clone by default, then removes it; the instance gets no index', async () => {
+    const r = await cli(['analyze-queries', 'store', '--queries', workload, '--database', 'shop', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const data = r.json.data;
+    expect(data.validation.mode).toBe('temporary-clone');
+    expect(data.recommendations.length).toBeGreaterThan(2);
+    expect(data.recommendations.every((x: { validation: { kept: boolean } }) => x.validation.kept)).toBe(true);
+    expect(data.server.label).toMatch(/\(store\)$/);
+    expect(r.stdout + r.stderr).not.toMatch(/password/i);
+    const [dbs] = await conn.query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'rdsctl_whatif%'");
+    expect(dbs).toEqual([]);
+    expect(await secondaryIndexes()).toBe(0);
+  });
+
+  it('--apply --yes builds exactly the recommended indexes', async () => {
+    const r = await cli(['analyze-queries', 'store', '--queries', workload, '--database', 'shop', '--apply', '--yes', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const applied = r.json.data.applied as Array<{ ok: boolean }>;
+    expect(applied.length).toBe(r.json.data.recommendations.length);
+    expect(applied.every((a) => a.ok)).toBe(true);
+    expect(await secondaryIndexes()).toBe(applied.length);
+  });
+
+  it('an unknown instance id is a not-found error', async () => {
+    const r = await cli(['analyze-queries', 'no-such-db', '--queries', workload, '--json']);
+    expect(r.code).toBe(4);
+    expect(r.json.error.code).toBe('INSTANCE_NOT_FOUND');
+  });
+});
