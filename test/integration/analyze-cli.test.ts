@@ -20,7 +20,7 @@ describe('rdsctl analyze-queries (CLI, real MariaDB)', () => {
   beforeAll(async () => {
     assertBuilt();
     iso = await isolatedEnv();
-    db = await startMariadb();
+    db = await startMariadb(['userstat=ON']); // index usage statistics for the unused-index check
     const mysql = await import('mysql2/promise');
     conn = await mysql.createConnection(db.connectOptions());
     await loadEcommerce(conn, 'shop', { foreignKeys: false, scale: 0.2 });
@@ -81,12 +81,36 @@ describe('rdsctl analyze-queries (CLI, real MariaDB)', () => {
     ['no workload source', ['--dsn', 'mysql://u@127.0.0.1:1/db'], 2, /Name the workload/],
     ['--validate without a copy for a DSN', ['--queries', 'Q', '--validate'], 2, /never on the analyzed server/],
     ['--validate-on the analyzed database itself', ['--queries', 'Q', '--validate-on', 'SELF'], 2, /points at the analyzed database itself/],
-  ])('%s → exit %s with a clear message', async (_n, args, code, message) => {
+  ])('%s → usage error with a clear message', async (_n, args, code, message) => {
     const fixed = args.map((a) => (a === 'Q' ? queries : a === 'SELF' ? dsn() : a));
     const withDsn = fixed.includes('--dsn') ? fixed : ['--dsn', dsn(), ...fixed];
     const r = await runRdsctl(['analyze-queries', ...withDsn], iso.env);
     expect(r.code).toBe(code);
     expect(r.stderr).toMatch(message);
+  });
+
+  it('redundant indexes by pt-duplicate-key-checker rules, and unused ones from userstat with the uptime caveat', async () => {
+    await loadEcommerce(conn, 'legacy', { foreignKeys: true, scale: 0.1 });
+    await conn.query('USE legacy');
+    // ix_cust replaces the FK's implicit index (InnoDB drops that one when another index can serve the FK).
+    await conn.query('ALTER TABLE orders ADD INDEX ix_cust (customer_id), ADD INDEX ix_status (status), ADD INDEX ix_status_created (status, created_at), ADD INDEX ix_dup_a (status, created_at), ADD INDEX ix_total_id (total, id)');
+    await conn.query('ANALYZE TABLE orders');
+    const sql = "SELECT id FROM orders WHERE status = 'paid' AND created_at >= '2026-11-01 00:00:00'";
+    await conn.query(sql); // a real read, so userstat records ix_status_created as used
+    const file = path.join(iso.dir, 'legacy.sql');
+    await writeFile(file, `${sql};\n`);
+    const r = await runRdsctl(['analyze-queries', '--dsn', dsn('legacy'), '--queries', file, '--json'], iso.env);
+    expect(r.code, r.stderr).toBe(0);
+    const data = oneJsonDoc(r.stdout).data;
+    const redundant = data.redundant.filter((x: { table: string }) => x.table === 'orders').map((x: { index: string; kind: string; coveredBy?: string }) => [x.index, x.kind, x.coveredBy]);
+    expect(redundant).toEqual([['ix_status', 'left-prefix', 'ix_dup_a'], ['ix_status_created', 'duplicate', 'ix_dup_a'], ['ix_total_id', 'pk-suffix', undefined]]);
+    expect(data.redundant.find((x: { index: string }) => x.index === 'ix_status').hideDdl).toBe('ALTER TABLE `legacy`.`orders` ALTER INDEX `ix_status` IGNORED;');
+    expect(data.usage.source).toBe('information_schema.INDEX_STATISTICS');
+    const unused = data.unused.map((x: { index: string }) => x.index);
+    expect(unused).toEqual(expect.arrayContaining(['ix_status', 'ix_total_id']));
+    expect(unused).not.toContain('ix_cust'); // the foreign key needs it
+    expect(unused.includes('ix_status_created') && unused.includes('ix_dup_a')).toBe(false); // the query read one of them
+    expect(data.unused[0].detail).toMatch(/up only 0 h/);
   });
 
   it('an unreachable server → exit 7, the password never printed', async () => {
