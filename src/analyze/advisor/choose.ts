@@ -24,9 +24,12 @@ export function withoutPkSuffix(columns: string[], pk: string[]): string[] {
   return cols;
 }
 
-/** True when an existing index (PRIMARY included, with InnoDB's implicit PK suffix) already starts with these columns. */
+/**
+ * True when an existing index (PRIMARY included, with InnoDB's implicit PK suffix) already starts with these
+ * columns. Hidden (IGNORED/INVISIBLE) indexes count too: the fix there is to unhide, not to add a duplicate.
+ */
 export function servedByExisting(columns: string[], stats: TableStats): boolean {
-  return stats.indexes.some((ix) => !ix.hidden && startsWith(ix.primary ? ix.columns : [...ix.columns, ...stats.primaryKey.filter((c) => !ix.columns.includes(c))], columns));
+  return stats.indexes.some((ix) => startsWith(ix.primary ? ix.columns : [...ix.columns, ...stats.primaryKey.filter((c) => !ix.columns.includes(c))], columns));
 }
 
 function mergeInto(target: Candidate, c: Candidate): void {
