@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CreateDBInstanceCommand, DeleteDBInstanceCommand, DescribeDBInstancesCommand, ModifyDBInstanceCommand, type CreateDBInstanceCommandInput,
+  CreateDBInstanceCommand, DeleteDBInstanceCommand, DescribeDBInstancesCommand, ModifyDBInstanceCommand, waitUntilDBInstanceDeleted,
+  type CreateDBInstanceCommandInput,
 } from '@aws-sdk/client-rds';
 import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -159,6 +160,23 @@ describe('DescribeDBInstances', () => {
     expect(page.Marker).toBeUndefined();
     expect((await errorOf(h.rds.send(new DescribeDBInstancesCommand({ MaxRecords: 5 })))).name).toBe('InvalidParameterValue');
     expect((await errorOf(h.rds.send(new DescribeDBInstancesCommand({ Filters: [{ Name: 'color', Values: ['x'] }] })))).name).toBe('InvalidParameterValue');
+  });
+
+  it('pages 21 instances with MaxRecords 20 and the Marker', async () => {
+    const extra = Array.from({ length: 19 }, (_, i) => `page-${String(i + 1).padStart(2, '0')}`);
+    await Promise.all(extra.map((id) => h.rds.send(new CreateDBInstanceCommand({ ...base, DBInstanceIdentifier: id }))));
+    try {
+      const first = await h.rds.send(new DescribeDBInstancesCommand({ MaxRecords: 20 }));
+      expect(first.DBInstances).toHaveLength(20);
+      expect(first.Marker).toBeDefined();
+      const second = await h.rds.send(new DescribeDBInstancesCommand({ MaxRecords: 20, Marker: first.Marker }));
+      expect(second.Marker).toBeUndefined();
+      const all = [...first.DBInstances!, ...second.DBInstances!].map((d) => d.DBInstanceIdentifier);
+      expect(all).toEqual(['alpha', 'beta', ...extra]);
+    } finally {
+      await Promise.all(extra.map((id) => h.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: id, SkipFinalSnapshot: true }))));
+      await Promise.all(extra.map((id) => waitUntilDBInstanceDeleted({ client: h.rds, maxWaitTime: 180, minDelay: 1, maxDelay: 2 }, { DBInstanceIdentifier: id })));
+    }
   });
 
   it('shows the managed master secret only for managed passwords', async () => {
