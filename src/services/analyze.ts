@@ -113,11 +113,23 @@ async function sampleColumns(session: SqlSession, catalog: Catalog, work: Work[]
 function advise(work: Work[], catalog: Catalog, input: AnalyzeInput): Recommendation[] {
   const candidates = work.flatMap((w) => (w.analyzed ? candidatesFor(w.analyzed, catalog) : []));
   const writes = new Map<string, number>();
-  for (const w of work) for (const t of w.shape?.writes ?? []) {
-    const key = catalogKey(w.db, t);
-    writes.set(key, (writes.get(key) ?? 0) + Math.max(1, w.cls.count));
+  const add = (db: string, t: string, n: number) => writes.set(catalogKey(db, t), (writes.get(catalogKey(db, t)) ?? 0) + Math.max(1, n));
+  for (const w of work) for (const t of w.shape?.writes ?? []) add(w.db, t, w.cls.count);
+  // Writes outside --top still cost every new index: their target table from the fingerprint is enough.
+  for (const c of input.classes.slice(work.length)) {
+    const t = dmlTarget(c.fingerprint);
+    if (t) add(t.db ?? c.db ?? input.defaultDb ?? '', t.table, c.count);
   }
   return chooseIndexes(candidates, catalog, { perTableBudget: input.perTableBudget, writesPerTable: writes, keepVariants: Boolean(input.openValidation) });
+}
+
+/** Target table of an INSERT/REPLACE/UPDATE/DELETE fingerprint (single-table forms). */
+export function dmlTarget(sql: string): { db?: string; table: string } | undefined {
+  const m = /^\s*(?:insert|replace)\s+(?:(?:low_priority|delayed|high_priority|ignore)\s+)*(?:into\s+)?([`\w.]+)|^\s*update\s+(?:(?:low_priority|ignore)\s+)*([`\w.]+)|^\s*delete\s+(?:(?:low_priority|quick|ignore)\s+)*from\s+([`\w.]+)/i.exec(sql);
+  const name = m && (m[1] ?? m[2] ?? m[3]);
+  if (!name) return undefined;
+  const parts = name.replace(/`/g, '').toLowerCase().split('.');
+  return parts.length === 2 ? { db: parts[0], table: parts[1] } : { table: parts[0] };
 }
 
 interface Outcome {

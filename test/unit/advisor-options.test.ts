@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDsn } from '../../src/services/analyze-db.js';
 import { explainableText } from '../../src/services/analyze-explain.js';
 import { checkOptions } from '../../src/services/analyze-run.js';
+import { dmlTarget } from '../../src/services/analyze.js';
 
 describe('parseDsn', () => {
   it.each([
@@ -45,4 +46,15 @@ describe('explainableText: only one explainable statement goes after EXPLAIN', (
     ['DROP TABLE t', undefined],
     ['SET @a = 1', undefined],
   ])('%s', (sql, want) => expect(explainableText(sql)).toBe(want));
+});
+
+describe('dmlTarget: the table a write outside --top touches', () => {
+  it.each([
+    ['insert into carts (a) values(?+)', { table: 'carts' }],
+    ['INSERT IGNORE INTO `shop`.`carts` VALUES (?)', { db: 'shop', table: 'carts' }],
+    ['update inventory set quantity = quantity - ? where product_id = ?', { table: 'inventory' }],
+    ['delete from shop.carts where id = ?', { db: 'shop', table: 'carts' }],
+    ['replace into t values(?)', { table: 't' }],
+    ['select * from t', undefined],
+  ])('%s', (sql, want) => expect(dmlTarget(sql)).toEqual(want));
 });

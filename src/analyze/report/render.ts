@@ -51,7 +51,7 @@ export function renderReport(r: AnalysisReport, paint: Paint = (_s, t) => t): st
   out.push(paint('bold', `analyze-queries — ${r.server.label} (${r.server.version})`));
   out.push(`workload: ${r.workload.source} · ${r.workload.events} events · ${r.workload.classes} classes · ${r.workload.analyzed} analyzed · ${r.workload.malformed} malformed`);
   out.push(r.validation.mode === 'off' ? 'validation: off (recommendations are estimates)'
-    : `validation: ${r.validation.mode} on ${r.validation.target} · keep when rows examined drop ≥ ${pct(r.validation.threshold)}`);
+    : `validation: ${r.validation.mode === 'validate-on' ? 'on the copy' : 'on'} ${r.validation.target} · keep when rows examined drop ≥ ${pct(r.validation.threshold)}`);
   const bad = r.queries.filter((q) => q.problems.length || q.explainError);
   out.push('', paint('bold', `Problem queries (${bad.length} of ${r.queries.length}, ranked by executions × rows examined)`));
   bad.forEach((q, i) => out.push(...queryBlock(q, i + 1, paint)));
