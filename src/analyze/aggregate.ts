@@ -68,6 +68,14 @@ interface ClassState {
   buckets: Map<number, number>;
 }
 
+/**
+ * A copy that does not pin its source: V8 keeps a slice or concatenation of a 1 MB read chunk alive
+ * with the whole chunk, so anything we keep per class (fingerprint, sample, db) is copied once.
+ */
+const detach = (s: string): string => Buffer.from(s, 'latin1').toString('latin1');
+const detachAny = (s: string | undefined, latin1: boolean): string | undefined =>
+  s === undefined ? undefined : latin1 ? detach(s) : s;
+
 export class Aggregator {
   private readonly byFp = new Map<string, ClassState>();
   events = 0;
@@ -78,9 +86,11 @@ export class Aggregator {
     const w = e.weight ?? 1;
     this.events += w;
     let c = this.byFp.get(fp);
+    const latin1 = this.opts.encoding === 'latin1';
     if (!c) {
-      c = { fp, count: 0, timed: 0, total: 0, min: Infinity, max: -Infinity, rowsExamined: 0, rowsSent: 0, sample: e.sql, db: e.db, buckets: new Map() };
-      this.byFp.set(fp, c);
+      const key = detachAny(fp, latin1)!;
+      c = { fp: key, count: 0, timed: 0, total: 0, min: Infinity, max: -Infinity, rowsExamined: 0, rowsSent: 0, sample: detachAny(e.sql, latin1)!, db: detachAny(e.db, latin1), buckets: new Map() };
+      this.byFp.set(key, c);
     }
     c.count += w;
     c.rowsExamined += (e.rowsExamined ?? 0) * w;
@@ -92,8 +102,8 @@ export class Aggregator {
     if (t < c.min) c.min = t;
     if (t >= c.max) {
       c.max = t;
-      c.sample = e.sql;
-      c.db = e.db;
+      c.sample = detachAny(e.sql, latin1)!;
+      c.db = detachAny(e.db, latin1);
     }
     const b = bucketIndex(t);
     c.buckets.set(b, (c.buckets.get(b) ?? 0) + w);

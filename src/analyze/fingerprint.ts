@@ -39,20 +39,22 @@ const ASC = /\s+ASC/gi;
 
 /** pt-query-digest's fingerprint of one statement. */
 export function fingerprint(query: string, opts: FingerprintOptions = {}): string {
-  if (MYSQLDUMP.test(query)) return 'mysqldump';
+  const c0 = query.charCodeAt(0) | 0x20;
+  if (c0 === 0x73 /* s */ && MYSQLDUMP.test(query)) return 'mysqldump';
   if (query.includes('/*') && PT_TOOL.test(query)) return 'percona-toolkit';
-  if (query.startsWith('administrator command: ')) return query;
-  const call = CALL.exec(query);
-  if (call) return asciiLower(call[1]);
+  if (c0 === 0x61 /* a */ && query.startsWith('administrator command: ')) return query;
+  if (c0 !== 0x73 && c0 !== 0x69 && c0 !== 0x75 && c0 !== 0x64 && c0 !== 0x72) {
+    const call = CALL.exec(query); // skip the regex for statements that plainly start with select/insert/update/delete/replace
+    if (call) return asciiLower(call[1]);
+  }
   let q = query;
-  const c0 = q.charCodeAt(0) | 0x20;
   if (c0 === 0x69 /* i */ || c0 === 0x72 /* r */) {
     const m = MULTI_INSERT.exec(q);
     if (m) q = m[1];
   }
   if (q.includes('/*')) q = q.replace(MLC, '');
   if (q.includes('--') || q.includes('#')) q = q.replace(OLC, '');
-  if (USE_DB.test(q)) return q.replace(USE_DB, 'use ?');
+  if ((q.charCodeAt(0) | 0x20) === 0x75 /* u */ && USE_DB.test(q)) return q.replace(USE_DB, 'use ?');
   if (q.includes('\\')) q = q.replace(ESCAPED_QUOTE, '');
   if (q.includes('"')) q = q.replace(DQ_STRING, '?');
   return postRewrite(scan(q, opts.embeddedNumbers !== 'replace'));

@@ -168,22 +168,37 @@ function unquoteDb(s: string): string {
   return t.startsWith('`') && t.endsWith('`') ? t.slice(1, -1).replace(/``/g, '`') : t;
 }
 
-/** `# Key: value  Key2: value2 …` → the fields we use (hand-split: this runs once per entry). */
+/** `# Key: value  Key2: value2 …` → the fields we use (hand-scanned: this runs once per entry). */
 function readPairs(line: string, e: SlowLogEntry): void {
-  const parts = line.slice(2).split(/\s+/);
-  for (let i = 0; i < parts.length - 1; i++) {
-    const k = parts[i];
-    if (!k.endsWith(':')) continue;
-    const v = parts[i + 1];
-    if (v.endsWith(':')) continue; // empty value, e.g. MariaDB `Schema:   QC_hit: No`
-    i++;
-    switch (k) {
-      case 'Query_time:': e.queryTime = Number(v); break;
-      case 'Lock_time:': e.lockTime = Number(v); break;
-      case 'Rows_sent:': e.rowsSent = Number(v); break;
-      case 'Rows_examined:': e.rowsExamined = Number(v); break;
-      case 'Thread_id:': e.threadId = v; break;
-      case 'Schema:': e.db = v; break;
+  let i = 2;
+  const n = line.length;
+  while (i < n) {
+    const colon = line.indexOf(': ', i);
+    if (colon < 0) return;
+    let k = colon;
+    while (k > i && line.charCodeAt(k - 1) !== 0x20) k--;
+    let v = colon + 2;
+    while (v < n && line.charCodeAt(v) === 0x20) v++;
+    let end = v;
+    while (end < n && line.charCodeAt(end) !== 0x20 && line.charCodeAt(end) !== 0x09) end++;
+    const value = line.slice(v, end);
+    // An empty value (MariaDB `Schema:   QC_hit: No`) makes the next key look like the value.
+    if (value.endsWith(':')) {
+      i = v;
+      continue;
     }
+    setField(e, line.slice(k, colon), value);
+    i = end;
+  }
+}
+
+function setField(e: SlowLogEntry, key: string, v: string): void {
+  switch (key) {
+    case 'Query_time': e.queryTime = Number(v); break;
+    case 'Lock_time': e.lockTime = Number(v); break;
+    case 'Rows_sent': e.rowsSent = Number(v); break;
+    case 'Rows_examined': e.rowsExamined = Number(v); break;
+    case 'Thread_id': e.threadId = v; break;
+    case 'Schema': e.db = v; break;
   }
 }
