@@ -113,6 +113,27 @@ describe('rdsctl analyze-queries (CLI, real MariaDB)', () => {
     expect(data.unused[0].detail).toMatch(/up only 0 h/);
   });
 
+  it('--slow-log: measured rows examined per execution drive the ranking and the "rows examined ≫ rows sent" problem', async () => {
+    const log = path.join(db.dir, 'slow.log');
+    await conn.query(`SET GLOBAL slow_query_log_file = '${log}'`);
+    await conn.query('SET GLOBAL long_query_time = 0');
+    await conn.query('SET GLOBAL slow_query_log = ON');
+    const mysql = await import('mysql2/promise');
+    const app = await mysql.createConnection(db.connectOptions('shop')); // a new session picks up long_query_time = 0
+    for (let i = 0; i < 5; i++) await app.query(`SELECT id, total FROM orders WHERE total > ${1990 + i} LIMIT 5`);
+    await app.query("SELECT name FROM products WHERE sku = 'SKU-000010'");
+    await app.end();
+    await conn.query('SET GLOBAL slow_query_log = OFF');
+    const r = await runRdsctl(['analyze-queries', '--dsn', dsn(), '--slow-log', log, '--json'], iso.env);
+    expect(r.code, r.stderr).toBe(0);
+    const data = oneJsonDoc(r.stdout).data;
+    expect(data.workload.source).toMatch(/^slow-log:/);
+    const totals = data.queries.find((q: { fingerprint: string }) => /from orders where total > \?/.test(q.fingerprint));
+    expect(totals.count).toBe(5);
+    expect(totals.rowsExamined).toBeGreaterThan(100); // measured by the server, per execution
+    expect(totals.problems.find((p: { kind: string }) => p.kind === 'rows-examined-vs-sent').detail).toMatch(/^measured .* rows examined for 5 sent/);
+  });
+
   it('an unreachable server → exit 7, the password never printed', async () => {
     const net = await import('node:net');
     const port = await new Promise<number>((resolve) => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); }); });
