@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CreateDBInstanceCommand, DeleteDBInstanceCommand, DescribeDBInstancesCommand, ModifyDBInstanceCommand, waitUntilDBInstanceDeleted,
+  StartDBInstanceCommand,
   type CreateDBInstanceCommandInput,
 } from '@aws-sdk/client-rds';
 import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
@@ -96,7 +97,7 @@ describe('authentication (SigV4)', () => {
   it('tells CloudWatch JSON 1.0 apart from RDS on the same port', async () => {
     const cw = new CloudWatchClient({ endpoint: h.info.url, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: h.info.accessKeyId, secretAccessKey: h.info.secretAccessKey } });
     const e = await errorOf(cw.send(new ListMetricsCommand({ Namespace: 'AWS/RDS' })));
-    expect(e.status).toBe(400);
+    expect(e).toMatchObject({ name: 'InvalidAction', status: 400 });
     expect(e.message).toContain('ListMetrics');
   });
 });
@@ -134,6 +135,11 @@ describe('errors as RDS gives them', () => {
     expect(none.message).toContain('FinalDBSnapshotIdentifier is required');
     expect((await describe1(h, 'alpha')).DBInstanceStatus).toBe('available');
     expect((await describe1(h, 'beta')).DBInstanceStatus).toBe('available');
+  });
+
+  it('InvalidDBInstanceState for a start of a running instance', async () => {
+    const e = await errorOf(h.rds.send(new StartDBInstanceCommand({ DBInstanceIdentifier: 'beta' })));
+    expect(e).toMatchObject({ name: 'InvalidDBInstanceStateFault', status: 400 });
   });
 
   it('storage only grows, by at least 10%', async () => {

@@ -3,6 +3,7 @@ import { CreateDBInstanceCommand, DeleteDBInstanceCommand, DescribeEventsCommand
 import fs from 'node:fs';
 import { processesMentioning } from '../../src/local/ops/stragglers.js';
 import { localEndpointStatus } from '../../src/local/control/endpoint.js';
+import { tailLocalLog } from '../../src/local/control/logs.js';
 import { connect, describe1, instancePid, pidAlive, sleep, startHarness, waitAvailable, type Harness } from './endpoint-harness.js';
 
 let h: Harness;
@@ -54,6 +55,8 @@ describe('supervision and recovery', () => {
     expect(await rows()).toBe(3);
     const events = await h.rds.send(new DescribeEventsCommand({ SourceIdentifier: 'crashy', SourceType: 'db-instance' }));
     expect(events.Events!.map((e) => e.Message).join('\n')).toMatch(/exited unexpectedly/);
+    // `rdsctl local logs --instance crashy` shows that mariadbd's error log, where the restart is visible.
+    expect(tailLocalLog(h.home, { instance: 'crashy', lines: 400 }).lines.join('\n')).toContain('ready for connections');
   });
 
   it('after the control plane is killed with SIGKILL, the next start re-adopts the running mariadbd', async () => {
