@@ -19,8 +19,8 @@ function masterUserSecret(rec: InstanceRecord): Record<string, unknown> | undefi
   };
 }
 
-/** An instance record in the shape RDS returns as <DBInstance> (XML member names included). */
-export function renderInstance(rec: InstanceRecord, caValidTill?: Date): Record<string, unknown> {
+/** Identity, placement and engine fields of <DBInstance>. */
+function identity(rec: InstanceRecord): Record<string, unknown> {
   const hasEndpoint = rec.status !== 'creating' || rec.initCompleted;
   return {
     DBInstanceIdentifier: rec.id,
@@ -30,38 +30,49 @@ export function renderInstance(rec: InstanceRecord, caValidTill?: Date): Record<
     MasterUsername: rec.masterUsername,
     DBName: rec.dbName,
     Endpoint: hasEndpoint ? { Address: LOCAL_HOST, Port: rec.port, HostedZoneId: 'Z2R2ITUGPM61AM' } : undefined,
-    AllocatedStorage: rec.allocatedStorage,
     InstanceCreateTime: rec.createTime,
-    PreferredBackupWindow: rec.preferredBackupWindow,
-    BackupRetentionPeriod: rec.backupRetentionPeriod,
-    DBSecurityGroups: { DBSecurityGroup: [] },
-    VpcSecurityGroups: { VpcSecurityGroupMembership: [] },
-    DBParameterGroups: { DBParameterGroup: [{ DBParameterGroupName: `default.${rec.engine}${rec.engineVersion.split('.').slice(0, 2).join('.')}`, ParameterApplyStatus: 'in-sync' }] },
     AvailabilityZone: rec.availabilityZone,
-    PreferredMaintenanceWindow: rec.preferredMaintenanceWindow,
-    PendingModifiedValues: pendingValues(rec),
     MultiAZ: false,
     EngineVersion: rec.engineVersion,
     AutoMinorVersionUpgrade: false,
-    ReadReplicaDBInstanceIdentifiers: { ReadReplicaDBInstanceIdentifier: [] },
     LicenseModel: 'general-public-license',
-    Iops: rec.iops,
     PubliclyAccessible: false,
-    StorageType: rec.storageType,
     DbInstancePort: rec.port,
+    DbiResourceId: rec.dbiResourceId,
+    DBInstanceArn: instanceArn(rec.id),
+    NetworkType: 'IPV4',
+    PendingModifiedValues: pendingValues(rec),
+    TagList: { Tag: rec.tags },
+  };
+}
+
+/** Storage, backup, security and group fields of <DBInstance>. */
+function settings(rec: InstanceRecord, caValidTill?: Date): Record<string, unknown> {
+  return {
+    AllocatedStorage: rec.allocatedStorage,
+    MaxAllocatedStorage: rec.maxAllocatedStorage,
+    StorageType: rec.storageType,
+    Iops: rec.iops,
+    PreferredBackupWindow: rec.preferredBackupWindow,
+    PreferredMaintenanceWindow: rec.preferredMaintenanceWindow,
+    BackupRetentionPeriod: rec.backupRetentionPeriod,
+    BackupTarget: 'region',
+    CopyTagsToSnapshot: false,
+    DBSecurityGroups: { DBSecurityGroup: [] },
+    VpcSecurityGroups: { VpcSecurityGroupMembership: [] },
+    DBParameterGroups: { DBParameterGroup: [{ DBParameterGroupName: `default.${rec.engine}${rec.engineVersion.split('.').slice(0, 2).join('.')}`, ParameterApplyStatus: 'in-sync' }] },
+    ReadReplicaDBInstanceIdentifiers: { ReadReplicaDBInstanceIdentifier: [] },
     StorageEncrypted: rec.storageEncrypted,
     KmsKeyId: rec.storageEncrypted ? (rec.kmsKeyId ?? `arn:aws:kms:us-east-1:000000000000:key/${rec.dbiResourceId}`) : undefined,
-    DbiResourceId: rec.dbiResourceId,
     CACertificateIdentifier: LOCAL_CA_ID,
-    CopyTagsToSnapshot: false,
-    DBInstanceArn: instanceArn(rec.id),
+    CertificateDetails: { CAIdentifier: LOCAL_CA_ID, ValidTill: caValidTill },
     IAMDatabaseAuthenticationEnabled: false,
     DeletionProtection: rec.deletionProtection,
-    MaxAllocatedStorage: rec.maxAllocatedStorage,
-    TagList: { Tag: rec.tags },
-    CertificateDetails: { CAIdentifier: LOCAL_CA_ID, ValidTill: caValidTill },
     MasterUserSecret: masterUserSecret(rec),
-    NetworkType: 'IPV4',
-    BackupTarget: 'region',
   };
+}
+
+/** An instance record in the shape RDS returns as <DBInstance> (XML member names included). */
+export function renderInstance(rec: InstanceRecord, caValidTill?: Date): Record<string, unknown> {
+  return { ...identity(rec), ...settings(rec, caValidTill) };
 }
