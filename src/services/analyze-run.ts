@@ -25,6 +25,7 @@ export interface AnalyzeCommandOptions {
   budget?: number;
   ddlOut?: string;
   apply?: boolean;
+  passwordStdin?: boolean;
 }
 
 export interface AnalyzeEnv {
@@ -47,6 +48,9 @@ export function checkOptions(o: AnalyzeCommandOptions): void {
     throw usageError('INVALID_THRESHOLD', `--threshold must be a percentage between 1 and 100 (got ${o.threshold}).`, { hint: 'e.g. --threshold 50' });
   }
   if (o.top !== undefined && !(Number.isInteger(o.top) && o.top > 0)) throw usageError('INVALID_TOP', '--top must be a positive integer.', { hint: 'e.g. --top 20' });
+  if (o.passwordStdin && o.queries === '-') {
+    throw usageError('STDIN_TWICE', '--password-stdin and --queries - both want stdin.', { hint: 'Put the statements in a file, or the password in RDSCTL_DB_PASSWORD.' });
+  }
   if (o.validateOn && o.validate === false) throw usageError('VALIDATE_CONFLICT', '--validate-on and --no-validate contradict each other.', { hint: 'Drop one of them.' });
 }
 
@@ -95,8 +99,15 @@ export async function runAnalyze(o: AnalyzeCommandOptions, env: AnalyzeEnv): Pro
   return report;
 }
 
-async function writeDdl(file: string, r: AnalysisReport): Promise<void> {
+/** The recommendations as runnable DDL; redundant/unused indexes only as commented-out hide steps. */
+export function ddlFileText(r: AnalysisReport): string {
   const head = [`-- rdsctl analyze-queries: ${r.recommendations.length} index(es) for ${r.server.label}`, '-- Review before running; each statement is online (INPLACE, LOCK=NONE).'];
   const body = r.recommendations.map((x) => `-- ${x.reason}; serves ${x.queries.join(', ')}\n${x.ddl}`);
-  await writeFile(file, `${[...head, ...body].join('\n')}\n`, { mode: 0o644 });
+  const hide = [...r.redundant, ...r.unused].map((x) => `-- ${x.kind} ${x.db}.${x.table}.${x.index}: ${x.detail}\n-- ${x.hideDdl}`);
+  const tail = hide.length ? ['', '-- Indexes that look unnecessary: hide first (reversible), drop only once nothing got slower.', ...hide] : [];
+  return `${[...head, ...body, ...tail].join('\n')}\n`;
+}
+
+async function writeDdl(file: string, r: AnalysisReport): Promise<void> {
+  await writeFile(file, ddlFileText(r), { mode: 0o644 });
 }

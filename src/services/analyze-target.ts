@@ -12,7 +12,7 @@ export interface ConnectionRequest {
   target: 'local' | 'aws';
   home: string;
   rds?: () => Promise<RDSClient>;
-  /** For --target aws: the master password is not ours to read (env RDSCTL_DB_PASSWORD or stdin). */
+  /** A password rdsctl does not hold (--target aws, or a DSN without one): env RDSCTL_DB_PASSWORD or stdin. */
   password?: () => Promise<string | undefined>;
 }
 
@@ -20,8 +20,9 @@ export interface ConnectionRequest {
 export async function resolveDbTarget(req: ConnectionRequest): Promise<{ db: DbTarget; localInstance: boolean }> {
   const dsn = req.dsn ?? (req.instanceId ? undefined : process.env.DATABASE_URL);
   if (dsn) {
-    const db = parseDsn(dsn);
-    return { db: req.database ? { ...parseDsn(withDatabase(dsn, req.database)) } : db, localInstance: false };
+    const db = parseDsn(req.database ? withDatabase(dsn, req.database) : dsn);
+    // Keeping the password out of the DSN keeps it off command lines: it may come from env or stdin instead.
+    return { db: db.password ? db : { ...db, password: await req.password?.() }, localInstance: false };
   }
   if (!req.instanceId || !req.rds) {
     throw usageError('NO_DATABASE', 'Name the database server to analyze.', { hint: 'Pass an instance id, --dsn mysql://user:pass@host:port/db, or set DATABASE_URL.' });

@@ -134,6 +134,23 @@ describe('rdsctl analyze-queries (CLI, real MariaDB)', () => {
     expect(totals.problems.find((p: { kind: string }) => p.kind === 'rows-examined-vs-sent').detail).toMatch(/^measured .* rows examined for 5 sent/);
   });
 
+  it('over TCP the password can come from RDSCTL_DB_PASSWORD (never printed); one inside --dsn gets a warning', async () => {
+    await conn.query("CREATE USER IF NOT EXISTS 'app'@'127.0.0.1' IDENTIFIED BY 'Tcp-Pw-7781'");
+    await conn.query("GRANT SELECT, SHOW VIEW ON shop.* TO 'app'@'127.0.0.1'");
+    const tcp = `mysql://app@127.0.0.1:${db.port}/shop`;
+    const r = await runRdsctl(['analyze-queries', '--dsn', tcp, '--queries', queries, '--json'], { ...iso.env, RDSCTL_DB_PASSWORD: 'Tcp-Pw-7781' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(oneJsonDoc(r.stdout).data.server.label).toBe(`mysql://app@127.0.0.1:${db.port}/shop`);
+    expect(r.stdout + r.stderr).not.toContain('Tcp-Pw-7781');
+    const inline = await runRdsctl(['analyze-queries', '--dsn', `mysql://app:Tcp-Pw-7781@127.0.0.1:${db.port}/shop`, '--queries', queries], iso.env);
+    expect(inline.code).toBe(0);
+    expect(inline.stderr).toMatch(/warning: the password in --dsn is visible to other users/);
+    expect(inline.stdout + inline.stderr).not.toContain('Tcp-Pw-7781');
+    const wrong = await runRdsctl(['analyze-queries', '--dsn', tcp, '--queries', queries, '--json'], { ...iso.env, RDSCTL_DB_PASSWORD: 'nope-nope' });
+    expect(wrong.code).toBe(3);
+    expect(oneJsonDoc(wrong.stdout).error.code).toBe('DB_ACCESS_DENIED');
+  });
+
   it('an unreachable server → exit 7, the password never printed', async () => {
     const net = await import('node:net');
     const port = await new Promise<number>((resolve) => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); }); });

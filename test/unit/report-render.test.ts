@@ -70,3 +70,13 @@ describe('renderReport: what a DBA reads in the terminal', () => {
       .toBe('o range PRIMARY ~99 → c ALL ~3000 ×99 (hash join); filesort — ~297k rows examined, cost 29712.18');
   });
 });
+
+describe('ddlFileText: what --ddl-out writes', () => {
+  it('runnable ADD INDEX statements; unnecessary indexes only as commented-out hide steps', async () => {
+    const { ddlFileText } = await import('../../src/services/analyze-run.js');
+    const text = ddlFileText(report());
+    const runnable = text.split('\n').filter((l) => l && !l.startsWith('--'));
+    expect(runnable).toEqual(['ALTER TABLE `shop`.`orders` ADD INDEX `ix_orders_customer_id` (`customer_id`), ALGORITHM=INPLACE, LOCK=NONE;']);
+    expect(text).toMatch(/^-- ALTER TABLE `shop`.`orders` ALTER INDEX `ix_old` IGNORED;$/m);
+  });
+});

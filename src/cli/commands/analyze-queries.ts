@@ -25,17 +25,20 @@ export const registerAnalyzeQueries: RegisterCommand = (program, run) => {
     .option('--budget <n>', 'at most N new indexes per table', '3')
     .option('--ddl-out <file>', 'write the recommended DDL to a file')
     .option('--apply', 'build the recommended indexes on the analyzed server (asks first; --yes without a TTY)')
-    .option('--password-stdin', 'read the master password from stdin (--target aws)')
+    .option('--password-stdin', 'read the database password from stdin (aws target, or a DSN without one)')
     .action((id: string | undefined, o: Opts, cmd) =>
       run(cmd, async (ctx) => {
         const { runAnalyze } = await import('../../services/analyze-run.js');
         const { renderReport } = await import('../../analyze/report/render.js');
         const { confirm, readStdin } = await import('../interaction.js');
+        if (cmd.getOptionValueSource('dsn') === 'cli' && /^[^:]+:\/\/[^/@]*:[^/@]+@/.test(o.dsn ?? '')) {
+          ctx.out.warn('the password in --dsn is visible to other users (ps, shell history): prefer DATABASE_URL, RDSCTL_DB_PASSWORD or --password-stdin.');
+        }
         const report = await runAnalyze(
           { instanceId: id, dsn: id && cmd.getOptionValueSource('dsn') !== 'cli' ? undefined : o.dsn,
             slowLog: o.slowLog, queries: o.queries, digest: o.digest, database: o.database, top: num(o.top),
             validate: cmd.getOptionValueSource('validate') === 'cli' ? o.validate : undefined, validateOn: o.validateOn,
-            threshold: num(o.threshold), budget: num(o.budget), ddlOut: o.ddlOut, apply: o.apply },
+            threshold: num(o.threshold), budget: num(o.budget), ddlOut: o.ddlOut, apply: o.apply, passwordStdin: o.passwordStdin },
           {
             target: ctx.target, home: ctx.home,
             rds: async () => (await (await import('../clients.js')).clientsFor(ctx)).rds,
