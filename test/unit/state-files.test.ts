@@ -8,6 +8,7 @@ import { ensureHome } from '../../src/local/state/home.js';
 import { loadOrCreateCredentials } from '../../src/local/state/credentials.js';
 import { acquireLock, releaseLock } from '../../src/local/state/lock.js';
 import { EventLog } from '../../src/local/state/events.js';
+import { rotateLog } from '../../src/local/state/log.js';
 
 const dirs: string[] = [];
 const tmp = () => {
@@ -68,5 +69,15 @@ describe('state files', () => {
     log.append({ SourceIdentifier: 'a', Message: 'one', EventCategories: ['x'] });
     fs.appendFileSync(path.join(home, 'events.jsonl'), '{"Date":"2026');
     expect(log.read().map((e) => e.Message)).toEqual(['one']);
+  });
+
+  it('rotates the control-plane log past its size limit, keeping one generation', () => {
+    const f = path.join(tmp(), 'control-plane.log');
+    fs.writeFileSync(f, 'x'.repeat(100));
+    rotateLog(f, 200);
+    expect(fs.existsSync(`${f}.1`)).toBe(false);
+    rotateLog(f, 50);
+    expect(fs.readFileSync(`${f}.1`, 'utf8')).toHaveLength(100);
+    expect(fs.existsSync(f)).toBe(false);
   });
 });

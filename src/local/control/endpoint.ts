@@ -6,6 +6,7 @@ import { RdsctlError, ExitCode } from '../../core/errors.js';
 import { loadOrCreateCredentials } from '../state/credentials.js';
 import { ensureHome, homeLayout } from '../state/home.js';
 import { isAlive, liveControlPlanePid } from '../state/lock.js';
+import { rotateLog } from '../state/log.js';
 import { readEndpointFile, type EndpointFile } from './endpoint-file.js';
 import type { LocalEndpointInfo } from './types.js';
 
@@ -65,6 +66,7 @@ function fatalLine(home: string): string | undefined {
 
 function spawnControlPlane(home: string, port: number | undefined): number {
   const layout = ensureHome(home);
+  rotateLog(layout.logFile); // before the child's stdout/stderr are bound to the file
   const out = fs.openSync(layout.logFile, 'a', 0o600);
   const args = [controlPlaneEntry(), '--home', layout.home, ...(port !== undefined ? ['--port', String(port)] : [])];
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out], env: process.env });
