@@ -48,6 +48,20 @@ export function requireInstanceClass(name: string): InstanceClassSpec {
 }
 
 /**
+ * Class names as AWS spells them (db.<family>.<size>). On the aws target any such name is passed on
+ * and AWS decides (it knows classes we do not list); the local target needs one of ours.
+ */
+export function requireClassFor(name: string, target: 'local' | 'aws'): string {
+  if (target === 'local') return requireInstanceClass(name).name;
+  if (!/^db\.[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(name)) {
+    throw usageError('UNKNOWN_INSTANCE_CLASS', `"${name}" is not a DB instance class name.`, {
+      hint: 'Class names look like db.r6g.large or db.m5.xlarge.',
+    });
+  }
+  return name;
+}
+
+/**
  * The local target cannot give every instance its class's real memory on one machine, so it scales
  * the buffer pool down by LOCAL_MEMORY_SCALE while keeping RDS's formulas, so a bigger class is
  * visibly bigger in @@innodb_buffer_pool_size. max_connections uses the class's real memory, as RDS

@@ -10,8 +10,8 @@ export interface DbTarget {
   user: string;
   password?: string;
   database?: string;
-  /** TLS: a CA file to verify against (local endpoint), or the built-in Amazon RDS bundle. */
-  tls?: { caFile?: string; profile?: 'Amazon RDS' };
+  /** TLS: a CA file to verify against (local endpoint), the built-in Amazon RDS bundle, or encryption only. */
+  tls?: { caFile?: string; profile?: 'Amazon RDS'; verifyIdentity?: boolean; unverified?: boolean };
   /** Printable: mysql://user@host:port/db (never the password). */
   label: string;
 }
@@ -45,14 +45,42 @@ export function parseDsn(dsn: string): DbTarget {
   const where = socketPath ? 'localhost' : `${url.hostname}:${port}`;
   return {
     host: url.hostname || undefined, port, socketPath, user, password: url.password ? decodeURIComponent(url.password) : undefined,
-    database, label: `mysql://${user}@${where}/${database ?? ''}${socketPath ? `?socket=${socketPath}` : ''}`,
+    database, tls: dsnTls(url.searchParams), label: `mysql://${user}@${where}/${database ?? ''}${socketPath ? `?socket=${socketPath}` : ''}`,
   };
+}
+
+/** MySQL client spellings, as `rdsctl connect` prints them: ssl-mode=REQUIRED|VERIFY_CA|VERIFY_IDENTITY, ssl-ca=<file>. */
+function dsnTls(params: URLSearchParams): DbTarget['tls'] {
+  const mode = (params.get('ssl-mode') ?? params.get('sslmode') ?? '').toUpperCase();
+  const caFile = params.get('ssl-ca') ?? undefined;
+  if (!mode && !caFile) return undefined;
+  if (mode === 'DISABLED') return undefined;
+  if (!['', 'PREFERRED', 'REQUIRED', 'VERIFY_CA', 'VERIFY_IDENTITY'].includes(mode)) {
+    throw usageError('INVALID_DSN', `Unknown ssl-mode "${mode}" in the DSN.`, { hint: 'Use ssl-mode=REQUIRED, VERIFY_CA or VERIFY_IDENTITY (with ssl-ca=<file>).' });
+  }
+  if ((mode === 'VERIFY_CA' || mode === 'VERIFY_IDENTITY') && !caFile) {
+    throw usageError('INVALID_DSN', `ssl-mode=${mode} needs ssl-ca=<file> in the DSN.`, { hint: 'Add &ssl-ca=/path/to/ca.pem (rdsctl connect <id> prints it).' });
+  }
+  if (caFile) return { caFile, verifyIdentity: mode !== 'VERIFY_CA' && mode !== 'REQUIRED' };
+  return { unverified: true };
+}
+
+async function sslOptions(tls: DbTarget['tls']): Promise<string | Record<string, unknown> | undefined> {
+  if (!tls) return undefined;
+  if (tls.profile) return tls.profile;
+  if (tls.caFile) {
+    const ca = await readFile(tls.caFile, 'utf8').catch((err: unknown) => {
+      throw usageError('SSL_CA_UNREADABLE', `Cannot read the CA file ${tls.caFile}: ${(err as Error).message}.`, { hint: 'Check ssl-ca= in the DSN.' });
+    });
+    return { ca, verifyIdentity: tls.verifyIdentity !== false };
+  }
+  return tls.unverified ? { rejectUnauthorized: false } : undefined;
 }
 
 /** Opens one session; connection failures become clear typed errors (unreachable → exit 7). */
 export async function openSession(t: DbTarget, opts: { readOnly?: boolean } = {}): Promise<SqlSession> {
   const mysql = await import('mysql2/promise');
-  const ssl = t.tls?.caFile ? { ca: await readFile(t.tls.caFile, 'utf8'), verifyIdentity: true } : t.tls?.profile;
+  const ssl = await sslOptions(t.tls);
   let conn: import('mysql2/promise').Connection;
   try {
     conn = await mysql.createConnection({

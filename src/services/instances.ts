@@ -51,10 +51,10 @@ export async function modifyInstance(
   rds: RDSClient,
   id: string,
   desired: ModifyRequest & { MasterUserPassword?: string },
-  opts: { applyImmediately: boolean; dryRun: boolean } & WaitSettings,
+  opts: { applyImmediately: boolean; dryRun: boolean; target: 'local' | 'aws' } & WaitSettings,
 ): Promise<ModifyResult> {
   const current = await describeInstance(rds, id);
-  const changes = planModify(current, desired);
+  const changes = planModify(current, desired, opts.target);
   const passwordChange = desired.MasterUserPassword !== undefined;
   if (changes.length === 0 && !passwordChange) {
     throw usageError('NOTHING_TO_MODIFY', `Nothing to change on ${id}: it already has those settings.`, {
@@ -68,7 +68,9 @@ export async function modifyInstance(
   if (passwordChange) params.MasterUserPassword = desired.MasterUserPassword;
   const res = await rds.send(new ModifyDBInstanceCommand(params));
   if (!opts.wait || !opts.applyImmediately) return { changes, applied: opts.applyImmediately, instance: res.DBInstance! };
-  const db = await waitForInstance(rds, current.DBInstanceIdentifier!, (d) => d.DBInstanceStatus === 'available', { ...waitOpts(opts), expectChange: true });
+  const pending = Object.values(res.DBInstance?.PendingModifiedValues ?? {}).some((v) => v !== undefined);
+  const expectChange = { pending: pending && res.DBInstance?.DBInstanceStatus === 'available' };
+  const db = await waitForInstance(rds, current.DBInstanceIdentifier!, (d) => d.DBInstanceStatus === 'available', { ...waitOpts(opts), expectChange });
   return { changes, applied: true, instance: db! };
 }
 
@@ -85,7 +87,7 @@ export async function changePowerState(rds: RDSClient, id: string, action: Simpl
   const res = (await rds.send(command as never)) as { DBInstance?: DBInstance };
   if (!w.wait) return res.DBInstance!;
   const target = TARGET_STATUS[action];
-  const db = await waitForInstance(rds, DBInstanceIdentifier, (d) => d.DBInstanceStatus === target, { ...waitOpts(w), expectChange: true });
+  const db = await waitForInstance(rds, DBInstanceIdentifier, (d) => d.DBInstanceStatus === target, waitOpts(w));
   return db!;
 }
 

@@ -9,6 +9,13 @@ export interface WaitOptions {
   onProgress: Progress;
 }
 
+export interface ExpectChange {
+  /** The mutating call's response listed PendingModifiedValues to be applied now. */
+  pending: boolean;
+}
+
+const hasPending = (db: DBInstance) => Object.values(db.PendingModifiedValues ?? {}).some((v) => v !== undefined);
+
 /** Statuses from which an instance will not become available on its own. */
 const TERMINAL_PROBLEMS = new Set(['failed', 'incompatible-restore', 'incompatible-parameters', 'incompatible-network', 'inaccessible-encryption-credentials', 'storage-full', 'restore-error']);
 
@@ -20,12 +27,16 @@ export async function waitForInstance(
   rds: RDSClient,
   id: string,
   done: (db: DBInstance) => boolean,
-  opts: WaitOptions & { goneIsDone?: boolean; expectChange?: boolean },
+  opts: WaitOptions & { goneIsDone?: boolean; expectChange?: ExpectChange },
 ): Promise<DBInstance | undefined> {
   const { DescribeDBInstancesCommand } = await import('@aws-sdk/client-rds');
   const started = Date.now();
   let last: string | undefined;
-  let sawChange = !opts.expectChange;
+  // After a modify the status can still read "available" while PendingModifiedValues holds the change:
+  // then wait until a poll shows another status or the pending set empties. A mutating call whose
+  // response already shows a transition (rebooting, stopping …) only needs the target status.
+  const change = opts.expectChange;
+  let sawChange = !change?.pending;
   for (;;) {
     let db: DBInstance | undefined;
     try {
@@ -41,9 +52,8 @@ export async function waitForInstance(
       if (last !== undefined) sawChange = true;
       last = status;
     }
-    const pending = db?.PendingModifiedValues && Object.values(db.PendingModifiedValues).some((v) => v !== undefined);
-    // Right after a modify the status can still read "available": wait for a change or an empty pending set.
-    if (db && (sawChange || !pending) && done(db)) return db;
+    if (db && !hasPending(db)) sawChange = true;
+    if (db && sawChange && done(db)) return db;
     if (db && TERMINAL_PROBLEMS.has(status) && !done(db)) {
       const reason = db.StatusInfos?.map((s) => s.Message).filter(Boolean).join('; ');
       throw checkFailedError('INSTANCE_FAILED', `${id} is ${status}${reason ? `: ${reason}` : ''}.`, {

@@ -1,4 +1,5 @@
 import { usageError } from '../../core/errors.js';
+import { masterPasswordProblem } from '../../core/identifiers.js';
 import { parseIntOption } from '../../core/validation.js';
 import { readStdin, waitSettings } from '../interaction.js';
 import type { RegisterCommand } from './index.js';
@@ -32,13 +33,16 @@ export const registerModify: RegisterCommand = (program, run) => {
           DeletionProtection: o.deletionProtection,
           MasterUserPassword: o.newPasswordStdin ? await readStdin() : undefined,
         };
-        if (o.newPasswordStdin && !desired.MasterUserPassword) throw usageError('MISSING_PASSWORD_SOURCE', 'stdin was empty: no new password given.');
+        if (o.newPasswordStdin) {
+          const problem = desired.MasterUserPassword ? masterPasswordProblem(desired.MasterUserPassword) : 'is empty (stdin gave nothing)';
+          if (problem) throw usageError('INVALID_PASSWORD', `The new master password ${problem}: nothing was changed.`);
+        }
         const { clientsFor } = await import('../clients.js');
         const { modifyInstance } = await import('../../services/instances.js');
         const { renderPlan } = await import('../render/instances.js');
         const { rds } = await clientsFor(ctx);
         const res = await modifyInstance(rds, id, desired, {
-          applyImmediately: Boolean(o.applyImmediately), dryRun: Boolean(o.dryRun), ...waitSettings(ctx, o.wait),
+          applyImmediately: Boolean(o.applyImmediately), dryRun: Boolean(o.dryRun), target: ctx.target, ...waitSettings(ctx, o.wait),
         });
         const state = o.dryRun ? 'dry-run' : res.applied;
         const changes = desired.MasterUserPassword ? [...res.changes, { field: 'MasterUserPassword', from: '(hidden)', to: '(new, hidden)' }] : res.changes;

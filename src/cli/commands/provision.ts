@@ -1,7 +1,8 @@
 import type { CreateDBInstanceMessage } from '@aws-sdk/client-rds';
 import { usageError } from '../../core/errors.js';
 import { masterPasswordProblem, masterUsernameProblem, normalizeInstanceId } from '../../core/identifiers.js';
-import { parseIntOption, requireInstanceClass, requireMaxStorage, requireRetention, requireStorage } from '../../core/validation.js';
+import { requireClassFor } from '../../core/instance-classes.js';
+import { parseIntOption, requireMaxStorage, requireRetention, requireStorage } from '../../core/validation.js';
 import type { CliContext } from '../context.js';
 import { readStdin, waitSettings } from '../interaction.js';
 import type { RegisterCommand } from './index.js';
@@ -54,7 +55,7 @@ async function buildCreateRequest(ctx: CliContext, id: string, o: ProvisionOptio
   const MaxAllocatedStorage = o.maxStorage === undefined ? undefined : requireMaxStorage(parseIntOption(o.maxStorage, '--max-storage'), AllocatedStorage);
   const userProblem = masterUsernameProblem(o.masterUsername);
   if (userProblem) throw usageError('INVALID_MASTER_USERNAME', `Master username "${o.masterUsername}" ${userProblem}.`);
-  const DBInstanceClass = requireInstanceClass(o.class).name;
+  const DBInstanceClass = requireClassFor(o.class, ctx.target);
   const BackupRetentionPeriod = requireRetention(parseIntOption(o.backupRetention, '--backup-retention'));
   const password = await masterPassword(o);
   return {

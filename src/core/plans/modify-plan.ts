@@ -1,5 +1,5 @@
 import { usageError } from '../errors.js';
-import { requireInstanceClass } from '../instance-classes.js';
+import { requireClassFor } from '../instance-classes.js';
 import { requireMaxStorage, requireRetention, requireStorage } from '../validation.js';
 
 /** The fields `rdsctl modify` can change, as DescribeDBInstances reports them. */
@@ -25,10 +25,10 @@ export interface PlannedChange {
  * Pure: what `modify` would change on an instance in `current` state. Validates the request the way
  * RDS does (storage can only grow, by ≥ 10%) so a bad request fails before any API call.
  */
-export function planModify(current: ModifiableState, desired: ModifyRequest): PlannedChange[] {
+export function planModify(current: ModifiableState, desired: ModifyRequest, target: 'local' | 'aws' = 'local'): PlannedChange[] {
   const changes: PlannedChange[] = [];
   if (desired.DBInstanceClass !== undefined && desired.DBInstanceClass !== current.DBInstanceClass) {
-    requireInstanceClass(desired.DBInstanceClass);
+    requireClassFor(desired.DBInstanceClass, target);
     changes.push({ field: 'DBInstanceClass', from: current.DBInstanceClass, to: desired.DBInstanceClass, note: 'restarts the database (brief outage)' });
   }
   if (desired.AllocatedStorage !== undefined && desired.AllocatedStorage !== current.AllocatedStorage) {
