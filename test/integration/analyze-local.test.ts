@@ -57,6 +57,17 @@ describe('rdsctl analyze-queries <instance-id> on the local target', () => {
     expect(await secondaryIndexes()).toBe(applied.length);
   });
 
+  it('--dsn from `rdsctl connect` (verified TLS) with the password from RDSCTL_DB_PASSWORD', async () => {
+    const url = (await cli(['connect', 'store', '--database', 'shop', '--json'])).json.data.url as string;
+    expect(url).toMatch(/ssl-mode=VERIFY_IDENTITY/);
+    const c = (await cli(['credentials', 'store', '--json'])).json.data;
+    const r = await runCli(['analyze-queries', '--dsn', url, '--queries', workload, '--json'], { env: { RDSCTL_HOME: home, RDSCTL_DB_PASSWORD: c.password } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json.data.validation.mode).toBe('off'); // a DSN is not a local instance: estimates unless a copy is given
+    expect(r.json.data.queries.filter((q: { plan?: unknown }) => q.plan).length).toBe(r.json.data.queries.length);
+    expect(r.stdout + r.stderr).not.toContain(c.password);
+  });
+
   it('an unknown instance id is a not-found error', async () => {
     const r = await cli(['analyze-queries', 'no-such-db', '--queries', workload, '--json']);
     expect(r.code).toBe(4);

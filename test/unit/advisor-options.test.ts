@@ -20,6 +20,19 @@ describe('parseDsn', () => {
     try { parseDsn(dsn); } catch (e) { expect((e as { exitCode: number }).exitCode).toBe(2); }
   });
 
+  it.each([
+    ['mysql://u@h/d?ssl-mode=VERIFY_IDENTITY&ssl-ca=/x/ca.pem', { caFile: '/x/ca.pem', verifyIdentity: true }],
+    ['mysql://u@h/d?ssl-mode=VERIFY_CA&ssl-ca=/x/ca.pem', { caFile: '/x/ca.pem', verifyIdentity: false }],
+    ['mysql://u@h/d?ssl-mode=REQUIRED', { unverified: true }],
+    ['mysql://u@h/d?ssl-mode=DISABLED', undefined],
+    ['mysql://u@h/d', undefined],
+  ])('TLS from %s', (dsn, tls) => expect(parseDsn(dsn).tls).toEqual(tls));
+
+  it.each([
+    ['mysql://u@h/d?ssl-mode=VERIFY_IDENTITY', /needs ssl-ca/],
+    ['mysql://u@h/d?ssl-mode=SOMETIMES', /Unknown ssl-mode/],
+  ])('TLS misconfiguration %s → usage error', (dsn, message) => expect(() => parseDsn(dsn)).toThrow(message));
+
   it('the label never carries the password', () => {
     expect(parseDsn('mysql://admin:Sup3rSecret@h:1/d').label).not.toContain('Sup3rSecret');
   });
