@@ -1,4 +1,3 @@
-import net from 'node:net';
 import type { OpHandler } from '../server/types.js';
 import { randomFrom } from '../state/credentials.js';
 import type { InstanceRecord } from '../state/registry.js';
@@ -8,35 +7,12 @@ import { instanceExists, instanceQuota, invalidCombination, invalidValue, storag
 import { INSTANCE_QUOTA, TOTAL_STORAGE_QUOTA_GIB, planCreate, type CreatePlan } from './instances-validate.js';
 import { renderInstance } from './instances-render.js';
 import { createDatabase } from './instances-sql.js';
+import { claimPort, pickInstancePort, releaseReservation } from './ports.js';
 
 const PASSWORD_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.+=';
 
 export function generatePassword(): string {
   return randomFrom(PASSWORD_ALPHABET, 32);
-}
-
-/** A port free on 127.0.0.1 right now and not promised to another instance of this home. */
-export async function freePort(taken: Set<number>): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const srv = net.createServer();
-      srv.once('error', reject);
-      srv.listen(0, '127.0.0.1', () => {
-        const p = (srv.address() as net.AddressInfo).port;
-        srv.close(() => resolve(p));
-      });
-    });
-    if (!taken.has(port)) return port;
-  }
-  throw new Error('no free port found on 127.0.0.1');
-}
-
-export function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
 }
 
 function checkQuotas(ctx: OpsContext, plan: CreatePlan): void {
@@ -50,8 +26,8 @@ function checkQuotas(ctx: OpsContext, plan: CreatePlan): void {
 
 async function choosePort(ctx: OpsContext, plan: CreatePlan): Promise<number> {
   const taken = new Set(ctx.registry.list().map((r) => r.port));
-  if (plan.port === undefined) return freePort(taken);
-  if (taken.has(plan.port) || !(await portIsFree(plan.port))) throw invalidValue(`Port ${plan.port} is already in use on 127.0.0.1; choose another Port or omit it.`);
+  if (plan.port === undefined) return pickInstancePort(taken);
+  if (!(await claimPort(plan.port, taken))) throw invalidValue(`Port ${plan.port} is already in use on 127.0.0.1; choose another Port or omit it.`);
   return plan.port;
 }
 
@@ -79,11 +55,16 @@ export function createDBInstance(ctx: OpsContext): OpHandler {
     if (ctx.registry.get(plan.id)) throw instanceExists(plan.id);
     checkQuotas(ctx, plan);
     const port = await choosePort(ctx, plan);
-    // Re-checked after the await: nothing else may have claimed the name meanwhile (single thread from here on).
-    if (ctx.registry.get(plan.id)) throw instanceExists(plan.id);
-    const rec = newRecord(ctx, plan, port);
-    writeSecret(ctx.home, rec.id, { username: plan.masterUsername, password: plan.masterUserPassword ?? generatePassword(), managed: plan.manageMasterUserPassword });
-    ctx.registry.save(rec);
+    let rec: InstanceRecord;
+    try {
+      // Re-checked after the await: nothing else may have claimed the name meanwhile (single thread from here on).
+      if (ctx.registry.get(plan.id)) throw instanceExists(plan.id);
+      rec = newRecord(ctx, plan, port);
+      writeSecret(ctx.home, rec.id, { username: plan.masterUsername, password: plan.masterUserPassword ?? generatePassword(), managed: plan.manageMasterUserPassword });
+      ctx.registry.save(rec);
+    } finally {
+      releaseReservation(port);
+    }
     ctx.event(rec.id, 'DB instance created', ['creation']);
     void ctx.jobs.run(rec.id, () => runCreate(ctx, rec.id));
     return { DBInstance: renderInstance(rec, ctx.caValidTill) };
