@@ -51,6 +51,18 @@ describe('candidatesFor: three-star rule', () => {
     expect(candidatesFor(star, catalog)[0]).toMatchObject({ columns: ['customer_id'], kind: 'equality' });
   });
 
+  it('a join lookup is preferred toward a filtered partner; every join column is still a variant for validation', async () => {
+    const items = table('order_items', 50000, { id: ['int', 4, 50000], order_id: ['int', 4, 20000], product_id: ['int', 4, 1000], qty: ['int', 2, 5] });
+    const cat: Catalog = new Map([...catalog, [catalogKey('shop', 'order_items'), items]]);
+    const plan = parseExplainJson({ query_block: { select_id: 1, nested_loop: [
+      { table: { table_name: 'oi', access_type: 'ALL', rows: 50000, filtered: 100 } },
+      { table: { table_name: 'o', access_type: 'eq_ref', key: 'PRIMARY', rows: 1, filtered: 5 } }] } });
+    const q = await query('j', "SELECT p.name FROM order_items oi JOIN orders o ON o.id = oi.order_id JOIN products p ON p.id = oi.product_id WHERE o.created_at >= '2026-11-25'", plan);
+    const c = candidatesFor(q, cat).filter((x) => x.table === 'order_items');
+    expect(c.map((x) => [x.columns, x.preferred])).toEqual([[['order_id', 'product_id'], true], [['product_id', 'order_id'], false]]);
+    expect(c[0].reason).toBe('join lookup on order_id + covers product_id (no row lookups)');
+  });
+
   it('a primary-key lookup or a small read gets nothing', async () => {
     expect(candidatesFor(await query('q5', 'SELECT * FROM orders WHERE id = 5', scan('orders', 1)), catalog)).toEqual([]);
     expect(candidatesFor(await query('q6', 'SELECT * FROM orders WHERE status = 1', scan('orders', 10)), catalog)).toEqual([]);

@@ -57,6 +57,13 @@ describe('renderReport: what a DBA reads in the terminal', () => {
     expect(text).toMatch(/Nothing was changed/);
   });
 
+  it('a long workload shows the worst queries and says how many more --json has', () => {
+    const short = renderReport(report(), undefined, 1);
+    expect(short).toMatch(/AAA/);
+    expect(short).not.toMatch(/BBB/);
+    expect(short).toMatch(/… 1 more problem queries \(--json lists them all\)/);
+  });
+
   it('after --apply it lists what ran instead', () => {
     const applied = renderReport(report({ applied: [{ ddl: 'ALTER …', ok: true }, { ddl: 'ALTER x', ok: false, error: 'Duplicate key name' }] }));
     expect(applied).toMatch(/ok  ALTER …/);

@@ -46,7 +46,7 @@ function recBlock(r: ValidatedRecommendation, i: number, paint: Paint): string[]
 }
 
 /** The terminal report: problem queries ranked, then recommendations with their DDL, then index hygiene. */
-export function renderReport(r: AnalysisReport, paint: Paint = (_s, t) => t): string {
+export function renderReport(r: AnalysisReport, paint: Paint = (_s, t) => t, maxQueries = 25): string {
   const out: string[] = [];
   out.push(paint('bold', `analyze-queries — ${r.server.label} (${r.server.version})`));
   out.push(`workload: ${r.workload.source} · ${r.workload.events} events · ${r.workload.classes} classes · ${r.workload.analyzed} analyzed · ${r.workload.malformed} malformed`);
@@ -54,7 +54,8 @@ export function renderReport(r: AnalysisReport, paint: Paint = (_s, t) => t): st
     : `validation: ${r.validation.mode === 'validate-on' ? 'on the copy' : 'on'} ${r.validation.target} · keep when rows examined drop ≥ ${pct(r.validation.threshold)}`);
   const bad = r.queries.filter((q) => q.problems.length || q.explainError);
   out.push('', paint('bold', `Problem queries (${bad.length} of ${r.queries.length}, ranked by executions × rows examined)`));
-  bad.forEach((q, i) => out.push(...queryBlock(q, i + 1, paint)));
+  bad.slice(0, maxQueries).forEach((q, i) => out.push(...queryBlock(q, i + 1, paint)));
+  if (bad.length > maxQueries) out.push(paint('dim', `  … ${bad.length - maxQueries} more problem queries (--json lists them all)`));
   if (!bad.length) out.push('  none');
   out.push('', paint('bold', `Recommended indexes (${r.recommendations.length})`));
   r.recommendations.forEach((rec, i) => out.push(...recBlock(rec, i, paint)));
