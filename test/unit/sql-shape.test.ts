@@ -59,6 +59,12 @@ describe('shapeOf: per-table columns the advisor needs', () => {
     expect(table(s, 'customers').equality).toEqual([]);
   });
 
+  it('JOIN … USING (col) is a join on both sides', async () => {
+    const s = await shape('SELECT 1 FROM orders o JOIN order_items oi USING (order_id) WHERE o.status = 1');
+    expect(table(s, 'order_items')).toMatchObject({ join: ['order_id'], joinWith: [{ column: 'order_id', table: 'orders' }] });
+    expect(table(s, 'orders').join).toEqual(['order_id']);
+  });
+
   it('records which table each join column points to', async () => {
     const s = await shape('SELECT 1 FROM order_items oi JOIN orders o ON o.id = oi.order_id JOIN products p ON p.id = oi.product_id');
     expect(table(s, 'order_items').joinWith).toEqual([{ column: 'order_id', table: 'orders' }, { column: 'product_id', table: 'products' }]);

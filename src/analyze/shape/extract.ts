@@ -1,5 +1,5 @@
 import type { ColumnResolver, ShapeIssue, SqlShape, StatementKind, TableShape } from './types.js';
-import { collectConjuncts, describe, type Node } from './predicates.js';
+import { collectConjuncts, type Node } from './predicates.js';
 
 interface Scope {
   /** Output aliases of the select list: `ORDER BY n` on `COUNT(*) n` sorts no table column. */
@@ -106,7 +106,10 @@ export function shapeFromAst(ast: Node, resolve: ColumnResolver = () => undefine
     if (item.expr && (item.expr as Node).ast) nested.push((item.expr as Node).ast as Node);
     else addTable(scope, item);
   }
-  for (const item of fromItems(ast)) if (item.on) collectConjuncts(scope, item.on as Node, nested);
+  for (const item of fromItems(ast)) {
+    if (item.on) collectConjuncts(scope, item.on as Node, nested);
+    if (Array.isArray(item.using)) usingJoin(scope, item, fromItems(ast));
+  }
   if (ast.where) collectConjuncts(scope, ast.where as Node, nested);
   noteColumns(scope, [ast.columns, ast.where, ast.set, ast.groupby, ast.having, ast.orderby, fromItems(ast).map((f) => f.on)]);
   applyOrder(scope, ast.orderby as Node[] | null);
@@ -116,10 +119,24 @@ export function shapeFromAst(ast: Node, resolve: ColumnResolver = () => undefine
   return shape;
 }
 
+/** JOIN t USING (c): t.c equals the same column of the table joined before it. */
+function usingJoin(scope: Scope, item: Node, items: Node[]): void {
+  const idx = items.indexOf(item);
+  const right = scope.byAlias.get(lc(item.as ?? item.table));
+  const left = idx > 0 ? scope.byAlias.get(lc(items[idx - 1].as ?? items[idx - 1].table)) : undefined;
+  if (!right || !left) return;
+  for (const u of item.using as Array<{ value?: unknown } | string>) {
+    const col = lc(typeof u === 'string' ? u : u.value);
+    for (const [a, b] of [[left, right], [right, left]]) {
+      push(a.join, col);
+      a.joinWith.push({ column: col, table: b.table });
+    }
+  }
+}
+
 function mergeShape(into: SqlShape, from: SqlShape): void {
   into.tables.push(...from.tables);
   into.issues.push(...from.issues);
 }
 
-export { describe };
 export type { Scope };
