@@ -114,37 +114,61 @@ for (let c = 0; c < 128; c++) {
 }
 const LEADING_SPACE = /^[ \t\n\r\f\v]+/;
 
-/** Output buffer that also applies pt's `s/[xb.+-]\?/?/g` as each `?` is written. */
+/**
+ * Output builder over the lower-cased query: verbatim stretches are kept as index ranges and copied
+ * in one slice, so a typical statement costs a handful of string operations, not one per token.
+ * It also applies pt's `s/[xb.+-]\?/?/g` as each `?` is written.
+ */
 class Out {
   s = '';
-  /** The last written char was one of x b . + - (original case) directly before a pending `?`. */
+  from = 0;
+  to = 0;
+  /** The last kept char was one of x b . + - (original case), so a `?` right after it swallows it. */
   removable = false;
   /** Where the last true/false ended: pt has already turned it into a non-word `?` there. */
   boolEnd = -1;
-  q(): void {
-    if (this.removable) this.s = this.s.slice(0, -1);
-    this.s += '?';
+  constructor(private readonly lower: string) {}
+  keep(i: number, j: number, lastRemovable: boolean): void {
+    if (this.to !== i) {
+      this.flush();
+      this.from = i;
+    }
+    this.to = j;
+    this.removable = lastRemovable;
+  }
+  add(t: string): void {
+    this.flush();
+    this.s += t;
     this.removable = false;
   }
-  text(t: string, lastRemovable: boolean): void {
-    this.s += t;
-    this.removable = lastRemovable;
+  q(): void {
+    if (this.removable) this.to--; // the removable char is always the last kept one
+    this.add('?');
+  }
+  done(): string {
+    this.flush();
+    return this.s;
+  }
+  private flush(): void {
+    if (this.to > this.from) this.s += this.lower.slice(this.from, this.to);
+    this.from = this.to = 0;
   }
 }
 
 const isRemovable = (c: number) => c === 0x78 || c === 0x62 || c === 0x2e || c === 0x2b || c === 0x2d;
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** Steps 7–12 of pt's chain (single-quoted strings … lc) in one pass over `q`. */
 function scan(q: string, keepEmbedded: boolean): string {
   const lead = LEADING_SPACE.exec(q);
   let i = lead ? lead[0].length : 0;
   const n = q.length;
-  const out = new Out();
+  const out = new Out(ASCII.test(q) ? q.toLowerCase() : asciiLower(q));
   while (i < n) {
     const c = q.charCodeAt(i);
     if (c === 0x27 /* ' */) {
       const j = q.indexOf("'", i + 1);
-      if (j < 0) out.text("'", false), i++;
+      if (j < 0) out.keep(i, i + 1, false), i++;
       else out.q(), (i = j + 1);
     } else if (SPACE[c]) {
       i = scanSpace(q, i, out);
@@ -155,14 +179,14 @@ function scan(q: string, keepEmbedded: boolean): string {
     } else if (c === 0x2b || c === 0x2d) {
       // \b before + or - only holds after a word char (they are non-word themselves).
       if (!keepEmbedded || (i > 0 && WORD[q.charCodeAt(i - 1)] && out.boolEnd !== i)) i = scanNumber(q, i + 1, out);
-      else out.text(q[i], true), i++;
+      else out.keep(i, i + 1, true), i++;
     } else if (WORD[c]) {
       i = scanWord(q, i, keepEmbedded, out);
     } else {
-      out.text(q[i], c === 0x2e), i++;
+      out.keep(i, i + 1, c === 0x2e), i++;
     }
   }
-  return out.s;
+  return out.done();
 }
 
 function scanNumber(q: string, j: number, out: Out): number {
@@ -176,22 +200,20 @@ function scanSpace(q: string, i: number, out: Out): number {
   let j = i + 1;
   while (j < q.length && SPACE[q.charCodeAt(j)]) j++;
   if (j === q.length && q.charCodeAt(j - 1) === 0x0a && j - 1 === i) return j;
-  out.text(' ', false);
+  if (j === i + 1 && q.charCodeAt(i) === 0x20) out.keep(i, j, false);
+  else out.add(' ');
   return j;
 }
 
-/** A word run: true/false → ?, else lower-cased; with 'replace', digits inside start numbers. */
+/** A word run: true/false → ?, else kept (lower-cased); with 'replace', digits inside start numbers. */
 function scanWord(q: string, i: number, keepEmbedded: boolean, out: Out): number {
   let end = i + 1;
   while (end < q.length && WORD[q.charCodeAt(end)]) end++;
   const len = end - i;
-  if ((len === 4 || len === 5) && (i === 0 || !WORD[q.charCodeAt(i - 1)])) {
-    const w = q.slice(i, end).toLowerCase(); // word chars are ASCII
-    if (w === 'true' || w === 'false') {
-      out.q();
-      out.boolEnd = end;
-      return end;
-    }
+  if ((len === 4 || len === 5) && (i === 0 || !WORD[q.charCodeAt(i - 1)]) && isBool(q, i, len)) {
+    out.q();
+    out.boolEnd = end;
+    return end;
   }
   let stop = end;
   if (!keepEmbedded) {
@@ -200,7 +222,11 @@ function scanWord(q: string, i: number, keepEmbedded: boolean, out: Out): number
       if (d >= 0x30 && d <= 0x39) break;
     }
   }
-  const last = q.charCodeAt(stop - 1);
-  out.text(q.slice(i, stop).toLowerCase(), isRemovable(last));
+  out.keep(i, stop, isRemovable(q.charCodeAt(stop - 1)));
   return stop;
+}
+
+function isBool(q: string, i: number, len: number): boolean {
+  const w = q.slice(i, i + len).toLowerCase(); // word chars are ASCII
+  return len === 4 ? w === 'true' : w === 'false';
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SlowLogParser, type SlowLogEntry } from '../../src/analyze/workload/slow-log-parser.js';
+import { parseDecimal, SlowLogParser, type SlowLogEntry } from '../../src/analyze/workload/slow-log-parser.js';
 
 function parse(text: string): { entries: SlowLogEntry[]; malformed: number } {
   const entries: SlowLogEntry[] = [];
@@ -85,4 +85,13 @@ describe('SlowLogParser', () => {
     const { entries, malformed } = parse((mysqlEntry(1, 'SELECT 1;') + mysqlEntry(2, 'SELECT 2;')).replace(/\n/g, '\r\n'));
     expect([entries.map((e) => e.sql), malformed]).toEqual([['SELECT 1', 'SELECT 2'], 0]);
   });
+});
+
+describe('parseDecimal', () => {
+  it.each(['0', '12', '0.000173', '1.204411', '30.670000', '00.000100', '1.', '.5', '.', '', '1e5', 'abc', '-1', '123456789012345678901.5'])(
+    '%j gives exactly what Number() gives (sums must equal pt-query-digest\'s)',
+    (s) => {
+      expect(Object.is(parseDecimal(` ${s} `, 1, s.length + 1), Number(s))).toBe(true);
+    },
+  );
 });

@@ -35,7 +35,6 @@ export interface SlowLogCounters {
 const BANNER_VERSION = /^(?=[/A-Za-z]).*(?:mysqld|mariadbd)(?:\.exe)?, Version.*(?:started with:|embedded library)/;
 const BANNER_PORT = /^T[cC][pP] [pP]ort: +\d+/;
 const BANNER_COLUMNS = /^Time\s+Id\s+Command/;
-const USER_HOST = /^# User@Host: ([^[]+|\[[^[]+\]).*?@ (\S*) \[(.*?)\]\s*(?:Id:\s*(\d+))?/;
 const SET_TS = /^SET timestamp=(\d+)/;
 
 /** A server restart banner line; pt drops these wherever they appear. */
@@ -59,7 +58,7 @@ export class SlowLogParser {
 
   push(raw: string): void {
     this.counters.lines++;
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const line = raw.charCodeAt(raw.length - 1) === 0x0d ? raw.slice(0, -1) : raw;
     if (this.isBlank && line.trim() !== '') this.isBlank = false;
     if (line.charCodeAt(0) === 0x23 /* # */) {
       this.hashLine(line);
@@ -71,7 +70,7 @@ export class SlowLogParser {
     } else {
       this.headerOrArg(line);
     }
-    this.prevEndsSemicolon = line.endsWith(';');
+    this.prevEndsSemicolon = line.charCodeAt(line.length - 1) === 0x3b;
   }
 
   end(): void {
@@ -79,17 +78,18 @@ export class SlowLogParser {
   }
 
   private hashLine(line: string): void {
-    const isTime = line.startsWith('# Time:');
-    const startsEntry = isTime || line.startsWith('# User@Host:');
+    const kind = headerKind(line);
+    const startsEntry = kind === Kind.Time || kind === Kind.User;
     if (this.argLines.length > 0) {
       if (!this.prevEndsSemicolon && !startsEntry) return void this.argLines.push(line);
       this.finish();
     }
-    if (line.startsWith('# administrator command:')) return void this.argLines.push(line.slice(2));
-    if (startsEntry && this.cur && (isTime || this.cur.user !== undefined || this.cur.queryTime !== undefined)) {
+    if (kind === Kind.Admin) return void this.argLines.push(line.slice(2));
+    const e = this.cur;
+    if (startsEntry && e && (kind === Kind.Time || e.user !== undefined || e.queryTime !== undefined)) {
       this.finish(); // a header block that never got its statement: truncated entry
     }
-    this.headerLine(line);
+    if (kind !== Kind.Other) this.headerLine(line, kind, (this.cur ??= newEntry()));
   }
 
   private headerOrArg(line: string): void {
@@ -102,29 +102,21 @@ export class SlowLogParser {
       if (m && this.cur && this.cur.time === undefined) this.cur.time = m[1];
       return;
     }
-    if (!this.cur) this.cur = {} as SlowLogEntry; // statement with no header at all: counted as malformed
+    this.cur ??= newEntry(); // statement with no header at all: counted as malformed
     this.argLines.push(line);
   }
 
-  private headerLine(line: string): void {
-    const e = (this.cur ??= {} as SlowLogEntry);
-    if (line.startsWith('# Time:')) {
+  private headerLine(line: string, kind: Kind, e: SlowLogEntry): void {
+    if (kind === Kind.Time) {
       this.counters.headerLines++;
       if (e.time === undefined) e.time = line.slice(7).trim();
-    } else if (line.startsWith('# User@Host:')) {
+    } else if (kind === Kind.User) {
       this.counters.headerLines++;
-      const m = USER_HOST.exec(line);
-      if (m) {
-        e.user = m[1].trim();
-        e.host = m[2] || m[3];
-        if (m[4]) e.threadId = m[4];
-      }
-    } else if (line.startsWith('# Query_time:')) {
-      this.counters.headerLines++;
+      readUserHost(line, e);
+    } else {
+      if (kind === Kind.QueryTime) this.counters.headerLines++;
       readPairs(line, e);
-      if (e.queryTime === undefined || Number.isNaN(e.queryTime)) e.queryTime = NaN;
-    } else if (line.startsWith('# Thread_id:')) {
-      readPairs(line, e);
+      if (kind === Kind.QueryTime && (e.queryTime === undefined || Number.isNaN(e.queryTime))) e.queryTime = NaN;
     }
   }
 
@@ -163,6 +155,49 @@ export class SlowLogParser {
   }
 }
 
+const enum Kind { Other, Time, User, QueryTime, Thread, Admin }
+
+/** Which header a `#` line is, from its third char first (this runs for every header line). */
+function headerKind(line: string): Kind {
+  if (line.charCodeAt(1) !== 0x20) return Kind.Other;
+  switch (line.charCodeAt(2)) {
+    case 0x54 /* T */:
+      return line.startsWith('# Time:') ? Kind.Time : line.startsWith('# Thread_id:') ? Kind.Thread : Kind.Other;
+    case 0x55 /* U */:
+      return line.startsWith('# User@Host:') ? Kind.User : Kind.Other;
+    case 0x51 /* Q */:
+      return line.startsWith('# Query_time:') ? Kind.QueryTime : Kind.Other;
+    case 0x61 /* a */:
+      return line.startsWith('# administrator command:') ? Kind.Admin : Kind.Other;
+    default:
+      return Kind.Other;
+  }
+}
+
+/** Every field present from the start, so all entries share one object shape. */
+const newEntry = (): SlowLogEntry => ({
+  sql: '', db: undefined, threadId: undefined, queryTime: undefined, lockTime: undefined, rowsSent: undefined,
+  rowsExamined: undefined, time: undefined, user: undefined, host: undefined,
+});
+
+/** `# User@Host: user[user] @ host [ip]  Id: 12` (MySQL adds Id:, MariaDB has a Thread_id: line). */
+function readUserHost(line: string, e: SlowLogEntry): void {
+  const rest = line.slice(13);
+  const at = rest.indexOf(' @ ');
+  if (at < 0) return;
+  const bracket = rest.indexOf('[');
+  e.user = (bracket >= 0 && bracket < at ? rest.slice(0, bracket) : rest.slice(0, at)).trim();
+  const open = rest.indexOf('[', at);
+  const close = open < 0 ? -1 : rest.indexOf(']', open);
+  const host = rest.slice(at + 3, open < 0 ? undefined : open).trim();
+  e.host = host || (close > open ? rest.slice(open + 1, close) : undefined);
+  const id = close < 0 ? -1 : rest.indexOf('Id:', close);
+  if (id >= 0) {
+    const v = rest.slice(id + 3).trim();
+    if (/^\d+$/.test(v)) e.threadId = v;
+  }
+}
+
 function unquoteDb(s: string): string {
   const t = s.endsWith(';') ? s.slice(0, -1) : s;
   return t.startsWith('`') && t.endsWith('`') ? t.slice(1, -1).replace(/``/g, '`') : t;
@@ -181,24 +216,49 @@ function readPairs(line: string, e: SlowLogEntry): void {
     while (v < n && line.charCodeAt(v) === 0x20) v++;
     let end = v;
     while (end < n && line.charCodeAt(end) !== 0x20 && line.charCodeAt(end) !== 0x09) end++;
-    const value = line.slice(v, end);
     // An empty value (MariaDB `Schema:   QC_hit: No`) makes the next key look like the value.
-    if (value.endsWith(':')) {
+    if (line.charCodeAt(end - 1) === 0x3a /* : */) {
       i = v;
       continue;
     }
-    setField(e, line.slice(k, colon), value);
+    setField(e, line, k, colon, v, end);
     i = end;
   }
 }
 
-function setField(e: SlowLogEntry, key: string, v: string): void {
-  switch (key) {
-    case 'Query_time': e.queryTime = Number(v); break;
-    case 'Lock_time': e.lockTime = Number(v); break;
-    case 'Rows_sent': e.rowsSent = Number(v); break;
-    case 'Rows_examined': e.rowsExamined = Number(v); break;
-    case 'Thread_id': e.threadId = v; break;
-    case 'Schema': e.db = v; break;
+const FIELDS = ['Query_time', 'Lock_time', 'Rows_sent', 'Rows_examined', 'Thread_id', 'Schema'] as const;
+
+function setField(e: SlowLogEntry, line: string, k: number, colon: number, v: number, end: number): void {
+  const key = FIELDS.find((f) => f.length === colon - k && line.startsWith(f, k));
+  if (key === undefined) return;
+  if (key === 'Thread_id') e.threadId = line.slice(v, end);
+  else if (key === 'Schema') e.db = line.slice(v, end);
+  else {
+    const num = parseDecimal(line, v, end);
+    if (key === 'Query_time') e.queryTime = num;
+    else if (key === 'Lock_time') e.lockTime = num;
+    else if (key === 'Rows_sent') e.rowsSent = num;
+    else e.rowsExamined = num;
   }
+}
+
+/**
+ * `123` / `0.000173` without allocating a substring; (digits / 10^k) is one correctly rounded
+ * division, so the result is bit-identical to Number(text). Anything else goes through Number().
+ */
+export function parseDecimal(s: string, from: number, to: number): number {
+  let mant = 0;
+  let scale = 1;
+  let dot = false;
+  let digits = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      mant = mant * 10 + (c - 0x30);
+      digits++;
+      if (dot) scale *= 10;
+    } else if (c === 0x2e && !dot) dot = true;
+    else return Number(s.slice(from, to));
+  }
+  return digits > 0 && mant < 2 ** 53 && scale <= 1e22 ? mant / scale : Number(s.slice(from, to));
 }
