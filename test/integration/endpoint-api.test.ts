@@ -219,6 +219,20 @@ describe('master password and files', () => {
   });
 });
 
+describe('tags', () => {
+  it('adds, overwrites, lists and removes tags by ARN', async () => {
+    const { AddTagsToResourceCommand, ListTagsForResourceCommand, RemoveTagsFromResourceCommand } = await import('@aws-sdk/client-rds');
+    const ResourceName = 'arn:aws:rds:us-east-1:000000000000:db:beta';
+    await h.rds.send(new AddTagsToResourceCommand({ ResourceName, Tags: [{ Key: 'team', Value: 'dba' }, { Key: 'env', Value: 'dev' }] }));
+    await h.rds.send(new AddTagsToResourceCommand({ ResourceName, Tags: [{ Key: 'env', Value: 'prod' }] }));
+    expect((await h.rds.send(new ListTagsForResourceCommand({ ResourceName }))).TagList).toEqual([{ Key: 'team', Value: 'dba' }, { Key: 'env', Value: 'prod' }]);
+    await h.rds.send(new RemoveTagsFromResourceCommand({ ResourceName, TagKeys: ['team'] }));
+    expect((await describe1(h, 'beta')).TagList).toEqual([{ Key: 'env', Value: 'prod' }]);
+    const e = await errorOf(h.rds.send(new ListTagsForResourceCommand({ ResourceName: 'arn:aws:rds:us-east-1:000000000000:db:nope' })));
+    expect(e.name).toBe('DBInstanceNotFoundFault');
+  });
+});
+
 describe('other AWS clients', () => {
   const env = () => ({ ...process.env, AWS_ACCESS_KEY_ID: h.info.accessKeyId, AWS_SECRET_ACCESS_KEY: h.info.secretAccessKey, AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' });
 

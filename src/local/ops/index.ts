@@ -5,6 +5,7 @@ import { createDBInstance } from './instances-create.js';
 import { describeDBInstances } from './instances-describe.js';
 import { deleteDBInstance, rebootDBInstance, startDBInstance, stopDBInstance } from './instances-lifecycle.js';
 import { modifyDBInstance } from './instances-modify.js';
+import { addTagsToResource, listTagsForResource, removeTagsFromResource } from './instances-tags.js';
 
 /** Every operation the endpoint answers: one line per op (replicas, snapshots, CloudWatch … add theirs here). */
 export function buildOpRegistry(ctx: OpsContext): OpRegistry {
@@ -18,6 +19,9 @@ export function buildOpRegistry(ctx: OpsContext): OpRegistry {
       StartDBInstance: startDBInstance(ctx),
       DeleteDBInstance: deleteDBInstance(ctx),
       DescribeEvents: describeEvents(ctx),
+      ListTagsForResource: listTagsForResource(ctx),
+      AddTagsToResource: addTagsToResource(ctx),
+      RemoveTagsFromResource: removeTagsFromResource(ctx),
     },
     monitoring: {},
     iam: {},
