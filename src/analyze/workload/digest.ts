@@ -38,10 +38,11 @@ export async function loadDigest(conn: DigestConnection, opts: FingerprintOption
        FROM ${PS_TABLE} WHERE DIGEST_TEXT IS NOT NULL AND COUNT_STAR > 0`,
   );
   const byFp = new Map<string, QueryClass & { p95Known: boolean }>();
+  const sampler: Sampler = { conn, mariadb: await isMariadb(conn), cache: new Map() };
   let events = 0;
   for (const r of rows as DigestRow[]) {
     const real = r.QUERY_SAMPLE_TEXT?.trim();
-    const sample = real || (await synthesizeSample(conn, r.DIGEST_TEXT, r.SCHEMA_NAME ?? undefined));
+    const sample = real || (await synthesizeSample(sampler, r.DIGEST_TEXT, r.SCHEMA_NAME ?? undefined));
     const cls = toClass(r, sample, !real, opts);
     events += cls.count;
     merge(byFp, cls);
@@ -107,17 +108,28 @@ function merge(byFp: Map<string, QueryClass & { p95Known: boolean }>, c: QueryCl
   });
 }
 
+interface Sampler {
+  conn: DigestConnection;
+  mariadb: boolean;
+  /** `db`.`tbl`.`col` → literal, so each column is read once per run. */
+  cache: Map<string, string>;
+}
+
+async function isMariadb(conn: DigestConnection): Promise<boolean> {
+  const [rows] = await conn.query('SELECT VERSION() AS v');
+  return /mariadb/i.test(String((rows as Array<{ v: unknown }>)[0]?.v ?? ''));
+}
+
 /** DIGEST_TEXT with `?` → a runnable statement with values sampled from the referenced columns. */
-export async function synthesizeSample(conn: DigestConnection, digestText: string, db: string | undefined): Promise<string> {
+export async function synthesizeSample(sampler: Sampler, digestText: string, db: string | undefined): Promise<string> {
   const tokens = expandValueLists(tokenize(digestText));
   const refs = placeholderRefs(tokens, tablesOf(tokens, db));
-  const cache = new Map<string, string>();
   const literals: string[] = [];
-  for (const ref of refs) literals.push(await literalFor(conn, ref, cache));
+  for (const ref of refs) literals.push(await literalFor(sampler, ref));
   return fillPlaceholders(tokens, literals);
 }
 
-async function literalFor(conn: DigestConnection, ref: PlaceholderRef, cache: Map<string, string>): Promise<string> {
+async function literalFor({ conn, mariadb, cache }: Sampler, ref: PlaceholderRef): Promise<string> {
   if (ref.isCount) return '10';
   if (!ref.table || !ref.column) return '1';
   const from = ref.table.db ? `${quoteIdent(ref.table.db)}.${quoteIdent(ref.table.name)}` : quoteIdent(ref.table.name);
@@ -126,12 +138,15 @@ async function literalFor(conn: DigestConnection, ref: PlaceholderRef, cache: Ma
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
   let lit = '1';
+  // Bounded: a mostly-NULL column without an index must not turn sampling into a long scan.
+  const select = `SELECT ${col} AS v FROM ${from} WHERE ${col} IS NOT NULL LIMIT 1`;
+  const sql = mariadb ? `SET STATEMENT max_statement_time=2 FOR ${select}` : select.replace('SELECT', 'SELECT /*+ MAX_EXECUTION_TIME(2000) */');
   try {
-    const [rows] = await conn.query(`SELECT ${col} AS v FROM ${from} WHERE ${col} IS NOT NULL LIMIT 1`);
+    const [rows] = await conn.query(sql);
     const first = (rows as Array<{ v: unknown }>)[0];
     if (first) lit = sqlLiteral(first.v);
   } catch {
-    // Column or table guessed wrong (e.g. an expression, a derived table): keep the neutral default.
+    // Column or table guessed wrong (an expression, a derived table) or too slow: keep the neutral default.
   }
   cache.set(key, lit);
   return lit;
