@@ -41,6 +41,11 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
+// A stray rejection must not take every instance's control plane down; it is logged and the process goes on.
+process.on('unhandledRejection', (reason) => {
+  process.stderr.write(`${new Date().toISOString()} error unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}\n`);
+});
+
 main().catch((err) => {
   // ensureLocalEndpoint shows this line to the user when the process exits before it answers.
   process.stderr.write(`fatal: ${(err as Error).message}\n`);
