@@ -21,7 +21,7 @@ function masterUserSecret(rec: InstanceRecord): Record<string, unknown> | undefi
 
 /** Identity, placement and engine fields of <DBInstance>. */
 function identity(rec: InstanceRecord): Record<string, unknown> {
-  const hasEndpoint = rec.status !== 'creating' || rec.initCompleted;
+  const hasEndpoint = rec.initCompleted; // as on RDS: no endpoint until the instance has been created
   return {
     DBInstanceIdentifier: rec.id,
     DBInstanceClass: rec.instanceClass,
