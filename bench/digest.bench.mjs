@@ -3,7 +3,9 @@
 // the speed ratio (target ≥ 10×) and peak RSS of each. Not a test. Needs `npm run build` first.
 // BENCH_DIGEST_ENTRIES=n overrides the entry count; BENCH_DIGEST_KEEP=1 keeps the generated log.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +71,12 @@ async function main() {
     console.log(`rdsctl loader alone (in-process, without node start-up): ${(o.ms / 1000).toFixed(2)} s; malformed ${o.malformed}`);
     console.log(`same classes and counts per class: ${same ? 'yes' : `NO (${diff.length} classes differ, ${o.classes.length} vs ${ptCounts.size})`}`);
     console.log(`speed ratio: ${ratio.toFixed(1)}× pt-query-digest (target ≥ 10×) → ${ratio >= 10 ? 'met' : 'NOT met'}`);
+    // The same log gzip'd (pt-query-digest cannot read .gz itself): our streaming gunzip path.
+    const gz = `${log}.gz`;
+    await pipeline(createReadStream(log), createGzip({ level: 1 }), createWriteStream(gz));
+    const oursGz = await measure(process.execPath, ['--input-type=module', '-e', OURS, gz]);
+    const g = JSON.parse(oursGz.stdout);
+    console.log(row('rdsctl (.gz)', oursGz.ms, Math.max(oursGz.peakRssMb, g.maxRssMb), g.classes.length, g.events) + `  (${(statSync(gz).size / 1e6).toFixed(0)} MB compressed)`);
     if (!same || ratio < 10) process.exitCode = 1;
   } finally {
     if (process.env.BENCH_DIGEST_KEEP) console.log(`kept ${log}`);
