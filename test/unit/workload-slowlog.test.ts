@@ -72,6 +72,7 @@ describe('loadWorkload({ kind: "slow-log" })', () => {
 
   it('refuses a missing file and a corrupt .gz (exit 2); an empty file is an empty workload', async () => {
     await expect(load(path.join(dir, 'missing.log'))).rejects.toMatchObject({ code: 'FILE_NOT_FOUND', exitCode: 2 });
+    await expect(load(dir)).rejects.toMatchObject({ code: 'FILE_IS_DIRECTORY', exitCode: 2 });
     const bad = path.join(dir, 'bad.gz');
     await writeFile(bad, Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.from('definitely not deflate data')]));
     await expect(load(bad)).rejects.toMatchObject({ code: 'MALFORMED_SLOW_LOG', exitCode: 2 });

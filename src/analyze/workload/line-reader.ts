@@ -12,25 +12,26 @@ import { usageError } from '../../core/errors.js';
 export class StopReading extends Error {}
 
 export async function isGzip(file: string): Promise<boolean> {
-  const fh = await openOrExplain(file);
   try {
-    const { bytesRead, buffer } = await fh.read(Buffer.alloc(2), 0, 2, 0);
-    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
-  } finally {
-    await fh.close();
+    const fh = await open(file, 'r');
+    try {
+      const { bytesRead, buffer } = await fh.read(Buffer.alloc(2), 0, 2, 0);
+      return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    throw explainFsError(file, err);
   }
 }
 
-async function openOrExplain(file: string) {
-  try {
-    return await open(file, 'r');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw usageError('FILE_NOT_FOUND', `File not found: ${file}`, { hint: 'Check the path (for RDS, download the slow log first: aws rds download-db-log-file-portion).', cause: err });
-    if (code === 'EISDIR') throw usageError('FILE_IS_DIRECTORY', `${file} is a directory, not a file`, { hint: 'Pass the slow log file itself.', cause: err });
-    if (code === 'EACCES') throw usageError('FILE_NOT_READABLE', `Cannot read ${file}: permission denied`, { hint: 'Run as a user that can read it, or copy it somewhere readable.', cause: err });
-    throw err;
-  }
+/** Open/read failures as typed usage errors (exit 2) with what to do. */
+function explainFsError(file: string, err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return usageError('FILE_NOT_FOUND', `File not found: ${file}`, { hint: 'Check the path (for RDS, download the slow log first: aws rds download-db-log-file-portion).', cause: err });
+  if (code === 'EISDIR') return usageError('FILE_IS_DIRECTORY', `${file} is a directory, not a file`, { hint: 'Pass the slow log file itself.', cause: err });
+  if (code === 'EACCES') return usageError('FILE_NOT_READABLE', `Cannot read ${file}: permission denied`, { hint: 'Run as a user that can read it, or copy it somewhere readable.', cause: err });
+  return err;
 }
 
 /** Calls onLine for every line (without "\n"); a final line without "\n" is delivered too. */
