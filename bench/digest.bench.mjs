@@ -20,8 +20,10 @@ if (!existsSync(loader)) throw new Error('dist/ is missing: run `npm run build` 
 function measure(cmd, args) {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
+    let stderr = ''; // pt-query-digest prints progress there; shown only if the command fails
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
     let hwmKb = 0;
     const poll = setInterval(() => {
       try {
@@ -34,7 +36,7 @@ function measure(cmd, args) {
     child.on('close', (code) => {
       clearInterval(poll);
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      if (code !== 0) reject(new Error(`${cmd} exited with ${code}`));
+      if (code !== 0) reject(new Error(`${cmd} exited with ${code}: ${stderr.slice(-2000)}`));
       else resolve({ ms, stdout, peakRssMb: hwmKb / 1024 });
     });
   });
