@@ -87,6 +87,12 @@ describe('chooseIndexes: one set for the whole workload', () => {
     expect(recs.map((r) => r.columns)).toEqual([['customer_id']]);
   });
 
+  it('names the existing index a longer recommendation makes redundant', () => {
+    const withFk = table('orders', 20000, { id: ['int', 4, 20000], customer_id: ['int', 4, 2000], created_at: ['datetime', 5, 19000] }, [ix('customer_id', ['customer_id'])]);
+    const [r] = chooseIndexes([cand(['customer_id', 'created_at'], 500)], new Map([[catalogKey('shop', 'orders'), withFk]]));
+    expect(r.supersedes).toEqual(['customer_id']);
+  });
+
   it('respects the per-table budget, best first', () => {
     const recs = chooseIndexes([cand(['status'], 1), cand(['customer_id'], 9), cand(['created_at'], 5), cand(['total'], 7)], catalog, { perTableBudget: 2 });
     expect(recs.map((r) => r.columns[0])).toEqual(['customer_id', 'total']);

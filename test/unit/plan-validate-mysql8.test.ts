@@ -27,7 +27,7 @@ function replaySession(): { session: SqlSession; sent: string[] } {
 }
 
 const rec: Recommendation = { db: 'shop', table: 'products', name: 'ix_products_category_id_status_price', columns: ['category_id', 'status', 'price'],
-  kind: 'sort', queries: ['Q1'], benefit: 990, writeCost: 0, reason: 'r', ddl: '' };
+  kind: 'sort', queries: ['Q1'], benefit: 990, writeCost: 0, reason: 'r', ddl: '', supersedes: [] };
 
 describe('validation on MySQL 8: INVISIBLE indexes seen by the advisor session only', () => {
   it('builds INVISIBLE, enables use_invisible_indexes for its own session, re-EXPLAINs, keeps the index, drops it from the copy', async () => {

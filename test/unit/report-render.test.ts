@@ -16,7 +16,7 @@ const report = (over: Partial<AnalysisReport> = {}): AnalysisReport => ({
     { id: 'CCC', fingerprint: 'select 1', sample: 'SELECT 1', count: 5, totalTime: 0, rowsExamined: 0, rowsSent: 1, impact: 0, recommendations: [], problems: [] },
   ],
   recommendations: [{ db: 'shop', table: 'orders', name: 'ix_orders_customer_id', columns: ['customer_id'], kind: 'equality', queries: ['AAA'],
-    benefit: 1999000, writeCost: 40, reason: 'equality on customer_id',
+    benefit: 1999000, writeCost: 40, reason: 'equality on customer_id', supersedes: ['customer_id_fk'],
     ddl: 'ALTER TABLE `shop`.`orders` ADD INDEX `ix_orders_customer_id` (`customer_id`), ALGORITHM=INPLACE, LOCK=NONE;',
     validation: { kept: true, bestReduction: 0.9995, usedBy: ['AAA'], note: 'cuts rows examined by 100% for 1 query' } }],
   rejected: [],
@@ -53,6 +53,7 @@ describe('renderReport: what a DBA reads in the terminal', () => {
     expect(text).toMatch(/ix_orders_customer_id on shop.orders \(customer_id\)/);
     expect(text).toMatch(/expected: ~2.0M fewer rows read per workload run, write cost ~40/);
     expect(text).toMatch(/validated: cuts rows examined by 100% for 1 query/);
+    expect(text).toMatch(/extends customer_id_fk: redundant once this exists/);
     expect(text).toMatch(/ALTER INDEX `ix_old` IGNORED;/);
     expect(text).toMatch(/Nothing was changed/);
   });

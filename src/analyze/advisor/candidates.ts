@@ -17,12 +17,26 @@ export interface CandidateOptions {
   /** Covering only when the extra columns stay this narrow (bytes, default 64) and few (default 4 columns total+). */
   coveringBytes?: number;
   coveringColumns?: number;
+  /** A table already reached by an index lookup returning at most this many rows is left alone (default 10). */
+  goodLookupRows?: number;
 }
+
+const entriesFor = (plan: QueryPlan, t: TableShape) => {
+  const names = new Set([t.table, ...t.aliases]);
+  return plan.tables.filter((p) => names.has(p.table.toLowerCase()));
+};
 
 /** Rows the plan reads from this table per execution (all loops), 0 when the plan does not show it. */
 export function rowsReadFrom(plan: QueryPlan, t: TableShape): number {
-  const names = new Set([t.table, ...t.aliases]);
-  return plan.tables.filter((p) => names.has(p.table.toLowerCase())).reduce((s, p) => s + p.loops * p.rowsPerScan, 0);
+  return entriesFor(plan, t).reduce((s, p) => s + p.loops * p.rowsPerScan, 0);
+}
+
+const LOOKUPS = new Set(['system', 'const', 'eq_ref', 'ref']);
+
+/** An index already finds this table's rows a few at a time: any remaining cost lies elsewhere in the plan. */
+function goodLookup(plan: QueryPlan, t: TableShape, maxRows: number): boolean {
+  const entries = entriesFor(plan, t);
+  return entries.length > 0 && entries.every((p) => LOOKUPS.has(p.accessType) && p.rowsPerScan <= maxRows);
 }
 
 const ndvOf = (stats: TableStats, col: string) => stats.columns.get(col)?.ndv ?? 0;
@@ -45,12 +59,18 @@ export function candidatesFor(q: AnalyzedQuery, catalog: Catalog, opts: Candidat
     const sortWanted = (t.orderBy.length > 0 || t.groupBy.length > 0) && (q.plan.filesort || q.plan.temporaryTable);
     if (read < (opts.minRows ?? 50) && !sortWanted) continue;
     if (stats.primaryKey.length && stats.primaryKey.every((c) => t.equality.includes(c))) continue; // PK lookup already
-    out.push(...tableCandidates(q, t, stats, read, opts));
+    // Reached by a good index lookup already: only its own filters might make it a better driving table.
+    const good = goodLookup(q.plan, t, opts.goodLookupRows ?? 10);
+    if (good && !t.equality.length && !t.range.length) continue;
+    const loops = Math.max(1, entriesFor(q.plan, t).reduce((s, p) => s + p.loops, 0));
+    // Only what cuts this table's reads at least in half is a candidate (validation checks it for real).
+    out.push(...tableCandidates(q, t, stats, read, loops, opts)
+      .filter((c) => c.benefit >= (read * q.count) / 2 && !(good && c.group !== `${q.id}:${t.table}`)));
   }
   return out;
 }
 
-function tableCandidates(q: AnalyzedQuery, t: TableShape, stats: TableStats, read: number, opts: CandidateOptions): Candidate[] {
+function tableCandidates(q: AnalyzedQuery, t: TableShape, stats: TableStats, read: number, loops: number, opts: CandidateOptions): Candidate[] {
   const known = (c: string) => Number.isFinite(stats.columns.get(c)?.bytes ?? Infinity);
   const bySelectivity = (a: string, b: string) => ndvOf(stats, b) - ndvOf(stats, a);
   const eq = t.equality.filter(known).sort(bySelectivity);
@@ -62,8 +82,9 @@ function tableCandidates(q: AnalyzedQuery, t: TableShape, stats: TableStats, rea
   const make = (columns: string[], kind: CandidateKind, why: string, preferred: boolean): Candidate => {
     let after = estimateRows(stats, columns.filter((c) => eq.includes(c) || join.includes(c)), range && columns.includes(range) ? range : undefined);
     if (kind === 'sort' && q.shape.hasLimit && t.orderBy.length) after = Math.min(after, 100); // stops after LIMIT rows
+    // A join lookup runs once per outer row; an index on the table's own filters lets it drive the join (once).
     return { db: stats.db, table: stats.table, columns, kind, queries: [q.id], group, preferred,
-      benefit: Math.max(0, (read - after) * q.count), reason: why };
+      benefit: Math.max(0, (read - after * (kind === 'join' ? loops : 1)) * q.count), reason: why };
   };
   const list: Candidate[] = [];
   const eqWhy = eq.length ? `equality on ${eq.join(', ')}` : '';

@@ -93,8 +93,9 @@ export function chooseIndexes(candidates: Candidate[], catalog: Catalog, opts: C
     const worth = list.filter((c) => c.benefit > writeCost).sort((a, b) => b.benefit - a.benefit).slice(0, budget);
     for (const c of worth) {
       const name = indexName(c.table, c.columns, taken);
+      const supersedes = stats.indexes.filter((ix) => !ix.primary && !ix.unique && ix.columns.length < c.columns.length && startsWith(c.columns, ix.columns)).map((ix) => ix.name);
       out.push({ db: c.db, table: c.table, name, columns: c.columns, kind: c.kind, queries: c.queries, benefit: Math.round(c.benefit),
-        writeCost, reason: c.reason, ddl: addIndexDdl(c.db, c.table, name, c.columns) });
+        writeCost, reason: c.reason, ddl: addIndexDdl(c.db, c.table, name, c.columns), supersedes });
     }
   }
   return out.sort((a, b) => b.benefit - a.benefit);

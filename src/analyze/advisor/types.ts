@@ -65,4 +65,6 @@ export interface Recommendation {
   writeCost: number;
   reason: string;
   ddl: string;
+  /** Existing indexes that are a leftmost prefix of this one: redundant once it exists (hide, then drop). */
+  supersedes: string[];
 }
