@@ -64,6 +64,23 @@ describe('loadWorkload({ kind: "slow-log" })', () => {
     });
   });
 
+  it('reads lines across 1 MB read chunks, including one 5 MB statement', async () => {
+    const entry = (i: number, sql: string) => `# Time: 2026-11-20T10:00:01.000000Z\n# User@Host: app[app] @  [10.0.0.5]  Id: ${i % 7}\n# Query_time: 0.00${i % 10}100  Lock_time: 0.000001 Rows_sent: 1  Rows_examined: ${i}\nSET timestamp=1795687201;\n${sql};\n`;
+    const rows = Array.from({ length: 200_000 }, (_, i) => `(${i}, 'name ${i}')`).join(',');
+    let text = '';
+    for (let i = 0; i < 10_000; i++) text += entry(i, i === 5000 ? `INSERT INTO big (id, name) VALUES ${rows}` : `SELECT * FROM t${i % 3} WHERE id = ${i}`);
+    const file = path.join(dir, 'chunks.log');
+    await writeFile(file, text);
+    expect(text.length).toBeGreaterThan(5_000_000);
+    const s = await load(file);
+    expect([s.events, s.malformed]).toEqual([10_000, 0]);
+    expect(Object.fromEntries(s.classes.map((c) => [c.fingerprint, c.count]))).toEqual({
+      'select * from t0 where id = ?': 3334, 'select * from t1 where id = ?': 3333, 'select * from t2 where id = ?': 3332, // i = 5000 is the INSERT
+      'insert into big (id, name) values(?+)': 1,
+    });
+    expect(s.classes.find((c) => c.fingerprint.startsWith('insert'))!.sample).toHaveLength(`INSERT INTO big (id, name) VALUES ${rows}`.length);
+  });
+
   it('refuses a file that is not a slow log (exit 2, with a hint)', async () => {
     const err = await load(fixture('not-a-slow-log.csv')).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'MALFORMED_SLOW_LOG', exitCode: 2 });

@@ -40,18 +40,27 @@ export async function readLines(file: string, onLine: (line: string) => void): P
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
   const stream = gz ? raw.pipe(createGunzip()) : raw;
   if (gz) raw.on('error', (e) => stream.destroy(e));
-  let rest = '';
+  // Pieces of a line that spans chunks; joined once its "\n" arrives, so a statement of many MB
+  // costs one copy, not one per chunk.
+  let parts: string[] = [];
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      const text = rest + chunk.toString('latin1');
-      let start = 0;
-      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      const text = chunk.toString('latin1');
+      let nl = text.indexOf('\n');
+      if (nl < 0) {
+        parts.push(text);
+        continue;
+      }
+      onLine(parts.length > 0 ? parts.join('') + text.slice(0, nl) : text.slice(0, nl));
+      parts = [];
+      let start = nl + 1;
+      for (nl = text.indexOf('\n', start); nl >= 0; nl = text.indexOf('\n', start)) {
         onLine(text.slice(start, nl));
         start = nl + 1;
       }
-      rest = text.slice(start);
+      if (start < text.length) parts.push(text.slice(start));
     }
-    if (rest.length > 0) onLine(rest);
+    if (parts.length > 0) onLine(parts.join(''));
   } catch (err) {
     raw.destroy();
     if (err instanceof StopReading) return;
