@@ -61,11 +61,13 @@ export async function startMariadb(extraConfig: string[] = []): Promise<TestMari
   const cnf = path.join(dir, 'my.cnf');
   // The client section lets mariadb-admin find the socket with the same defaults file.
   await writeFile(cnf, `${myCnf(dir, port, extraConfig)}[client]\nsocket=${dir}/mysqld.sock\n`, { mode: 0o600 });
-  await run('mariadb-install-db', [`--defaults-file=${cnf}`, '--skip-test-db', '--skip-name-resolve'], { timeout: 60_000 });
+  await run('mariadb-install-db', [`--defaults-file=${cnf}`, '--skip-test-db', '--skip-name-resolve'], { timeout: 60_000 })
+    .catch(async (err) => { await rm(dir, { recursive: true, force: true }); throw err; });
   const child = spawn('mariadbd', [`--defaults-file=${cnf}`], { detached: true, stdio: 'ignore' });
   child.unref();
-  await waitReady(cnf, child, dir);
   const pid = child.pid!;
+  // A server that never became ready is still stopped by pid and its folder removed.
+  await waitReady(cnf, child, dir).catch(async (err) => { await stopMariadb(pid, dir, child); throw err; });
   const socketPath = path.join(dir, 'mysqld.sock');
   return {
     dir, socketPath, port, pid,
