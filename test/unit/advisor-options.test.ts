@@ -3,6 +3,7 @@ import { parseDsn } from '../../src/services/analyze-db.js';
 import { explainableText } from '../../src/services/analyze-explain.js';
 import { checkOptions } from '../../src/services/analyze-run.js';
 import { dmlTarget } from '../../src/services/analyze.js';
+import { columnBytes } from '../../src/services/analyze-catalog.js';
 
 describe('parseDsn', () => {
   it.each([
@@ -70,4 +71,11 @@ describe('dmlTarget: the table a write outside --top touches', () => {
     ['replace into t values(?)', { table: 't' }],
     ['select * from t', undefined],
   ])('%s', (sql, want) => expect(dmlTarget(sql)).toEqual(want));
+});
+
+describe('columnBytes: index width per column (for "covering when cheap")', () => {
+  it.each([
+    ['int', null, null, 4], ['bigint', null, null, 8], ['datetime', null, null, 5], ['decimal', null, 10, 6],
+    ['varchar', 128, null, 130], ['char', 8, null, 10], ['text', 65535, null, Infinity], ['json', null, null, Infinity],
+  ])('%s', (type, octets, precision, want) => expect(columnBytes(type as string, octets, precision)).toBe(want));
 });
