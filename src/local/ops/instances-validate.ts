@@ -104,6 +104,10 @@ function checkEngine(flat: FlatParams, env: CreateEnv): 'mariadb' | 'mysql' {
   if (engine === 'mysql' && !env.mysqlAvailable) {
     throw invalidCombination('Engine mysql needs a MySQL 8 mysqld on this machine and none is installed; use Engine=mariadb or install MySQL 8.');
   }
+  // Refused here rather than accepted and then failed: the engine layer runs MariaDB only for now.
+  if (engine === 'mysql') {
+    throw invalidCombination('A MySQL 8 mysqld is installed, but the local endpoint runs MariaDB instances only for now; use Engine=mariadb, or --target aws for MySQL.');
+  }
   return engine;
 }
 
