@@ -146,14 +146,25 @@ export class SlowLogParser {
 
   /** `use db;` / `Schema:` carried forward per connection (thread id), else from the last entry. */
   private carryDb(e: SlowLogEntry, useDb: string | undefined): string | undefined {
-    const db = useDb ?? e.db ?? (e.threadId !== undefined ? this.dbByThread.get(e.threadId) : this.lastDb);
-    if (db !== undefined) {
-      if (e.threadId !== undefined) this.dbByThread.set(e.threadId, db);
-      this.lastDb = db;
+    const t = e.threadId;
+    const known = t !== undefined ? this.dbByThread.get(t) : this.lastDb;
+    const db = useDb ?? e.db ?? known;
+    if (db === undefined) return undefined;
+    if (db === known) return known;
+    // Copies: a slice of a line would pin its whole 1 MB read chunk for as long as the map holds it.
+    const kept = detach(db);
+    if (t !== undefined) {
+      if (this.dbByThread.size >= MAX_THREADS) this.dbByThread.delete(this.dbByThread.keys().next().value!);
+      this.dbByThread.set(detach(t), kept);
     }
-    return db;
+    this.lastDb = kept;
+    return kept;
   }
 }
+
+/** Connections remembered for `use` carry-forward; the oldest is forgotten beyond this (bounded memory). */
+const MAX_THREADS = 100_000;
+const detach = (s: string): string => Buffer.from(s, 'latin1').toString('latin1');
 
 const enum Kind { Other, Time, User, QueryTime, Thread, Admin }
 
