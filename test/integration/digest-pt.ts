@@ -1,5 +1,7 @@
 /** Runs the real pt-query-digest (percona-toolkit, a Debian package CI installs) for comparisons. */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -26,9 +28,17 @@ export async function ptDigest(file: string, opts: { preserveEmbeddedNumbers?: b
 }
 
 /** pt's own QueryRewriter::fingerprint on each statement (loads pt-query-digest as a Perl library). */
+/** Where pt-query-digest is installed (the Debian package puts it in /usr/bin). */
+export function ptQueryDigestPath(): string {
+  const dirs = (process.env.PATH ?? '/usr/bin').split(path.delimiter);
+  const found = dirs.map((d) => path.join(d, 'pt-query-digest')).find((p) => existsSync(p));
+  if (!found) throw new Error('pt-query-digest not found on PATH: install percona-toolkit (apt-get install percona-toolkit)');
+  return found;
+}
+
 export async function ptFingerprints(statements: string[], opts: { preserveEmbeddedNumbers: boolean }): Promise<string[]> {
   const script = [
-    'do "/usr/bin/pt-query-digest"; die $@ if $@;',
+    `do ${JSON.stringify(ptQueryDigestPath())}; die $@ if $@;`,
     `my $qr = QueryRewriter->new(match_embedded_numbers => ${opts.preserveEmbeddedNumbers ? 1 : 0});`,
     'binmode STDIN; binmode STDOUT; my @q; { local $/ = "\\0"; while (my $s = <STDIN>) { chop $s; push @q, $s } }',
     'print $qr->fingerprint($_), "\\0" for @q;',
