@@ -5,7 +5,7 @@ import type { WorkloadSummary } from '../analyze/types.js';
 import { usageError } from '../core/errors.js';
 import { analyzeQueries } from './analyze.js';
 import { openSession, type SqlSession } from './analyze-db.js';
-import { applyDdl, resolveDbTarget, temporaryClone, validationCopy } from './analyze-target.js';
+import { applyDdl, resolveDbTarget, validationCopy } from './analyze-target.js';
 import type { ValidationTarget } from './analyze-validate.js';
 
 /** Options of `rdsctl analyze-queries`, as the command parsed them. */
@@ -85,7 +85,11 @@ export async function runAnalyze(o: AnalyzeCommandOptions, env: AnalyzeEnv): Pro
       session, classes: workload.classes, workload, defaultDb: db.database, top: o.top,
       threshold: (o.threshold ?? 50) / 100, perTableBudget: o.budget, onProgress: env.progress,
       openValidation: !validateWanted ? undefined
-        : copy ? async () => copy! : (tables) => temporaryClone(db, tables),
+        : copy ? async () => copy!
+          : async (tables) => {
+            const { temporaryInstanceClone } = await import('./analyze-clone.js');
+            return temporaryInstanceClone({ rds: await env.rds!(), home: env.home, sourceId: o.instanceId!, source: db, tables, progress: env.progress });
+          },
     });
   } finally {
     await copy?.cleanup();

@@ -1,6 +1,4 @@
 import type { RDSClient } from '@aws-sdk/client-rds';
-import { qualified, quoteIdent } from '../analyze/advisor/ddl.js';
-import type { TableStats } from '../analyze/advisor/types.js';
 import { usageError } from '../core/errors.js';
 import { openSession, parseDsn, type DbTarget, type SqlSession } from './analyze-db.js';
 import type { ValidationTarget } from './analyze-validate.js';
@@ -63,36 +61,6 @@ export async function validationCopy(dsn: string, source: SqlSession, sourceDbs:
       hint: 'Give a copy (another server, or another database holding a copy of the tables): indexes are built there.' });
   }
   return { session, mode: 'validate-on', label: t.label, mapDb, cleanup: () => session.close() };
-}
-
-/**
- * Local instance: a temporary database on the same instance holding a logical copy of the involved tables,
- * with fresh statistics (ANALYZE TABLE on the copy only); dropped afterwards. Not written to the binlog,
- * so replicas never see it.
- */
-export async function temporaryClone(db: DbTarget, tables: TableStats[]): Promise<ValidationTarget> {
-  const session = await openSession({ ...db, database: undefined });
-  const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
-  const dbs = [...new Set(tables.map((t) => t.db))];
-  const names = new Map(dbs.map((d, i) => [d, `rdsctl_whatif_${suffix}_${i}`]));
-  const cleanup = async () => {
-    for (const name of names.values()) await session.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`).catch(() => undefined);
-    await session.close();
-  };
-  try {
-    await session.query('SET SESSION sql_log_bin = 0');
-    for (const name of names.values()) await session.query(`CREATE DATABASE ${quoteIdent(name)}`);
-    for (const t of tables) {
-      const copy = qualified(names.get(t.db)!, t.table);
-      await session.query(`CREATE TABLE ${copy} LIKE ${qualified(t.db, t.table)}`);
-      await session.query(`INSERT INTO ${copy} SELECT * FROM ${qualified(t.db, t.table)}`);
-      await session.query(`ANALYZE TABLE ${copy}`);
-    }
-  } catch (err) {
-    await cleanup();
-    throw err;
-  }
-  return { session, mode: 'temporary-clone', label: `temporary copy on ${db.label}`, mapDb: (d) => names.get(d) ?? d, cleanup };
 }
 
 /** --apply: runs the recommendations' DDL (ADD INDEX only) on the user's server, one by one. */

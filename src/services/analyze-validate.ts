@@ -8,7 +8,7 @@ import { explainStatement } from './analyze-explain.js';
 /** A throwaway copy of the involved tables where candidate indexes may be built. Never the user's server. */
 export interface ValidationTarget {
   session: SqlSession;
-  mode: 'validate-on' | 'temporary-clone';
+  mode: 'validate-on' | 'temporary-instance';
   label: string;
   /** Source database → database on the copy. */
   mapDb(db: string): string;

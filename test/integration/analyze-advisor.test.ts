@@ -7,7 +7,7 @@ import type { QueryClass } from '../../src/analyze/types.js';
 import { analyzeQueries } from '../../src/services/analyze.js';
 import { readCatalog } from '../../src/services/analyze-catalog.js';
 import { openSession, parseDsn, type SqlSession } from '../../src/services/analyze-db.js';
-import { applyDdl, temporaryClone, validationCopy } from '../../src/services/analyze-target.js';
+import { applyDdl, validationCopy } from '../../src/services/analyze-target.js';
 import { ecommerceWorkload, loadEcommerce, startMariadb, type TestMariadb } from '../helpers/mariadb.js';
 
 /** Plain statements → one class each (the workload helper's fingerprinting is not needed here). */
@@ -87,18 +87,6 @@ describe('analyze-queries advisor on a real MariaDB (e-commerce schema without s
   it('left the copy and the analyzed database without new indexes', async () => {
     const [rows] = await conn.query("SELECT COUNT(*) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA IN ('shop','shop_copy') AND INDEX_NAME <> 'PRIMARY'");
     expect(Number((rows as Array<{ n: number }>)[0].n)).toBe(0);
-  });
-
-  it('validates on a temporary clone (logical copy + ANALYZE TABLE) and drops it afterwards', async () => {
-    const cloned = await analyzeQueries({
-      session, classes: classesOf(sqls.slice(0, 3)), workload: { source: 'fixture', events: 3, malformed: 0 }, defaultDb: 'shop',
-      openValidation: (tables) => temporaryClone(parseDsn(dsn('shop')), tables),
-    });
-    expect(cloned.validation).toMatchObject({ mode: 'temporary-clone' });
-    expect(cloned.recommendations.length).toBeGreaterThan(0);
-    expect(cloned.recommendations.every((r) => r.validation?.kept)).toBe(true);
-    const [rows] = await conn.query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'rdsctl_whatif%'");
-    expect(rows).toEqual([]);
   });
 
   it('applying the recommendations cuts the rows the workload examines by at least 10x', async () => {

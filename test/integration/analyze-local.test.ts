@@ -6,7 +6,7 @@ import { cleanupHome, runCli, tempHome } from '../helpers/local-cli.js';
 import { ecommerceWorkload, loadEcommerce } from '../helpers/mariadb.js';
 
 // analyze-queries by instance id on the real local endpoint: credentials from the home, TLS verified,
-// validation on a temporary clone (default for the local target), then --apply.
+// validation on a temporary instance holding a copy of the tables (default for the local target), then --apply.
 describe('rdsctl analyze-queries <instance-id> on the local target', () => {
   let home: string;
   let conn: mysql.Connection;
@@ -15,6 +15,11 @@ describe('rdsctl analyze-queries <instance-id> on the local target', () => {
   const secondaryIndexes = async () => {
     const [rows] = await conn.query("SELECT COUNT(DISTINCT TABLE_NAME, INDEX_NAME) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = 'shop' AND INDEX_NAME <> 'PRIMARY'");
     return Number((rows as Array<{ n: number }>)[0].n);
+  };
+
+  const schemas = async () => {
+    const [rows] = await conn.query('SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA ORDER BY 1');
+    return (rows as Array<{ s: string }>).map((r) => r.s);
   };
 
   beforeAll(async () => {
@@ -34,17 +39,20 @@ describe('rdsctl analyze-queries <instance-id> on the local target', () => {
     if (home) expect(await cleanupHome(home)).toEqual([]);
   });
 
-  it('validates on a temporary clone by default, then removes it; the instance gets no index', async () => {
+  it('validates on a temporary instance by default, then deletes it; the analyzed instance gets nothing', async () => {
+    const schemasBefore = await schemas();
     const r = await cli(['analyze-queries', 'store', '--queries', workload, '--database', 'shop', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const data = r.json.data;
-    expect(data.validation.mode).toBe('temporary-clone');
+    expect(data.validation.mode).toBe('temporary-instance');
+    expect(data.validation.target).toMatch(/^temporary instance whatif-store-/);
     expect(data.recommendations.length).toBeGreaterThan(2);
     expect(data.recommendations.every((x: { validation: { kept: boolean } }) => x.validation.kept)).toBe(true);
     expect(data.server.label).toMatch(/\(store\)$/);
     expect(r.stdout + r.stderr).not.toMatch(/password/i);
-    const [dbs] = await conn.query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'rdsctl_whatif%'");
-    expect(dbs).toEqual([]);
+    expect(await schemas()).toEqual(schemasBefore);
+    const list = await cli(['list', '--json']);
+    expect(list.json.data.DBInstances.map((d: { DBInstanceIdentifier: string }) => d.DBInstanceIdentifier)).toEqual(['store']);
     expect(await secondaryIndexes()).toBe(0);
   });
 

@@ -24,7 +24,7 @@ const report = (over: Partial<AnalysisReport> = {}): AnalysisReport => ({
     hideDdl: 'ALTER TABLE `shop`.`orders` ALTER INDEX `ix_old` IGNORED;', dropDdl: 'ALTER TABLE `shop`.`orders` DROP INDEX `ix_old`;' }],
   unused: [],
   usage: { source: 'none (userstat is OFF)', uptimeSeconds: 100 },
-  validation: { mode: 'temporary-clone', target: 'temporary copy', threshold: 0.5 },
+  validation: { mode: 'temporary-instance', target: 'temporary copy', threshold: 0.5 },
   ddl: ['ALTER TABLE `shop`.`orders` ADD INDEX `ix_orders_customer_id` (`customer_id`), ALGORITHM=INPLACE, LOCK=NONE;'],
   ...over,
 });

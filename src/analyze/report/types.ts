@@ -54,7 +54,7 @@ export interface AnalysisReport {
   redundant: RedundantIndex[];
   unused: RedundantIndex[];
   usage: { source: string; uptimeSeconds: number };
-  validation: { mode: 'off' | 'validate-on' | 'temporary-clone'; target?: string; threshold: number; note?: string };
+  validation: { mode: 'off' | 'validate-on' | 'temporary-instance'; target?: string; threshold: number; note?: string };
   /** The DDL of the recommendations kept, in order. */
   ddl: string[];
   applied?: Array<{ ddl: string; ok: boolean; error?: string }>;
