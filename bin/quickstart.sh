@@ -25,10 +25,12 @@ rdsctl() { node bin/rdsctl.js "$@"; }
 rdsctl doctor
 if ! rdsctl describe shop >/dev/null 2>&1; then
   rdsctl provision shop --manage-master-password --class db.t4g.micro --db-name shop
+  echo "quickstart: loading the e-commerce sample into shop …" >&2
+  node fixtures/ecommerce/sample-sql.mjs --scale 1 | rdsctl connect shop --shell --database shop
+else
+  echo "quickstart: instance shop exists already; using it as it is" >&2
 fi
 rdsctl describe shop
-echo "quickstart: loading the e-commerce sample into shop …" >&2
-node fixtures/ecommerce/generate.mjs --scale 1 | rdsctl connect shop --shell --database shop
 rdsctl connect shop --shell --database shop <<'SQL'
 SELECT c.name AS category, COUNT(*) AS products, ROUND(AVG(p.price), 2) AS avg_price
 FROM products p JOIN categories c ON c.id = p.category_id GROUP BY c.name ORDER BY products DESC LIMIT 5;
