@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(mariadb-server mariadb-client mariadb-backup openssl)
+# percona-toolkit: the tests compare our digest with pt-query-digest.
+packages=(mariadb-server mariadb-client mariadb-backup openssl percona-toolkit)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -20,6 +21,11 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
 fi
 [ -d node_modules ] && [ -f dist/cli/main.js ] || npm ci --no-audit --no-fund
+# moto_server: the aws-target tests also run against this independent RDS implementation.
+if ! command -v moto_server >/dev/null 2>&1; then
+  pip3 install -q 'moto[server]' 2>/dev/null || pip install -q 'moto[server]' 2>/dev/null ||
+    echo "quickstart: for the aws-target tests, install moto: pip install 'moto[server]'" >&2
+fi
 
 rdsctl() { node bin/rdsctl.js "$@"; }
 rdsctl doctor
