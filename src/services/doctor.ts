@@ -1,5 +1,4 @@
-import { access, constants, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { stat } from 'node:fs/promises';
 
 export interface DoctorCheck {
   name: string;
@@ -10,54 +9,36 @@ export interface DoctorCheck {
   fix?: string;
 }
 
-const APT = 'apt-get install -y mariadb-server mariadb-client mariadb-backup';
-const SEARCH_DIRS = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/usr/local/sbin', '/usr/bin'];
-
-export async function findBinary(name: string): Promise<string | undefined> {
-  for (const dir of SEARCH_DIRS) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    try {
-      await access(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
-const BINARIES: { name: string; required: boolean; fix: string; why: string }[] = [
-  { name: 'mariadbd', required: true, fix: APT, why: 'runs each local DB instance' },
-  { name: 'mariadb-install-db', required: true, fix: APT, why: 'initialises instance data directories' },
-  { name: 'mariadb', required: true, fix: APT, why: 'client for `rdsctl connect --shell`' },
-  { name: 'mariadb-admin', required: true, fix: APT, why: 'instance health checks' },
-  { name: 'mariadb-backup', required: true, fix: APT, why: 'snapshots, replicas and restores' },
-  { name: 'mariadb-binlog', required: true, fix: APT, why: 'point-in-time restore' },
-  { name: 'openssl', required: true, fix: 'apt-get install -y openssl', why: 'local CA, TLS certificates and encryption keys' },
-  { name: 'mysqld', required: false, fix: 'install MySQL 8 server packages', why: 'engine "mysql" on the local target' },
-  { name: 'pt-query-digest', required: false, fix: 'apt-get install -y percona-toolkit', why: 'benchmarks against pt-query-digest' },
-  { name: 'sysbench', required: false, fix: 'apt-get install -y sysbench', why: 'load-test benchmarks' },
-  { name: 'moto_server', required: false, fix: "pip install 'moto[server]'", why: 'aws-target tests against an independent implementation' },
+const OPTIONAL: { name: string; fix: string; why: string }[] = [
+  { name: 'pt-query-digest', fix: 'apt-get install -y percona-toolkit', why: 'tests and benchmarks compare with pt-query-digest' },
+  { name: 'sysbench', fix: 'apt-get install -y sysbench', why: 'load-test benchmarks' },
+  { name: 'moto_server', fix: "pip install 'moto[server]'", why: 'aws-target tests against an independent implementation' },
 ];
 
+const WHY: Record<string, string> = {
+  mariadbd: 'runs each local DB instance', 'mariadb-install-db': 'initialises instance data directories',
+  mariadb: 'client for `rdsctl connect --shell` and validation copies', 'mariadb-admin': 'instance health checks',
+  'mariadb-binlog': 'point-in-time restore', 'mariadb-backup': 'snapshots, replicas and restores',
+  openssl: 'local CA, TLS certificates and encryption keys',
+};
+
 export async function runDoctor(home: string): Promise<DoctorCheck[]> {
+  const { checkBinaries, findBinary, mysqlAvailable, REQUIRED_BINARIES } = await import('../system/binaries.js');
   const checks: DoctorCheck[] = [nodeCheck()];
-  for (const b of BINARIES) {
-    // Debian's /usr/sbin/mysqld is MariaDB's; only a real MySQL 8 server counts for engine "mysql".
-    const found = b.name === 'mysqld' ? await findMysql8() : await findBinary(b.name);
-    checks.push({ name: b.name, ok: Boolean(found), required: b.required, detail: found ? found : `missing (${b.why})`, fix: found ? undefined : b.fix });
+  const required = checkBinaries();
+  for (const b of REQUIRED_BINARIES) {
+    const found = required.found[b.name];
+    checks.push({ name: b.name, ok: Boolean(found), required: true, detail: found ?? `missing (${WHY[b.name]})`, fix: found ? undefined : required.hint });
+  }
+  // Debian's /usr/sbin/mysqld is MariaDB's; only a real MySQL 8 server counts.
+  const mysql = mysqlAvailable();
+  checks.push({ name: 'mysqld (MySQL 8)', ok: mysql, required: false, detail: mysql ? findBinary('mysqld')! : 'not installed (engine "mysql" is not offered by the local target)' });
+  for (const b of OPTIONAL) {
+    const found = findBinary(b.name);
+    checks.push({ name: b.name, ok: Boolean(found), required: false, detail: found ?? `missing (${b.why})`, fix: found ? undefined : b.fix });
   }
   checks.push(await homeCheck(home));
   return checks;
-}
-
-async function findMysql8(): Promise<string | undefined> {
-  const bin = await findBinary('mysqld');
-  if (!bin) return undefined;
-  const { execFile } = await import('node:child_process');
-  const version = await new Promise<string>((resolve) => execFile(bin, ['--version'], (_e, out) => resolve(String(out ?? ''))));
-  return /MariaDB/i.test(version) || !/Ver 8\./.test(version) ? undefined : bin;
 }
 
 function nodeCheck(): DoctorCheck {

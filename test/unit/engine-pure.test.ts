@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { nativePasswordHash } from '../../src/local/engine/admin.js';
-import { checkBinaries, findBinary, isMysql8VersionLine, requireBinary } from '../../src/local/engine/binaries.js';
+import { checkBinaries, findBinary, isMysql8VersionLine, requireBinary } from '../../src/system/binaries.js';
 import { renderKeyLines } from '../../src/local/engine/keys.js';
 import { MAX_SOCKET_PATH, instancePaths, socketPathFor } from '../../src/local/engine/paths.js';
 import { logSaysPortInUse, matchesCmdline } from '../../src/local/engine/process.js';
-import type { BinaryName } from '../../src/local/engine/binaries.js';
+import type { BinaryName } from '../../src/system/binaries.js';
 
 describe('instancePaths', () => {
   it('puts everything under RDSCTL_HOME/instances/<id>', () => {

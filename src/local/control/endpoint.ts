@@ -81,6 +81,9 @@ export async function ensureLocalEndpoint(home: string, opts: EnsureOptions = {}
   home = path.resolve(home);
   const existing = await running(home);
   if (existing) return toInfo(home, existing);
+  // Checked here too, so a missing MariaDB is a clear usage error (exit 2), not a failed start.
+  const { assertBinaries } = await import('../../system/binaries.js');
+  assertBinaries();
   const pid = spawnControlPlane(home, opts.port);
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { requireBinary } from './binaries.js';
+import { requireBinary } from '../../system/binaries.js';
 import { keyFiles } from './config.js';
 import { run } from './exec.js';
 import type { InstancePaths } from './types.js';

@@ -2,7 +2,7 @@ import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { conflictError, usageError } from '../../core/errors.js';
 import { adminUser, alterMasterPassword, createMasterUser, pingOnce, setGlobalReadOnly, withAdmin } from './admin.js';
 import { ariaEncrypted, scrubAriaLog } from './aria-scrub.js';
-import { mysqlAvailable, requireBinary } from './binaries.js';
+import { mysqlAvailable, requireBinary } from '../../system/binaries.js';
 import { renderMyCnf, tlsFiles } from './config.js';
 import { run } from './exec.js';
 import { writeEncryptionKeys } from './keys.js';

@@ -3,7 +3,7 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { conflictError, RdsctlError, ExitCode } from '../../core/errors.js';
-import { requireBinary } from './binaries.js';
+import { requireBinary } from '../../system/binaries.js';
 import { tail } from './exec.js';
 import type { InstancePaths } from './types.js';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { requireBinary } from './binaries.js';
+import { requireBinary } from '../../system/binaries.js';
 import { tlsFiles } from './config.js';
 import { run } from './exec.js';
 import type { InstancePaths } from './types.js';

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, realpathSync } from 'node:fs';
 import { delimiter, join, basename } from 'node:path';
-import { usageError } from '../../core/errors.js';
+import { usageError } from '../core/errors.js';
 
 export const INSTALL_HINT = 'Install MariaDB: apt-get install -y mariadb-server mariadb-client mariadb-backup';
 
@@ -30,7 +30,9 @@ export interface BinaryCheck {
 const EXTRA_DIRS = ['/usr/sbin', '/usr/local/sbin', '/usr/bin', '/usr/local/bin', '/sbin', '/bin'];
 
 export function findBinary(name: string, pathEnv = process.env.PATH ?? ''): string | undefined {
-  const dirs = [...pathEnv.split(delimiter).filter(Boolean), ...EXTRA_DIRS];
+  // RDSCTL_MARIADB_BINDIR: MariaDB from a tarball or a custom build (only that folder is searched for it).
+  const mariadbDir = process.env.RDSCTL_MARIADB_BINDIR;
+  const dirs = mariadbDir && /^(mariadb|mysqld)/.test(name) ? [mariadbDir] : [...pathEnv.split(delimiter).filter(Boolean), ...EXTRA_DIRS];
   for (const dir of dirs) {
     const candidate = join(dir, name);
     try {
