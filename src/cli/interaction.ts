@@ -30,7 +30,7 @@ export async function readStdin(): Promise<string> {
 export function waitSettings(ctx: CliContext, wait: boolean, timeoutMinutes = 60) {
   return {
     wait,
-    intervalMs: ctx.target === 'local' ? 500 : 15_000,
+    intervalMs: ctx.target === 'local' ? 200 : 15_000,
     timeoutMs: timeoutMinutes * 60_000,
     onProgress: (m: string) => ctx.out.step(m),
   };
