@@ -80,11 +80,10 @@ const TARGET_STATUS: Record<SimpleAction, string> = { reboot: 'available', stop:
 export async function changePowerState(rds: RDSClient, id: string, action: SimpleAction, w: WaitSettings): Promise<DBInstance> {
   const sdk = await import('@aws-sdk/client-rds');
   const DBInstanceIdentifier = normalizeInstanceId(id);
-  const command =
-    action === 'reboot' ? new sdk.RebootDBInstanceCommand({ DBInstanceIdentifier })
-    : action === 'stop' ? new sdk.StopDBInstanceCommand({ DBInstanceIdentifier })
-    : new sdk.StartDBInstanceCommand({ DBInstanceIdentifier });
-  const res = (await rds.send(command as never)) as { DBInstance?: DBInstance };
+  const res =
+    action === 'reboot' ? await rds.send(new sdk.RebootDBInstanceCommand({ DBInstanceIdentifier }))
+    : action === 'stop' ? await rds.send(new sdk.StopDBInstanceCommand({ DBInstanceIdentifier }))
+    : await rds.send(new sdk.StartDBInstanceCommand({ DBInstanceIdentifier }));
   if (!w.wait) return res.DBInstance!;
   const target = TARGET_STATUS[action];
   const db = await waitForInstance(rds, DBInstanceIdentifier, (d) => d.DBInstanceStatus === target, waitOpts(w));
