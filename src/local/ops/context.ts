@@ -4,6 +4,7 @@ import { EventLog } from '../state/events.js';
 import type { Logger } from '../state/log.js';
 import { Registry, type InstanceRecord } from '../state/registry.js';
 import { JobQueue } from './job-queue.js';
+import { autoscaleSettingsFromEnv, createAutoscaleState, type AutoscaleState } from './autoscale-samples.js';
 
 /** What the operations need from the outside world (injected by src/local/main.ts). */
 export interface OpsDeps {
@@ -25,6 +26,8 @@ export interface OpsContext extends OpsDeps {
   jobs: JobQueue;
   /** Latest measured bytes used per instance (storage checker; CloudWatch FreeStorageSpace). */
   usage: Map<string, number>;
+  /** Storage autoscaling: settings (env knobs) and recent usage samples per instance, in memory only. */
+  autoscale: AutoscaleState;
   paths(id: string): InstancePaths;
   spec(rec: InstanceRecord): EngineSpec;
   event(id: string, message: string, categories?: string[]): void;
@@ -35,11 +38,15 @@ export interface OpsContext extends OpsDeps {
 export function createOpsContext(deps: OpsDeps): OpsContext {
   const registry = new Registry(deps.home);
   const events = new EventLog(deps.home);
+  // Read here rather than in main.ts so every control plane (and in-process tests) honours the knobs.
+  const autoscale = autoscaleSettingsFromEnv(process.env);
+  autoscale.problems.forEach((p) => deps.log.warn(p));
   const ctx: OpsContext = {
     ...deps,
     registry,
     events,
     usage: new Map(),
+    autoscale: createAutoscaleState(autoscale.settings),
     jobs: new JobQueue((id, err) => ctx.fail(id, err)),
     paths: (id) => deps.instancePaths(deps.home, id),
     spec: (rec) => engineSpec(rec, deps.ca),

@@ -54,6 +54,8 @@ export interface InstanceRecord {
   usedBytes?: number;
   /** Storage-full made the server read-only; lifted when storage is raised. */
   readOnlyForStorage?: boolean;
+  /** ISO time AllocatedStorage last changed (modification or autoscaling): starts the autoscaling cooldown. */
+  lastStorageChange?: string;
 }
 
 export function instanceFile(home: string, id: string): string {
@@ -77,7 +79,11 @@ export class Registry {
   update(id: string, change: (rec: InstanceRecord) => void): InstanceRecord | undefined {
     const rec = this.get(id);
     if (!rec) return undefined;
+    const allocated = rec.allocatedStorage;
     change(rec);
+    // Every path that changes AllocatedStorage (modify now, at the next reboot, autoscaling) comes through
+    // here, so the autoscaling cooldown cannot be forgotten by one of them.
+    if (rec.allocatedStorage !== allocated) rec.lastStorageChange = new Date().toISOString();
     this.save(rec);
     return rec;
   }
