@@ -23,9 +23,21 @@ export function requireRetention(days: number): number {
   return days;
 }
 
+/**
+ * RDS: the storage-autoscaling ceiling must be at least 10% above the allocated storage (else "Invalid
+ * max storage size"), and at most 65536 GiB. Shared by the CLI and the local endpoint.
+ */
+export function maxStorageProblem(max: number, allocated: number): string | undefined {
+  const min = Math.ceil((allocated * 11) / 10); // integer maths: 100 * 1.1 is 110.00000000000001
+  if (!Number.isInteger(max) || max < min) return `must be at least 10% more than the allocated storage (≥ ${min} GiB for ${allocated} GiB)`;
+  if (max > STORAGE_MAX_GIB) return `must be at most ${STORAGE_MAX_GIB} GiB`;
+  return undefined;
+}
+
 export function requireMaxStorage(max: number, allocated: number): number {
-  if (!Number.isInteger(max) || max < allocated || max > STORAGE_MAX_GIB) {
-    throw usageError('INVALID_MAX_STORAGE', `--max-storage must be ≥ the allocated storage (${allocated} GiB) and ≤ ${STORAGE_MAX_GIB} GiB (got ${max}).`, {
+  const problem = maxStorageProblem(max, allocated);
+  if (problem) {
+    throw usageError('INVALID_MAX_STORAGE', `--max-storage ${max} ${problem}.`, {
       hint: 'Storage autoscaling grows up to this ceiling; pass a larger value or omit it.',
     });
   }

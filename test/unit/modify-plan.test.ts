@@ -64,8 +64,8 @@ describe('planModify: refused before any API call', () => {
     ['storage above the gp3 limit', { AllocatedStorage: 70000 }, 'INVALID_STORAGE', /20 to 65536/],
     ['unknown class', { DBInstanceClass: 'db.x99.huge' }, 'UNKNOWN_INSTANCE_CLASS', /db\.x99\.huge/],
     ['retention 36 days', { BackupRetentionPeriod: 36 }, 'INVALID_RETENTION', /0–35/],
-    ['ceiling below the storage', { MaxAllocatedStorage: 50 }, 'INVALID_MAX_STORAGE', /≥ the allocated storage \(100 GiB\)/],
-    ['ceiling below the new storage', { AllocatedStorage: 200, MaxAllocatedStorage: 150 }, 'INVALID_MAX_STORAGE', /\(200 GiB\)/],
+    ['ceiling below the storage', { MaxAllocatedStorage: 50 }, 'INVALID_MAX_STORAGE', /at least 10% more than the allocated storage \(≥ 110 GiB for 100 GiB\)/],
+    ['ceiling below the new storage', { AllocatedStorage: 200, MaxAllocatedStorage: 150 }, 'INVALID_MAX_STORAGE', /≥ 220 GiB for 200 GiB/],
   ])('%s → %s (exit 2)', (_name, desired, code, message) => {
     const r = refusal(desired);
     expect(r).toMatchObject({ code, exitCode: 2 });

@@ -40,7 +40,11 @@ describe('requireRetention (0–35 days)', () => {
 describe('requireMaxStorage (autoscaling ceiling)', () => {
   it.each([
     [100, 20, undefined],
-    [20, 20, undefined],
+    [22, 20, undefined],
+    [110, 100, undefined],
+    [21, 20, 'INVALID_MAX_STORAGE'],
+    [20, 20, 'INVALID_MAX_STORAGE'],
+    [109, 100, 'INVALID_MAX_STORAGE'],
     [65536, 20, undefined],
     [19, 20, 'INVALID_MAX_STORAGE'],
     [65537, 20, 'INVALID_MAX_STORAGE'],

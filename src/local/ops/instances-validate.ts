@@ -1,3 +1,4 @@
+import { maxStorageProblem } from '../../core/validation.js';
 import { identifierProblem, masterPasswordProblem, masterUsernameProblem } from '../../core/identifiers.js';
 import { findInstanceClass } from '../../core/instance-classes.js';
 import type { FlatParams } from '../server/types.js';
@@ -54,8 +55,8 @@ export function checkPassword(pw: string): string {
 
 export function checkMaxStorage(max: number | undefined, allocated: number): number | undefined {
   if (max === undefined) return undefined;
-  if (max <= allocated) throw invalidCombination(`Max storage size must be greater than storage size (MaxAllocatedStorage ${max} ≤ AllocatedStorage ${allocated}).`);
-  if (max > 65536) throw invalidValue(`Invalid max storage size: ${max}. It must be at most 65536 GiB.`);
+  const problem = maxStorageProblem(max, allocated);
+  if (problem) throw invalidCombination(`Invalid max storage size: MaxAllocatedStorage ${max} ${problem}.`);
   return max;
 }
 
