@@ -7,6 +7,7 @@ import type { TableStats } from '../analyze/advisor/types.js';
 import { qualified, quoteIdent } from '../analyze/advisor/ddl.js';
 import { remoteError } from '../core/errors.js';
 import { openSession, type DbTarget } from './analyze-db.js';
+import { guardInterrupts } from './analyze-interrupt.js';
 import type { ValidationTarget } from './analyze-validate.js';
 import type { Progress } from './progress.js';
 
@@ -30,17 +31,26 @@ export async function temporaryInstanceClone(req: InstanceCloneRequest): Promise
   const cloneId = `whatif-${req.sourceId}`.slice(0, 50).replace(/-+$/, '') + `-${Date.now().toString(36)}`;
   req.progress(`creating temporary instance ${cloneId} for validation`);
   const wait = { wait: true, intervalMs: 300, timeoutMs: 300_000, onProgress: () => undefined };
-  const remove = async () => {
+  const manual = `rdsctl delete ${cloneId} --skip-final-snapshot --yes`;
+  // Resolves once CreateDBInstance has been answered (or failed): deleting before that could race the create.
+  let requested!: () => void;
+  const createSent = new Promise<void>((r) => (requested = r));
+  let removing: Promise<void> | undefined;
+  const remove = () => (removing ??= (async () => {
+    await createSent;
     req.progress(`deleting temporary instance ${cloneId}`);
     await deleteInstance(req.rds, { DBInstanceIdentifier: cloneId, SkipFinalSnapshot: true }, wait).catch((err: Error) =>
-      req.progress(`could not delete temporary instance ${cloneId} (${err.message}): delete it with rdsctl delete ${cloneId} --skip-final-snapshot --yes`));
-  };
+      req.progress(`could not delete temporary instance ${cloneId} (${err.message}): delete it with ${manual}`));
+  })());
+  // Ctrl-C from here on deletes the instance before exiting; released once it is gone.
+  const guard = guardInterrupts(remove, manual, req.progress);
+  const removeAndRelease = async () => { await remove(); guard.release(); };
   try {
     await provisionInstance(req.rds, {
       DBInstanceIdentifier: cloneId, Engine: src.Engine, DBInstanceClass: src.DBInstanceClass, AllocatedStorage: src.AllocatedStorage,
       StorageEncrypted: src.StorageEncrypted, BackupRetentionPeriod: 0, MasterUsername: 'whatif', ManageMasterUserPassword: true,
       Tags: [{ Key: 'rdsctl:purpose', Value: `analyze-queries validation clone of ${req.sourceId}` }],
-    }, wait);
+    }, { ...wait, onProgress: () => requested() }).finally(() => requested());
     const { getCredentials } = await import('./credentials.js');
     const c = await getCredentials(req.rds, 'local', req.home, cloneId);
     const clone: DbTarget = { host: c.host, port: c.port, user: c.username, password: c.password, tls: { caFile: c.caFile }, label: `temporary instance ${cloneId}` };
@@ -52,11 +62,11 @@ export async function temporaryInstanceClone(req: InstanceCloneRequest): Promise
       session, mode: 'temporary-instance', label: clone.label, mapDb: (d) => d,
       cleanup: async () => {
         await session.close();
-        await remove();
+        await removeAndRelease();
       },
     };
   } catch (err) {
-    await remove();
+    await removeAndRelease();
     throw err;
   }
 }
@@ -98,6 +108,8 @@ function pipe(dumpArgs: string[], loadArgs: string[], db: string): Promise<void>
     const dump = spawn(dumpArgs[0], dumpArgs.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
     const load = spawn(loadArgs[0], loadArgs.slice(1), { stdio: ['pipe', 'ignore', 'pipe'] });
     dump.stdout.pipe(load.stdin);
+    // The loader dying (bad input, its instance deleted on Ctrl-C) breaks the pipe: its exit code reports it.
+    load.stdin.on('error', () => undefined);
     let errors = '';
     dump.stderr.on('data', (d) => (errors += d));
     load.stderr.on('data', (d) => (errors += d));

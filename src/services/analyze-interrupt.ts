@@ -1,0 +1,45 @@
+/**
+ * Ctrl-C (SIGINT) or SIGTERM while analyze-queries holds a temporary instance: the CLI's own handler
+ * exits at once, which would leave the instance running (and billed, on a real endpoint). While a guard
+ * is armed, the signal first runs the cleanup, then exits the way the CLI would (130 / 143); the CLI's
+ * handlers are set aside meanwhile and put back when the guard is released. A second signal during the
+ * cleanup exits immediately with the command that finishes the job by hand.
+ */
+
+type Signal = 'SIGINT' | 'SIGTERM';
+const SIGNALS: Signal[] = ['SIGINT', 'SIGTERM'];
+const EXIT: Record<Signal, number> = { SIGINT: 130, SIGTERM: 143 };
+
+export interface InterruptGuard {
+  /** Puts the previous handlers back (the cleanup ran normally). */
+  release(): void;
+}
+
+export function guardInterrupts(cleanup: () => Promise<void>, manualHint: string, say: (m: string) => void): InterruptGuard {
+  const saved = new Map(SIGNALS.map((s) => [s, process.rawListeners(s)] as const));
+  let cleaning = false;
+  const onSignal = (signal: Signal) => {
+    if (cleaning) {
+      process.stderr.write(`\ninterrupted again: ${manualHint}\n`);
+      process.exit(EXIT[signal]);
+    }
+    cleaning = true;
+    say(`interrupted: cleaning up before exiting (Ctrl-C again to skip: ${manualHint})`);
+    void cleanup().finally(() => {
+      process.stderr.write('\ninterrupted\n');
+      process.exit(EXIT[signal]);
+    });
+  };
+  for (const s of SIGNALS) {
+    process.removeAllListeners(s);
+    process.on(s, onSignal);
+  }
+  return {
+    release() {
+      for (const s of SIGNALS) {
+        process.removeListener(s, onSignal);
+        for (const l of saved.get(s) ?? []) process.on(s, l as (...a: unknown[]) => void);
+      }
+    },
+  };
+}
