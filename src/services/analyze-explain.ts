@@ -7,9 +7,14 @@ export type ExplainResult = { plan: QueryPlan } | { error: { message: string; er
 
 const EXPLAINABLE = /^\s*(\(\s*)?(select|with|update|delete|insert|replace)\b/i;
 
-/** Strips trailing semicolons and comments-only tails; EXPLAIN takes exactly one statement. */
+/** Plain comments before the statement (slow logs keep tags like `/* report:daily *\/`); never `/*!…*\/`, which the server runs. */
+const LEADING_COMMENT = /^\s*(?:\/\*(?![!M+])[\s\S]*?\*\/|(?:--\s|#)[^\n]*(?:\n|$))/;
+
+/** Strips leading plain comments and trailing semicolons; EXPLAIN takes exactly one statement. */
 export function explainableText(sql: string): string | undefined {
-  const text = sql.trim().replace(/[;\s]+$/, '');
+  let text = sql.trim().replace(/[;\s]+$/, '');
+  for (let m = LEADING_COMMENT.exec(text); m; m = LEADING_COMMENT.exec(text)) text = text.slice(m[0].length);
+  text = text.trim();
   return EXPLAINABLE.test(text) ? text : undefined;
 }
 
