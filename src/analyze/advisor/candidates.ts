@@ -73,8 +73,10 @@ export function candidatesFor(q: AnalyzedQuery, catalog: Catalog, opts: Candidat
 function tableCandidates(q: AnalyzedQuery, t: TableShape, stats: TableStats, read: number, loops: number, opts: CandidateOptions): Candidate[] {
   const known = (c: string) => Number.isFinite(stats.columns.get(c)?.bytes ?? Infinity);
   const bySelectivity = (a: string, b: string) => ndvOf(stats, b) - ndvOf(stats, a);
-  const eq = t.equality.filter(known).sort(bySelectivity);
-  const range = t.range.filter((c) => known(c) && !eq.includes(c)).sort(bySelectivity)[0];
+  const converted = convertedColumns(q.shape, t, stats);
+  const filter = (c: string) => known(c) && !converted.has(c);
+  const eq = t.equality.filter(filter).sort(bySelectivity);
+  const range = t.range.filter((c) => filter(c) && !eq.includes(c)).sort(bySelectivity)[0];
   const sortCols = (t.orderBy.length ? t.orderBy : t.groupBy).filter(known);
   const sort = sortCols.length === (t.orderBy.length || t.groupBy.length) ? sortCols.filter((c) => !eq.includes(c)) : [];
   const join = t.join.filter((c) => known(c) && !eq.includes(c));
@@ -109,6 +111,17 @@ function tableCandidates(q: AnalyzedQuery, t: TableShape, stats: TableStats, rea
   // A candidate led by the whole primary key is the clustered index already (it holds every column).
   const pkLed = (c: Candidate) => stats.primaryKey.length > 0 && stats.primaryKey.every((k, i) => c.columns[i] === k);
   return list.filter((c) => c.columns.length > 0 && !pkLed(c)).map((c) => covering(c, t, stats, opts));
+}
+
+const STRING_TYPES = /char|text|enum|set|binary|blob/;
+
+/**
+ * String columns the statement compares to a number: the server converts every row's value, so no index on
+ * them can be used until the value is quoted (reported as non-sargable) — an index there would be dead weight.
+ */
+function convertedColumns(shape: SqlShape, t: TableShape, stats: TableStats): Set<string> {
+  return new Set(shape.issues.flatMap((i) => (i.kind === 'compared-to-number' && i.table === t.table &&
+    STRING_TYPES.test(stats.columns.get(i.column)?.type ?? '') ? [i.column] : [])));
 }
 
 const join2 = (a: string, b: string) => [a, b].filter(Boolean).join(' + ');

@@ -12,6 +12,10 @@ const isLiteral = (n: unknown) => {
 };
 const push = (list: string[], v: string) => { if (v && !list.includes(v)) list.push(v); };
 
+/** A number, or a list (IN, BETWEEN) holding one: compared to a string column, it converts every row. */
+const hasNumber = (n: unknown): boolean => (n as Node)?.type === 'number' ||
+  ((n as Node)?.type === 'expr_list' && Array.isArray((n as Node).value) && ((n as Node).value as Node[]).some((v) => v?.type === 'number'));
+
 /** Short text of an expression for messages (column names and literals only). */
 export function describe(n: unknown): string {
   const node = n as Node;
@@ -82,7 +86,7 @@ function predicate(scope: Scope, node: Node, nested: Node[], indexable = true): 
   if (!col) return nonSargable(scope, node, op);
   const owner = ownerOf(scope, col);
   const name = columnName(col);
-  if (other?.type === 'number' && ['=', '<', '>', '<=', '>=', '<>', '!=', 'in', 'between'].includes(op)) {
+  if (hasNumber(other) && ['=', '<', '>', '<=', '>=', '<>', '!=', 'in', 'not in', 'between'].includes(op)) {
     scope.issues.push({ kind: 'compared-to-number', table: owner?.table, column: name, detail: `${describe(col)} ${op} ${describe(other)}` });
   }
   if (!owner) return;

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { candidatesFor, type AnalyzedQuery } from '../../src/analyze/advisor/candidates.js';
+import { catalogKey, type Catalog, type TableStats } from '../../src/analyze/advisor/types.js';
+import { parseExplainJson } from '../../src/analyze/plan/parse.js';
+import { detectProblems } from '../../src/analyze/plan/problems.js';
+import { shapeOf } from '../../src/analyze/shape/parse-sql.js';
+
+const customers: TableStats = { db: 'shop', table: 'customers', rows: 2000, primaryKey: ['id'], foreignKeys: [],
+  columns: new Map(Object.entries({ id: ['int', 4, 2000], email: ['varchar', 482, 2000], phone: ['varchar', 82, 1900], country: ['char', 10, 20] })
+    .map(([c, [type, bytes, ndv]]) => [c, { type: type as string, bytes: bytes as number, ndv: ndv as number }])),
+  indexes: [{ name: 'PRIMARY', columns: ['id'], unique: true, primary: true }] };
+const catalog: Catalog = new Map([[catalogKey('shop', 'customers'), customers]]);
+const scan = parseExplainJson({ query_block: { select_id: 1, table: { table_name: 'customers', access_type: 'ALL', rows: 2000, filtered: 100 } } });
+
+async function query(sql: string): Promise<AnalyzedQuery> {
+  const r = await shapeOf(sql);
+  if (!r.ok) throw new Error(r.error);
+  return { id: 'q', db: 'shop', count: 1, shape: r.shape, plan: scan };
+}
+
+// `phone = 5551234` on a VARCHAR converts every row: no index on phone can be used until the value is
+// quoted. Recommending (phone) promised ~2000 fewer rows for an index the optimizer cannot touch.
+describe('a string column compared to a number gets no index (quote the value first)', () => {
+  it.each([
+    ['SELECT id FROM customers WHERE phone = 5551234', []],
+    ['SELECT id FROM customers WHERE phone IN (5551234, 5551235)', []],
+    ['SELECT id FROM customers WHERE phone BETWEEN 100 AND 200', []],
+    ["SELECT id FROM customers WHERE phone = '5551234'", [['phone']]],
+    ["SELECT id FROM customers WHERE phone = 5551234 AND email = 'a@example.com'", [['email']]],
+  ])('%s', async (sql, want) => {
+    expect(candidatesFor(await query(sql), catalog).map((c) => c.columns)).toEqual(want);
+  });
+
+  it('the problem is still named, for IN lists too', async () => {
+    const q = await query('SELECT id FROM customers WHERE phone IN (5551234, 5551235)');
+    const problems = detectProblems({ plan: scan, shape: q.shape, columnTypes: new Map([['customers.phone', 'varchar']]) });
+    expect(problems.map((p) => p.kind)).toContain('non-sargable');
+  });
+});
