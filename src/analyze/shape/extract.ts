@@ -10,7 +10,12 @@ interface Scope {
   issues: ShapeIssue[];
 }
 
-const lc = (s: unknown) => String(s ?? '').toLowerCase();
+/** Lower case; node-sql-parser leaves a quoted identifier's doubled backtick (`we``ird`) as two: the name has one. */
+/** A quoted qualifier (`w``x`.col) comes as { type: 'backticks_quote_string', value }. */
+export const lc = (s: unknown) => {
+  const v = s && typeof s === 'object' && 'value' in s ? (s as { value: unknown }).value : s;
+  return String(v ?? '').toLowerCase().replace(/``/g, '`');
+};
 
 /** node-sql-parser spells a column either as a string or as { expr: { value } }. */
 export function columnName(ref: Node): string {

@@ -1,4 +1,4 @@
-import { columnName, ownerOf, type Scope } from './extract.js';
+import { columnName, lc as ident, ownerOf, type Scope } from './extract.js';
 
 /** node-sql-parser AST nodes are loosely typed objects. */
 export type Node = Record<string, unknown> & { type?: string };
@@ -20,7 +20,7 @@ const hasNumber = (n: unknown): boolean => (n as Node)?.type === 'number' ||
 export function describe(n: unknown): string {
   const node = n as Node;
   if (!node || typeof node !== 'object') return String(n);
-  if (node.type === 'column_ref') return `${node.table ? `${node.table}.` : ''}${columnName(node)}`;
+  if (node.type === 'column_ref') return `${node.table ? `${ident(node.table)}.` : ''}${columnName(node)}`;
   if (node.type === 'function') {
     const name = ((node.name as Node)?.name as Node[] | undefined)?.map((p) => p.value).join('.') ?? String(node.name);
     const args = ((node.args as Node)?.value as unknown[] | undefined) ?? [];
@@ -61,7 +61,7 @@ function orIssue(scope: Scope, node: Node, nested: Node[]): void {
   const visit = (n: Node) => {
     if (n?.type === 'binary_expr' && lc(n.operator) === 'or') { visit(n.left as Node); visit(n.right as Node); return; }
     const col = hasColumn(n);
-    if (col) cols.add(`${ownerOf(scope, col)?.table ?? col.table ?? '?'}.${columnName(col)}`);
+    if (col) cols.add(`${ownerOf(scope, col)?.table ?? (col.table ? ident(col.table) : '?')}.${columnName(col)}`);
     predicate(scope, n, nested, false); // problems inside an OR still count; its columns do not feed indexes
   };
   visit(node);
