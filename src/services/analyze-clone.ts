@@ -29,7 +29,6 @@ export async function temporaryInstanceClone(req: InstanceCloneRequest): Promise
   const { deleteInstance, describeInstance, provisionInstance } = await import('./instances.js');
   const src = await describeInstance(req.rds, req.sourceId);
   const cloneId = `whatif-${req.sourceId}`.slice(0, 50).replace(/-+$/, '') + `-${Date.now().toString(36)}`;
-  req.progress(`creating temporary instance ${cloneId} for validation`);
   const wait = { wait: true, intervalMs: 300, timeoutMs: 300_000, onProgress: () => undefined };
   const manual = `rdsctl delete ${cloneId} --skip-final-snapshot --yes`;
   // Resolves once CreateDBInstance has been answered (or failed): deleting before that could race the create.
@@ -45,6 +44,7 @@ export async function temporaryInstanceClone(req: InstanceCloneRequest): Promise
   // Ctrl-C from here on deletes the instance before exiting; released once it is gone.
   const guard = guardInterrupts(remove, manual, req.progress);
   const removeAndRelease = async () => { await remove(); guard.release(); };
+  req.progress(`creating temporary instance ${cloneId} for validation`);
   try {
     await provisionInstance(req.rds, {
       DBInstanceIdentifier: cloneId, Engine: src.Engine, DBInstanceClass: src.DBInstanceClass, AllocatedStorage: src.AllocatedStorage,

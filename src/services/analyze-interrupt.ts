@@ -30,15 +30,17 @@ export function guardInterrupts(cleanup: () => Promise<void>, manualHint: string
       process.exit(EXIT[signal]);
     });
   };
+  // Add before removing (and put back before taking away): a signal's listener count never drops to 0,
+  // which would close Node's signal watcher and lose a signal already caught but not yet dispatched.
   for (const s of SIGNALS) {
-    process.removeAllListeners(s);
     process.on(s, onSignal);
+    for (const l of saved.get(s) ?? []) process.removeListener(s, l as (...a: unknown[]) => void);
   }
   return {
     release() {
       for (const s of SIGNALS) {
-        process.removeListener(s, onSignal);
         for (const l of saved.get(s) ?? []) process.on(s, l as (...a: unknown[]) => void);
+        process.removeListener(s, onSignal);
       }
     },
   };
