@@ -1,8 +1,8 @@
 /**
  * Ctrl-C (SIGINT) or SIGTERM while analyze-queries holds a temporary instance: the CLI's own handler
  * exits at once, which would leave the instance running (and billed, on a real endpoint). While a guard
- * is armed, the signal first runs the cleanup, then exits the way the CLI would (130 / 143); the CLI's
- * handlers are set aside meanwhile and put back when the guard is released. A second signal during the
+ * is armed, the signal first runs the cleanup, then hands over to the CLI's handlers (set aside meanwhile,
+ * put back when the guard is released), or exits 130 / 143 when there are none. A second signal during the
  * cleanup exits immediately with the command that finishes the job by hand.
  */
 
@@ -25,7 +25,9 @@ export function guardInterrupts(cleanup: () => Promise<void>, manualHint: string
     }
     cleaning = true;
     say(`interrupted: cleaning up before exiting (Ctrl-C again to skip: ${manualHint})`);
+    // Then what the CLI would have done (its message, its --json document, its exit code).
     void cleanup().finally(() => {
+      for (const l of saved.get(signal) ?? []) (l as (s: Signal) => void)(signal);
       process.stderr.write('\ninterrupted\n');
       process.exit(EXIT[signal]);
     });
