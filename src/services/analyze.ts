@@ -151,7 +151,7 @@ async function validate(input: AnalyzeInput, recs: Recommendation[], work: Work[
   try {
     progress(`validating ${recs.length} candidate index(es) on ${vt.label}`);
     const list = queries.map((w) => ({ id: w.cls.id, db: w.db, sample: w.cls.sample }));
-    return { ...(await validateRecommendations(vt, recs, list, input.threshold ?? 0.5)), target: { mode: vt.mode, label: vt.label } };
+    return { ...(await validateRecommendations(vt, recs, list, input.threshold ?? 0.5, input.perTableBudget ?? 3)), target: { mode: vt.mode, label: vt.label } };
   } finally {
     await vt.cleanup();
   }

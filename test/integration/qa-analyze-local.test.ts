@@ -32,6 +32,25 @@ describe('analyze-queries QA on the local target', () => {
     if (home) expect(await cleanupHome(home)).toEqual([]);
   });
 
+  it('before/after is what the recommended set alone gives, and a query lists only indexes its new plan uses', async () => {
+    const r = await cli(['analyze-queries', 'qa', '--database', 'shop', '--queries', workload, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const d = r.json.data;
+    type Q = { id: string; recommendations: string[]; validation?: { after: { keys: string[] } } };
+    const rejected = new Set((d.rejected as Array<{ name: string }>).map((x) => x.name));
+    const validated = (d.queries as Q[]).filter((q) => q.validation);
+    expect(validated.length).toBeGreaterThan(3);
+    for (const q of validated) {
+      // A rejected candidate left on the copy used to lend its gain to the numbers shown for this query.
+      expect(q.validation!.after.keys.filter((k) => rejected.has(k)), q.id).toEqual([]);
+      for (const name of q.recommendations) expect(q.validation!.after.keys, `${q.id} lists ${name}`).toContain(name);
+    }
+    for (const rec of d.recommendations as Array<{ name: string; queries: string[]; validation: { usedBy: string[] } }>) {
+      expect([...rec.queries].sort(), rec.name).toEqual([...rec.validation.usedBy].sort());
+    }
+    expect(await instances()).toEqual(['qa']);
+  });
+
   it('Ctrl-C while the temporary validation instance exists deletes it before exiting 130', async () => {
     const child = spawn(process.execPath, [BIN, 'analyze-queries', 'qa', '--database', 'shop', '--queries', workload],
       { env: { ...process.env, RDSCTL_HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -45,7 +64,7 @@ describe('analyze-queries QA on the local target', () => {
       child.on('exit', (c) => resolve(c));
     });
     expect(stderr).toMatch(/creating temporary instance whatif-qa-/);
-    expect(code).toBe(130);
+    expect(code, stderr).toBe(130);
     expect(stderr).toMatch(/deleting temporary instance whatif-qa-/);
     expect(await instances()).toEqual(['qa']);
   });
