@@ -10,7 +10,7 @@ import type { SqlShape } from '../analyze/shape/types.js';
 import type { QueryClass } from '../analyze/types.js';
 import { readCatalog, readUsage, sampleDistinct } from './analyze-catalog.js';
 import type { SqlSession } from './analyze-db.js';
-import { explainStatement } from './analyze-explain.js';
+import { explainableText, explainStatement } from './analyze-explain.js';
 import { validateRecommendations, type ValidationTarget } from './analyze-validate.js';
 
 export interface AnalyzeInput {
@@ -80,6 +80,7 @@ function resolverFor(catalog: Catalog, work: Work[]) {
 }
 
 async function explainInto(session: SqlSession, w: Work, catalog: Catalog): Promise<void> {
+  if (!explainableText(w.cls.sample)) { w.report.skipped = 'not a SELECT, UPDATE, DELETE, INSERT or REPLACE: nothing to EXPLAIN'; return; }
   const r = await explainStatement(session, w.db || undefined, w.cls.sample);
   if ('error' in r) { w.report.explainError = r.error; return; }
   w.report.plan = summarizePlan(r.plan);

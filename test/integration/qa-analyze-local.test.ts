@@ -51,6 +51,34 @@ describe('analyze-queries QA on the local target', () => {
     expect(await instances()).toEqual(['qa']);
   });
 
+  it('a messy workload: DDL and admin statements are skipped (never run), tagged and unknown-table statements handled', async () => {
+    const file = path.join(home, 'messy.sql');
+    await writeFile(file, [
+      'CREATE INDEX ix_x ON orders (status);',
+      'DROP TABLE orders;',
+      'SET @a = 1;',
+      "/* report:daily */ SELECT id FROM customers WHERE email = 'user5@example.com';",
+      'SELECT * FROM nosuch_table WHERE x = 1;',
+    ].join('\n'));
+    const [before] = await conn.query("SELECT COUNT(*) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = 'shop'");
+    const r = await cli(['analyze-queries', 'qa', '--database', 'shop', '--queries', file, '--no-validate', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    type Q = { sample: string; skipped?: string; explainError?: { errno?: number }; problems: Array<{ kind: string }> };
+    const qs = r.json.data.queries as Q[];
+    const find = (s: string) => qs.find((q) => q.sample.includes(s))!;
+    for (const ddl of ['CREATE INDEX', 'DROP TABLE', 'SET @a']) {
+      expect(find(ddl), ddl).toMatchObject({ skipped: expect.stringMatching(/nothing to EXPLAIN/), problems: [] });
+      expect(find(ddl).explainError, ddl).toBeUndefined();
+    }
+    expect(find('user5@').problems.map((p) => p.kind)).toContain('full-table-scan');
+    expect(find('nosuch_table').explainError).toMatchObject({ errno: 1146 });
+    const human = await cli(['analyze-queries', 'qa', '--database', 'shop', '--queries', file, '--no-validate']);
+    expect(human.stdout).toMatch(/3 not queries \(DDL, SET, SHOW …: skipped\)/);
+    expect(human.stdout).toMatch(/Problem queries \(2 of 5/);
+    const [after] = await conn.query("SELECT COUNT(*) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = 'shop'");
+    expect(after).toEqual(before);
+  });
+
   it('Ctrl-C while the temporary validation instance exists deletes it before exiting 130', async () => {
     const child = spawn(process.execPath, [BIN, 'analyze-queries', 'qa', '--database', 'shop', '--queries', workload],
       { env: { ...process.env, RDSCTL_HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -50,7 +50,8 @@ function recBlock(r: ValidatedRecommendation, i: number, paint: Paint): string[]
 export function renderReport(r: AnalysisReport, paint: Paint = (_s, t) => t, maxQueries = 25): string {
   const out: string[] = [];
   out.push(paint('bold', `analyze-queries — ${r.server.label} (${r.server.version})`));
-  out.push(`workload: ${r.workload.source} · ${r.workload.events} events · ${r.workload.classes} classes · ${r.workload.analyzed} analyzed · ${r.workload.malformed} malformed`);
+  const skipped = r.queries.filter((q) => q.skipped).length;
+  out.push(`workload: ${r.workload.source} · ${r.workload.events} events · ${r.workload.classes} classes · ${r.workload.analyzed} analyzed · ${r.workload.malformed} malformed${skipped ? ` · ${skipped} not queries (DDL, SET, SHOW …: skipped)` : ''}`);
   out.push(r.validation.mode === 'off' ? 'validation: off (recommendations are estimates)'
     : `validation: ${r.validation.mode === 'validate-on' ? 'on the copy' : 'on'} ${r.validation.target} · keep when rows examined drop ≥ ${pct(r.validation.threshold)}`);
   const bad = r.queries.filter((q) => q.problems.length || q.explainError);

@@ -32,6 +32,8 @@ export interface QueryReport {
   plan?: PlanSummary;
   /** EXPLAIN failed: the server's error, the run went on. */
   explainError?: { message: string; errno?: number };
+  /** Not a query (DDL, SET, SHOW, CALL, administrator command …): nothing to EXPLAIN, left out of the problems. */
+  skipped?: string;
   /** node-sql-parser could not read it: problems from the plan only, no index advice. */
   parseError?: string;
   problems: Problem[];
