@@ -60,3 +60,24 @@ describe('identifiers with a backtick or a reserved word', () => {
     expect(addIndexDdl('shop', 'we`ird', 'ix', c[0].columns)).toBe('ALTER TABLE `shop`.`we``ird` ADD INDEX `ix` (`col``tick`,`order`), ALGORITHM=INPLACE, LOCK=NONE;');
   });
 });
+
+// EXPLAIN shapes as MariaDB 10.11 printed them for the sample store.
+describe('problems a DBA would name', () => {
+  const filesortOf = (rows: number) => parseExplainJson({ query_block: { select_id: 1, filesort: { sort_key: 'r.rating desc',
+    table: { table_name: 'r', access_type: 'ref', key: 'product_id', rows, filtered: 100 } } } });
+  it('a filesort of 8 rows found through an index is not a problem; of 5000 rows it is', () => {
+    expect(detectProblems({ plan: filesortOf(8) }).map((p) => p.kind)).toEqual([]);
+    expect(detectProblems({ plan: filesortOf(5000) }).map((p) => p.kind)).toEqual(['filesort']);
+    expect(detectProblems({ plan: filesortOf(5000) })[0].detail).toMatch(/sorts up to ~5000 rows/);
+  });
+
+  it('the table MariaDB builds from a long IN list (<derived3>) is not reported as a full scan', () => {
+    const plan = parseExplainJson({ query_block: { select_id: 1, nested_loop: [
+      { table: { table_name: 'orders', access_type: 'ALL', rows: 19660, filtered: 100 } },
+      { table: { table_name: '<subquery2>', access_type: 'eq_ref', key: 'distinct_key', rows: 1, filtered: 100,
+        materialized: { unique: 1, query_block: { select_id: 2, table: { table_name: '<derived3>', access_type: 'ALL', rows: 5000, filtered: 100 } } } } },
+    ] } });
+    const scans = detectProblems({ plan }).filter((p) => p.kind === 'full-table-scan').map((p) => p.table);
+    expect(scans).toEqual(['orders']);
+  });
+});

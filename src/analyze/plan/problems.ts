@@ -37,6 +37,9 @@ function planProblems({ plan, minRows = 100 }: ProblemInput): Problem[] {
     const first = !firstOfSelect.has(t.selectId);
     if (first) firstOfSelect.set(t.selectId, t.table);
     const rows = Math.round(t.rowsPerScan);
+    // <derived2>, <subquery3>, <union1,2>: rows the server materialized itself (also a long IN list turned
+    // into a table): no index of ours applies to them; the problems lie in the query that fills them.
+    if (/^<.*>$/.test(t.table)) continue;
     const inner = !first && (t.joinBuffer !== undefined || t.accessType === 'ALL' || t.accessType.startsWith('hash_'));
     if (inner && rows >= Math.min(minRows, 10)) {
       const how = t.joinBuffer ? ` (${t.joinBuffer})` : '';
@@ -47,8 +50,11 @@ function planProblems({ plan, minRows = 100 }: ProblemInput): Problem[] {
       out.push({ kind: 'full-index-scan', table: t.table, detail: `reads all ~${rows} entries of index ${t.key ?? '?'} on ${t.table}` });
     }
   }
-  if (plan.filesort) out.push({ kind: 'filesort', detail: 'sorts rows after reading them (no index gives the order)' });
-  if (plan.temporaryTable) out.push({ kind: 'temporary-table', detail: 'builds a temporary table (GROUP BY/DISTINCT/ORDER BY not served by an index)' });
+  // Sorting or grouping a handful of rows in memory costs nothing worth an index: named from minRows read on.
+  if (plan.rowsExamined < minRows) return out;
+  const n = `~${fmt(plan.rowsExamined)}`;
+  if (plan.filesort) out.push({ kind: 'filesort', detail: `sorts up to ${n} rows after reading them (no index gives the order)` });
+  if (plan.temporaryTable) out.push({ kind: 'temporary-table', detail: `builds a temporary table of up to ${n} rows (GROUP BY/DISTINCT/ORDER BY not served by an index)` });
   return out;
 }
 
