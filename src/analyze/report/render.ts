@@ -20,10 +20,10 @@ export function planLine(p: PlanSummary): string {
   return `${steps.join(' → ') || '(no tables)'}${extra.length ? `; ${extra.join(', ')}` : ''} — ~${fmt(p.rowsExamined)} rows examined${cost}`;
 }
 
-function queryBlock(q: QueryReport, rank: number, paint: Paint): string[] {
+function queryBlock(q: QueryReport, rank: number, paint: Paint, sampleWidth: number): string[] {
   const perExec = q.rowsExamined > 0 ? `${fmt(q.rowsExamined)} rows examined/exec (measured)` : q.plan ? `~${fmt(q.plan.rowsExamined)} rows examined/exec (plan)` : '';
   const head = `${String(rank).padStart(2)}. ${paint('bold', q.id)}  ×${q.count}${q.totalTime ? `  ${q.totalTime.toFixed(3)} s total` : ''}  ${perExec}${q.db ? `  [${q.db}]` : ''}`;
-  const lines = [head, `    ${paint('dim', oneLine(q.sample))}`];
+  const lines = [head, `    ${paint('dim', oneLine(q.sample, sampleWidth))}`];
   if (q.explainError) lines.push(`    ${paint('red', 'EXPLAIN failed:')} ${q.explainError.message}${q.explainError.errno ? ` (errno ${q.explainError.errno})` : ''}`);
   if (q.plan) lines.push(`    plan: ${planLine(q.plan)}`);
   for (const p of q.problems) lines.push(`    ${paint('yellow', PROBLEM_LABEL[p.kind] ?? p.kind)}: ${p.detail}`);
@@ -31,7 +31,7 @@ function queryBlock(q: QueryReport, rank: number, paint: Paint): string[] {
   if (q.recommendations.length) lines.push(`    fix: ${q.recommendations.join(', ')}`);
   if (q.validation) {
     const v = q.validation;
-    lines.push(`    before/after: ${fmt(v.before.rowsExamined)} → ${fmt(v.after.rowsExamined)} rows examined (${paint(v.reduction >= 0.5 ? 'green' : 'yellow', `−${pct(v.reduction)}`)}), keys ${v.before.keys.join(',') || 'none'} → ${v.after.keys.join(',') || 'none'}`);
+    lines.push(`    before/after: ${fmt(v.before.rowsExamined)} → ${fmt(v.after.rowsExamined)} rows examined (${paint(v.reduction >= 0.5 ? 'green' : 'yellow', `−${pct(v.reduction)}`)}), keys ${v.before.keys.join(', ') || 'none'} → ${v.after.keys.join(', ') || 'none'}`);
   }
   return lines;
 }
@@ -46,8 +46,41 @@ function recBlock(r: ValidatedRecommendation, i: number, paint: Paint): string[]
   return lines;
 }
 
-/** The terminal report: problem queries ranked, then recommendations with their DDL, then index hygiene. */
-export function renderReport(r: AnalysisReport, paint: Paint = (_s, t) => t, maxQueries = 25): string {
+// eslint-disable-next-line no-control-regex
+const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').length;
+
+/**
+ * Folds a line at spaces to `width` visible columns; continuation lines are indented 4 more than the
+ * line itself. A single word longer than the width (an identifier) stays whole. SQL folded this way still
+ * runs when pasted into the mariadb client.
+ */
+export function wrapLine(line: string, width: number): string[] {
+  if (visible(line) <= width) return [line];
+  const lead = /^ */.exec(line)![0];
+  const indent = `${lead}    `;
+  const out: string[] = [];
+  let cur = lead;
+  for (const word of line.slice(lead.length).split(' ')) {
+    const start = cur === lead || cur === indent;
+    if (!start && visible(cur) + 1 + visible(word) > width) {
+      out.push(cur);
+      cur = indent + word;
+    } else cur += (start ? '' : ' ') + word;
+  }
+  out.push(cur);
+  return out;
+}
+
+/**
+ * The terminal report: problem queries ranked, then recommendations with their DDL, then index hygiene.
+ * `width` folds long lines for the terminal (the CLI passes its width, 80 when not a terminal).
+ */
+export function renderReport(r: AnalysisReport, paint: Paint = (_s, t) => t, maxQueries = 25, width = Infinity): string {
+  return renderLines(r, paint, maxQueries, Number.isFinite(width) ? width - 4 : 110)
+    .flatMap((l) => (Number.isFinite(width) ? wrapLine(l, width) : [l])).join('\n');
+}
+
+function renderLines(r: AnalysisReport, paint: Paint, maxQueries: number, sampleWidth: number): string[] {
   const out: string[] = [];
   out.push(paint('bold', `analyze-queries — ${r.server.label} (${r.server.version})`));
   const skipped = r.queries.filter((q) => q.skipped).length;
@@ -56,7 +89,7 @@ export function renderReport(r: AnalysisReport, paint: Paint = (_s, t) => t, max
     : `validation: ${r.validation.mode === 'validate-on' ? 'on the copy' : 'on'} ${r.validation.target} · keep when rows examined drop ≥ ${pct(r.validation.threshold)}`);
   const bad = r.queries.filter((q) => q.problems.length || q.explainError);
   out.push('', paint('bold', `Problem queries (${bad.length} of ${r.queries.length}, ranked by executions × rows examined)`));
-  bad.slice(0, maxQueries).forEach((q, i) => out.push(...queryBlock(q, i + 1, paint)));
+  bad.slice(0, maxQueries).forEach((q, i) => out.push(...queryBlock(q, i + 1, paint, sampleWidth)));
   if (bad.length > maxQueries) out.push(paint('dim', `  … ${bad.length - maxQueries} more problem queries (--json lists them all)`));
   if (!bad.length) out.push('  none');
   out.push('', paint('bold', `Recommended indexes (${r.recommendations.length})`));
@@ -73,7 +106,7 @@ export function renderReport(r: AnalysisReport, paint: Paint = (_s, t) => t, max
   } else if (r.ddl.length) {
     out.push('', paint('dim', 'Nothing was changed. Save the DDL with --ddl-out file.sql, or build it with --apply (ADD INDEX only).'));
   }
-  return out.join('\n');
+  return out;
 }
 
 function hygiene(r: AnalysisReport, paint: Paint): string[] {

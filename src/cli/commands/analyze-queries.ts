@@ -47,7 +47,9 @@ export const registerAnalyzeQueries: RegisterCommand = (program, run) => {
             confirm: (q) => confirm(ctx, q),
           },
         );
-        ctx.out.result(report, () => renderReport(report, (s, t) => ctx.out.paint(s, t)));
+        // Folded to the terminal's width, or 80 columns when piped (a log, a ticket, less).
+        const width = process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 80;
+        ctx.out.result(report, () => renderReport(report, (s, t) => ctx.out.paint(s, t), 25, width));
       }),
     );
 };
