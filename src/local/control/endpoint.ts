@@ -7,6 +7,7 @@ import { loadOrCreateCredentials } from '../state/credentials.js';
 import { ensureHome, homeLayout } from '../state/home.js';
 import { isAlive, liveControlPlanePid } from '../state/lock.js';
 import { rotateLog } from '../state/log.js';
+import { controlPlaneEnv } from './child-env.js';
 import { readEndpointFile, type EndpointFile } from './endpoint-file.js';
 import type { LocalEndpointInfo } from './types.js';
 
@@ -69,7 +70,7 @@ function spawnControlPlane(home: string, port: number | undefined): number {
   rotateLog(layout.logFile); // before the child's stdout/stderr are bound to the file
   const out = fs.openSync(layout.logFile, 'a', 0o600);
   const args = [controlPlaneEntry(), '--home', layout.home, ...(port !== undefined ? ['--port', String(port)] : [])];
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out], env: process.env });
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out], env: controlPlaneEnv(process.env) });
   fs.closeSync(out);
   child.unref();
   if (child.pid === undefined) throw new RdsctlError('CONTROL_PLANE_START', ExitCode.unexpected, 'Could not start the local control plane.');
