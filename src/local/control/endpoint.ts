@@ -81,6 +81,12 @@ function spawnControlPlane(home: string, port: number | undefined): number {
 export async function ensureLocalEndpoint(home: string, opts: EnsureOptions = {}): Promise<LocalEndpointInfo> {
   home = path.resolve(home);
   const existing = await running(home);
+  if (existing && opts.port !== undefined && existing.port !== opts.port) {
+    // Answering with the running URL would let `local start --port N` look like it worked.
+    throw new RdsctlError('LOCAL_ALREADY_RUNNING', ExitCode.conflict, `The local endpoint already runs on port ${existing.port} (pid ${existing.pid}), not ${opts.port}.`, {
+      hint: `Run \`rdsctl local stop\` first, then \`rdsctl local start --port ${opts.port}\`.`,
+    });
+  }
   if (existing) return toInfo(home, existing);
   // Checked here too, so a missing MariaDB is a clear usage error (exit 2), not a failed start.
   const { assertBinaries } = await import('../../system/binaries.js');
@@ -94,6 +100,8 @@ export async function ensureLocalEndpoint(home: string, opts: EnsureOptions = {}
     if (!isAlive(pid)) {
       const other = await running(home); // lost a start race to another rdsctl: use the winner
       if (other) return toInfo(home, other);
+      // The winner holds the lock but may not answer yet (it is still listening / writing endpoint.json).
+      if (liveControlPlanePid(home) !== undefined) continue;
       const why = fatalLine(home) ?? 'it exited during startup';
       if (/already in use/.test(why)) throw new RdsctlError('LOCAL_PORT_IN_USE', ExitCode.conflict, `The local control plane did not start: ${why}.`);
       throw new RdsctlError('CONTROL_PLANE_START', ExitCode.unexpected, `The local control plane did not start: ${why}.`, {
