@@ -32,7 +32,8 @@ export const registerLocal: RegisterCommand = (program, run) => {
       ctx.out.result(st, () => [
         renderFields([['endpoint', st.running ? `${st.url} (pid ${st.pid})` : 'not running'], ['home', st.home], ['CA bundle', st.caFile], ['log', st.logFile]]),
         '',
-        st.instances.length ? renderTable(['instance', 'status', 'port', 'pid'], st.instances.map((i) => [i.id, i.status, i.port, i.pid])) : '(no instances)',
+        st.instances.length ? renderTable(['instance', st.running ? 'status' : 'last status', 'port', 'pid'], st.instances.map((i) => [i.id, i.status, i.port, i.pid])) : '(no instances)',
+        ...(st.running || !st.instances.length ? [] : ['', 'The endpoint is not running, so no instance is served; `rdsctl local start` brings back the ones that were running.']),
       ].join('\n'));
     }));
 

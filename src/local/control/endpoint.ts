@@ -123,7 +123,8 @@ export interface LocalEndpointStatus {
   region?: string;
   caFile?: string;
   logFile: string;
-  instances: { id: string; status: string; port: number; pid?: number }[];
+  /** status is the control plane's last record: while it is not running, no instance is served (running: false). */
+  instances: { id: string; status: string; port: number; pid?: number; running: boolean }[];
 }
 
 /** What `rdsctl local status` shows; reads files only (no secrets). */
@@ -155,7 +156,9 @@ function listInstances(dir: string): LocalEndpointStatus['instances'] {
   return names.flatMap((name) => {
     try {
       const rec = JSON.parse(fs.readFileSync(path.join(dir, name, 'instance.json'), 'utf8')) as { id: string; status: string; port: number; pid?: number };
-      return [{ id: rec.id, status: rec.status, port: rec.port, pid: rec.pid }];
+      // A pid from the record is shown only while that process lives (after `local stop` none does).
+      const pid = rec.pid !== undefined && isAlive(rec.pid) ? rec.pid : undefined;
+      return [{ id: rec.id, status: rec.status, port: rec.port, pid, running: pid !== undefined }];
     } catch {
       return [];
     }
