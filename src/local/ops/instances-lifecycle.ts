@@ -1,5 +1,7 @@
 import type { OpHandler, OpRequest } from '../server/types.js';
-import type { InstanceRecord } from '../state/registry.js';
+import { readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { instanceFile, type InstanceRecord } from '../state/registry.js';
 import { removeSecret } from '../state/secrets.js';
 import type { OpsContext } from './context.js';
 import { instanceNotFound, invalidCombination, invalidState } from './faults.js';
@@ -101,10 +103,21 @@ export function deleteDBInstance(ctx: OpsContext): OpHandler {
   };
 }
 
-/** Stops mariadbd, removes the instance folder (data, config, keys), the secret and the record. */
+/**
+ * Stops mariadbd, removes the secret, the instance folder (data, config, keys) and the record, in that
+ * order. The record (instance.json) lives in the instance folder: it goes last, so DescribeDBInstances
+ * says `deleting` until everything else is gone (a waiter that sees DBInstanceNotFound may trust it, and
+ * a crash half-way leaves a record whose desired state `deleted` recovery finishes).
+ */
 export async function runDelete(ctx: OpsContext, id: string): Promise<void> {
-  await ctx.engine.destroy(ctx.paths(id));
+  const paths = ctx.paths(id);
+  await ctx.engine.stop(paths);
   removeSecret(ctx.home, id);
+  const record = path.basename(instanceFile(ctx.home, id));
+  for (const entry of await readdir(paths.root).catch(() => [] as string[])) {
+    if (entry !== record) await rm(path.join(paths.root, entry), { recursive: true, force: true });
+  }
+  await ctx.engine.destroy(paths);
   ctx.registry.remove(id);
   ctx.usage.delete(id);
   ctx.event(id, 'DB instance deleted', ['deletion']);
