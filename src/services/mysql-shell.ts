@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,17 +21,48 @@ export async function openShell(c: DbCredentials, database?: string): Promise<nu
   const lines = ['[client]', `user=${quote(c.username)}`, `password=${quote(c.password)}`, `host=${c.host}`, `port=${c.port}`, 'ssl', 'ssl-verify-server-cert'];
   if (c.caFile) lines.push(`ssl-ca=${quote(c.caFile)}`);
   await writeFile(file, `${lines.join('\n')}\n`, { mode: 0o600 });
+  const args = [`--defaults-extra-file=${file}`, ...(database ? [database] : [])];
+  const child = spawn('mariadb', args, { stdio: 'inherit' });
+  const signals = holdSignals(child, dir);
   try {
-    const args = [`--defaults-extra-file=${file}`, ...(database ? [database] : [])];
     return await new Promise<number>((resolve, reject) => {
-      const child = spawn('mariadb', args, { stdio: 'inherit' });
       child.on('error', (err) => reject(usageError('CLIENT_MISSING', `Cannot start the mariadb client: ${err.message}.`, { hint: 'Install it: apt-get install -y mariadb-client (or run `rdsctl doctor`).' })));
       child.on('exit', (code) => resolve(code ?? 1));
     });
   } finally {
+    signals.release();
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * While the client runs, Ctrl-C belongs to it (the terminal sends SIGINT to both; the client cancels
+ * the running statement): the CLI's own handler would exit at once, leave the client orphaned on the
+ * terminal and the option file with the password behind. SIGTERM/SIGHUP end both, removing the file first.
+ */
+function holdSignals(child: ChildProcess, dir: string): { release(): void } {
+  const saved = new Map(HELD.map((s) => [s, process.rawListeners(s)] as const));
+  const onInt = () => {};
+  const onEnd = (signal: NodeJS.Signals) => {
+    rmSync(dir, { recursive: true, force: true });
+    child.kill(signal);
+    process.exit(signal === 'SIGHUP' ? 129 : 143);
+  };
+  for (const s of HELD) process.removeAllListeners(s);
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onEnd);
+  process.on('SIGHUP', onEnd);
+  return {
+    release() {
+      for (const s of HELD) {
+        process.removeAllListeners(s);
+        for (const l of saved.get(s) ?? []) process.on(s, l as (...a: unknown[]) => void);
+      }
+    },
+  };
+}
+
+const HELD: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** Option-file values: quote and escape so any password character survives. */
 function quote(value: string): string {

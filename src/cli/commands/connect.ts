@@ -8,6 +8,13 @@ export const registerConnect: RegisterCommand = (program, run) => {
     .option('--database <name>', 'default database')
     .action((id: string, o: { shell?: boolean; database?: string }, cmd) =>
       run(cmd, async (ctx) => {
+        if (o.shell && ctx.options.json) {
+          const { usageError } = await import('../../core/errors.js');
+          // The client talks to the terminal on stdout: no single JSON document is possible.
+          throw usageError('SHELL_WITH_JSON', '--shell opens the interactive mariadb client and cannot be combined with --json.', {
+            hint: `Drop --json, or run \`rdsctl connect ${id} --json\` for the connection URL.`,
+          });
+        }
         const { clientsFor } = await import('../clients.js');
         const { getCredentials, mysqlUrl } = await import('../../services/credentials.js');
         const { rds } = await clientsFor(ctx);
