@@ -39,7 +39,10 @@ function makeOutput(opts: GlobalOptions): Output {
   });
 }
 
-export function buildProgram(): { program: Command; exit: { code: number } } {
+/** Where commander's own stdout text (help, version) goes; run() collects it under --json. */
+export interface HelpSink { write(text: string): void }
+
+export function buildProgram(sink: HelpSink = { write: (t) => process.stdout.write(t) }): { program: Command; exit: { code: number } } {
   const exit = { code: 0 };
   const program = new Command('rdsctl')
     .description('A DBA tool for MySQL/MariaDB on Amazon RDS — and a real local RDS endpoint on MariaDB.')
@@ -53,6 +56,7 @@ export function buildProgram(): { program: Command; exit: { code: number } } {
     .option('-q, --quiet', 'no progress output')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
     .option('-y, --yes', 'do not ask for confirmation (needed without a TTY)')
+    .configureOutput({ writeOut: (t) => sink.write(t) })
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
@@ -80,15 +84,40 @@ function commandPath(cmd: Command): string {
   return names.join(' ');
 }
 
+/** --json for what commander ends itself: help/version text as data, usage problems as USAGE errors. */
+export function commanderDoc(err: CommanderError, text: string): Record<string, unknown> {
+  if (err.exitCode === 0) {
+    const command = err.code === 'commander.version' ? 'version' : 'help';
+    return { ok: true, command, data: command === 'version' ? { version: text.trim() } : { text } };
+  }
+  // `rdsctl` alone shows the help and fails; commander's message for that is "(outputHelp)".
+  const message = err.code === 'commander.help' || err.code === 'commander.helpDisplayed' ? 'No command given.' : err.message;
+  return { ok: false, error: { code: 'USAGE', exitCode: ExitCode.usage, message, hint: 'Run rdsctl --help for the commands.' } };
+}
+
+/** The --json document for Ctrl-C: what was already requested keeps going on the target. */
+export function interruptedDoc(): Record<string, unknown> {
+  return {
+    ok: false,
+    error: new RdsctlError('INTERRUPTED', ExitCode.interrupted, 'Interrupted (Ctrl-C): rdsctl stopped waiting.', {
+      hint: 'A request already sent keeps running on the target; check with `rdsctl describe <id>` or `rdsctl list`.',
+    }).toJSON(),
+  };
+}
+
 export async function run(argv: string[]): Promise<void> {
   // The SDK warns on Node 20 that releases after January 2027 need Node 22; our lockfile pins a
   // release that supports Node 20, so keep our output clean (doctor and the README say this).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const { program, exit } = buildProgram();
+  const json = argv.includes('--json');
+  let helpText = '';
+  const { program, exit } = buildProgram(json ? { write: (t) => { helpText += t; } } : undefined);
   let interrupted = false;
   process.once('SIGINT', () => {
     interrupted = true;
     process.stderr.write('\ninterrupted\n');
+    // --json promises one document on stdout, errors included: an interruption is one too.
+    if (argv.includes('--json')) process.stdout.write(`${JSON.stringify(interruptedDoc(), null, 2)}\n`);
     process.exit(ExitCode.interrupted);
   });
   try {
@@ -97,9 +126,7 @@ export async function run(argv: string[]): Promise<void> {
     if (err instanceof CommanderError) {
       // help and version exit 0; usage problems exit 2 (commander already printed the message).
       process.exitCode = err.exitCode === 0 ? 0 : ExitCode.usage;
-      if (err.exitCode !== 0 && argv.includes('--json')) {
-        process.stdout.write(`${JSON.stringify({ ok: false, error: { code: 'USAGE', exitCode: 2, message: err.message } })}\n`);
-      }
+      if (json) process.stdout.write(`${JSON.stringify(commanderDoc(err, helpText), null, 2)}\n`);
       return;
     }
     throw err;

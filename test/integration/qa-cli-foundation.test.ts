@@ -1,0 +1,144 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, cleanupHome, pidsMentioning, runCli, tempHome } from '../helpers/local-cli.js';
+
+// A DBA's QA pass over the Foundation commands against the real local endpoint (real mariadbd).
+let home: string;
+let shellTmp: string;
+const PASSWORD = 'Qa-Env-Passw0rd-7781';
+const env = () => ({ RDSCTL_HOME: home });
+
+beforeAll(async () => {
+  home = await tempHome('rdsctl-qa-foundation-');
+  shellTmp = mkdtempSync(path.join(os.tmpdir(), 'rdsctl-qa-shelltmp-'));
+});
+afterAll(async () => {
+  await cleanupHome(home);
+  rmSync(shellTmp, { recursive: true, force: true });
+});
+
+const environOf = (pid: number) => readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+
+// Stands in for the control plane another rdsctl started a moment earlier: it holds the home's lock at once
+// and answers only after 2 s (a real one generates the CA, reads the registry … first).
+const SLOW_WINNER = `
+const fs = require('fs'), http = require('http'), home = process.argv[2];
+fs.writeFileSync(home + '/control-plane.pid', JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }));
+setTimeout(() => {
+  const s = http.createServer((q, r) => r.end(JSON.stringify({ pid: process.pid })));
+  s.listen(0, '127.0.0.1', () => fs.writeFileSync(home + '/endpoint.json', JSON.stringify({ url: 'http://127.0.0.1:' + s.address().port,
+    port: s.address().port, pid: process.pid, region: 'us-east-1', caFile: '', logFile: '', startedAt: '', portFixed: false })));
+}, 2000);
+setTimeout(() => process.exit(0), 60000);
+`;
+
+describe('first use, several commands at once', () => {
+  it('three commands racing to start the control plane all succeed against the same one', async () => {
+    const runs = await Promise.all([1, 2, 3].map(() => runCli(['list', '--json'], { env: env() })));
+    expect(runs.map((r) => [r.code, r.json?.ok])).toEqual([[0, true], [0, true], [0, true]]);
+    expect(new Set(runs.map((r) => r.json.target.endpoint)).size).toBe(1);
+  });
+
+  it('a command that loses the start race to a control plane still starting waits for it (not exit 1 "another control plane serves")', async () => {
+    const raceHome = await tempHome('rdsctl-qa-race-');
+    const fakeDir = mkdtempSync(path.join(os.tmpdir(), 'rdsctl-qa-winner-'));
+    writeFileSync(path.join(fakeDir, 'main.js'), SLOW_WINNER);
+    const winner = spawn(process.execPath, [path.join(fakeDir, 'main.js'), raceHome], { stdio: 'ignore' });
+    try {
+      while (!existsSync(path.join(raceHome, 'control-plane.pid'))) await new Promise((r) => setTimeout(r, 20));
+      const r = await runCli(['local', 'start', '--json'], { env: { RDSCTL_HOME: raceHome } });
+      expect([r.code, r.json?.data?.pid]).toEqual([0, winner.pid]);
+    } finally {
+      winner.kill('SIGKILL');
+      rmSync(fakeDir, { recursive: true, force: true });
+      await cleanupHome(raceHome);
+    }
+  });
+});
+
+describe('secrets stay out of long-lived processes', () => {
+  it('RDSCTL_MASTER_PASSWORD of the provision that started the control plane is not in its environment, nor in mariadbd\'s', async () => {
+    await runCli(['local', 'stop'], { env: env() });
+    const r = await runCli(['provision', 'EnvPw', '--class', 'db.t4g.micro', '--json'], { env: { ...env(), RDSCTL_MASTER_PASSWORD: PASSWORD } });
+    expect(r.code).toBe(0);
+    expect(r.json.data.DBInstance.DBInstanceIdentifier).toBe('envpw'); // stored lowercase, as RDS does
+    const status = (await runCli(['local', 'status', '--json'], { env: env() })).json.data;
+    const mariadbd = status.instances.find((i: { id: string }) => i.id === 'envpw');
+    for (const pid of [status.pid, mariadbd.pid]) {
+      expect(environOf(pid).some((v) => v.includes(PASSWORD))).toBe(false);
+      expect(environOf(pid).some((v) => v.startsWith('RDSCTL_HOME='))).toBe(true); // the check can see the environment
+    }
+  });
+});
+
+describe('delete', () => {
+  it('"Deleted" means gone: no secret and no instance folder are left when the command returns', async () => {
+    expect((await runCli(['provision', 'gone1', '--class', 'db.t4g.micro', '--manage-master-password', '-q'], { env: env() })).code).toBe(0);
+    expect((await runCli(['stop', 'gone1', '-q'], { env: env() })).code).toBe(0);
+    const r = await runCli(['delete', 'gone1', '--skip-final-snapshot', '--yes'], { env: env() });
+    expect([r.code, r.stdout.trim()]).toEqual([0, 'Deleted gone1.']);
+    expect(existsSync(path.join(home, 'secrets', 'gone1.json'))).toBe(false);
+    expect(existsSync(path.join(home, 'instances', 'gone1'))).toBe(false);
+  });
+
+  it('an SDK waiter polling without pause never sees DBInstanceNotFound while the secret or data are still there', async () => {
+    const { DescribeDBInstancesCommand, RDSClient } = await import('@aws-sdk/client-rds');
+    const ep = (await runCli(['local', 'env', '--json'], { env: env() })).json.data;
+    const rds = new RDSClient({ endpoint: ep.AWS_ENDPOINT_URL, region: ep.AWS_REGION, credentials: { accessKeyId: ep.AWS_ACCESS_KEY_ID, secretAccessKey: ep.AWS_SECRET_ACCESS_KEY } });
+    for (const id of ['gone2', 'gone3']) {
+      expect((await runCli(['provision', id, '--class', 'db.t4g.micro', '--manage-master-password', '-q'], { env: env() })).code).toBe(0);
+      expect((await runCli(['delete', id, '--skip-final-snapshot', '--yes', '--no-wait'], { env: env() })).code).toBe(0);
+      for (;;) {
+        const gone = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })).then(() => false, (e: Error) => e.name === 'DBInstanceNotFoundFault');
+        if (gone) break;
+      }
+      expect([existsSync(path.join(home, 'secrets', `${id}.json`)), existsSync(path.join(home, 'instances', id))]).toEqual([false, false]);
+    }
+    rds.destroy();
+  });
+});
+
+describe('local start / stop / status', () => {
+  it('local start --port N while it runs on another port is a conflict (exit 5), not a silent success', async () => {
+    const st = (await runCli(['local', 'status', '--json'], { env: env() })).json.data;
+    const r = await runCli(['local', 'start', '--port', String(st.port === 65000 ? 65001 : 65000), '--json'], { env: env() });
+    expect(r.code).toBe(5);
+    expect(r.json.error.code).toBe('LOCAL_ALREADY_RUNNING');
+    expect((await runCli(['local', 'status', '--json'], { env: env() })).json.data.pid).toBe(st.pid);
+  });
+
+  it('after local stop, status shows no live pids and says the statuses are the last recorded; local start brings the instance back', async () => {
+    expect((await runCli(['local', 'stop'], { env: env() })).code).toBe(0);
+    const st = await runCli(['local', 'status', '--json'], { env: env() });
+    const envpw = st.json.data.instances.find((i: { id: string }) => i.id === 'envpw');
+    expect(envpw).toMatchObject({ status: 'available', running: false });
+    expect(envpw.pid).toBeUndefined();
+    const human = await runCli(['local', 'status'], { env: env() });
+    expect(human.stdout).toMatch(/last status/);
+    expect(human.stdout).toMatch(/not running/);
+    expect((await runCli(['local', 'start'], { env: env() })).code).toBe(0);
+    const back = (await runCli(['describe', 'envpw', '--json'], { env: env() })).json.data.DBInstance;
+    expect(back.DBInstanceStatus).toBe('available');
+  });
+});
+
+describe('connect --shell', () => {
+  it('Ctrl-C goes to the mariadb client; rdsctl waits for it and removes the 0600 option file holding the password', async () => {
+    const child = spawn(process.execPath, [BIN, 'connect', 'envpw', '--shell'], {
+      env: { ...process.env, RDSCTL_HOME: home, TMPDIR: shellTmp, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    // The client reads SQL from our (open) stdin; wait until it runs with its option file.
+    for (let i = 0; i < 200 && (await pidsMentioning(shellTmp, 'mariadb')).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(readdirSync(shellTmp)).toHaveLength(1);
+    child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 300));
+    child.stdin.end('SELECT 1;\n');
+    expect(await exited).toBe(0); // the client's exit code, not 130: rdsctl did not walk away from it
+    expect(readdirSync(shellTmp)).toEqual([]);
+    expect(await pidsMentioning(shellTmp)).toEqual([]);
+  });
+});

@@ -1,0 +1,68 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { controlPlaneEnv } from '../../src/local/control/child-env.js';
+import { BIN, assertBuilt, isolatedEnv, oneJsonDoc, runRdsctl } from '../helpers/cli-aws.js';
+
+describe('controlPlaneEnv: the detached control plane (and every mariadbd it runs) inherits no secret', () => {
+  it.each([
+    ['RDSCTL_MASTER_PASSWORD', false],
+    ['RDSCTL_DB_PASSWORD', false],
+    ['AWS_SECRET_ACCESS_KEY', false],
+    ['AWS_ACCESS_KEY_ID', false],
+    ['AWS_SESSION_TOKEN', false],
+    ['MYSQL_PWD', false],
+    ['GITHUB_TOKEN', false],
+    ['PATH', true],
+    ['RDSCTL_HOME', true],
+    ['RDSCTL_SUPERVISE_MS', true],
+    ['RDSCTL_MARIADB_BINDIR', true],
+    ['RDSCTL_AUTOSCALE_WINDOW_MS', true],
+    ['TMPDIR', true],
+  ])('%s kept: %s', (name, kept) => {
+    expect(name in controlPlaneEnv({ [name]: 'value' })).toBe(kept);
+  });
+});
+
+describe('--json: exactly one JSON document on stdout, whatever ends the command', () => {
+  let iso: Awaited<ReturnType<typeof isolatedEnv>>;
+  beforeAll(async () => {
+    assertBuilt();
+    iso = await isolatedEnv();
+  });
+  afterAll(() => iso.cleanup());
+
+  it('no command: a USAGE error that says so (not commander\'s "(outputHelp)"), exit 2', async () => {
+    const r = await runRdsctl(['--json'], iso.env);
+    expect(r.code).toBe(2);
+    expect(oneJsonDoc(r.stdout).error).toMatchObject({ code: 'USAGE', exitCode: 2, message: 'No command given.' });
+  });
+
+  it('--version --json and --help --json are JSON too (exit 0)', async () => {
+    const v = await runRdsctl(['--version', '--json'], iso.env);
+    expect([v.code, oneJsonDoc(v.stdout)]).toEqual([0, { ok: true, command: 'version', data: { version: '0.1.0' } }]);
+    const h = await runRdsctl(['describe', '--help', '--json'], iso.env);
+    expect(h.code).toBe(0);
+    expect(oneJsonDoc(h.stdout).data.text).toMatch(/Usage: rdsctl describe/);
+  });
+
+  it('connect --shell --json is refused up front (the client writes to stdout): exit 2, nothing started', async () => {
+    const r = await runRdsctl(['connect', 'shop', '--shell', '--json'], iso.env);
+    expect(r.code).toBe(2);
+    expect(oneJsonDoc(r.stdout).error.code).toBe('SHELL_WITH_JSON');
+    expect(existsSync(`${iso.env.RDSCTL_HOME}/endpoint.json`)).toBe(false);
+  });
+
+  it('Ctrl-C (SIGINT) while a command waits → exit 130 with an INTERRUPTED error document', async () => {
+    // provision --password-stdin waits for stdin, which this test keeps open: a command that is waiting.
+    const child = spawn(process.execPath, [BIN, 'provision', 'shop', '--password-stdin', '--json'], { env: iso.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    await new Promise((r) => setTimeout(r, 1500)); // let it reach the read
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    child.stdin.destroy();
+    expect(code).toBe(130);
+    expect(oneJsonDoc(stdout)).toMatchObject({ ok: false, error: { code: 'INTERRUPTED', exitCode: 130 } });
+  });
+});
