@@ -40,7 +40,7 @@ interface Work {
 /** analyze-queries end to end: shape → catalog → EXPLAIN → problems → advice → validation → report data. */
 export async function analyzeQueries(input: AnalyzeInput): Promise<AnalysisReport> {
   const progress = input.onProgress ?? (() => undefined);
-  const classes = input.classes.slice(0, input.top ?? input.classes.length);
+  const classes = (await rankForTop(input)).slice(0, input.top ?? input.classes.length);
   const work = classes.map((cls) => newWork(cls, cls.db ?? input.defaultDb ?? ''));
   progress(`parsing ${work.length} statements`);
   await shapeAll(work, undefined);
@@ -52,6 +52,22 @@ export async function analyzeQueries(input: AnalyzeInput): Promise<AnalysisRepor
   const recs = advise(work, catalog, input);
   const outcome = await validate(input, recs, work, catalog, progress);
   return buildReport(input, work, catalog, outcome);
+}
+
+/**
+ * --top keeps the classes with the most total time. A --queries file has no timings: ranked by time alone,
+ * the "top" were the first fingerprints in alphabetical order. Without timings, rank by what the plans say
+ * instead (executions × estimated rows examined): EXPLAIN is cheap.
+ */
+async function rankForTop(input: AnalyzeInput): Promise<QueryClass[]> {
+  const untimed = input.classes.every((c) => c.totalTime === 0 && c.rowsExamined === 0);
+  if (!input.top || input.top >= input.classes.length || !untimed) return input.classes;
+  const weight = new Map<QueryClass, number>();
+  for (const c of input.classes) {
+    const r = explainableText(c.sample) ? await explainStatement(input.session, c.db ?? input.defaultDb, c.sample) : undefined;
+    weight.set(c, r && 'plan' in r ? Math.max(1, c.count) * r.plan.rowsExamined : 0);
+  }
+  return [...input.classes].sort((a, b) => weight.get(b)! - weight.get(a)!);
 }
 
 function newWork(cls: QueryClass, db: string): Work {
@@ -117,7 +133,8 @@ function advise(work: Work[], catalog: Catalog, input: AnalyzeInput): Recommenda
   const add = (db: string, t: string, n: number) => writes.set(catalogKey(db, t), (writes.get(catalogKey(db, t)) ?? 0) + Math.max(1, n));
   for (const w of work) for (const t of w.shape?.writes ?? []) add(w.db, t, w.cls.count);
   // Writes outside --top still cost every new index: their target table from the fingerprint is enough.
-  for (const c of input.classes.slice(work.length)) {
+  const analyzed = new Set(work.map((w) => w.cls));
+  for (const c of input.classes.filter((x) => !analyzed.has(x))) {
     const t = dmlTarget(c.fingerprint);
     if (t) add(t.db ?? c.db ?? input.defaultDb ?? '', t.table, c.count);
   }

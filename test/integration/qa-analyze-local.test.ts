@@ -23,6 +23,8 @@ describe('analyze-queries QA on the local target', () => {
     conn = await mysql.createConnection({ host: c.host, port: c.port, user: c.username, password: c.password,
       ssl: { ca: await readFile(c.caFile), verifyIdentity: true }, multipleStatements: true });
     await loadEcommerce(conn, 'shop', { foreignKeys: true, scale: 0.3 });
+    // Settled statistics: plans (and so the --top ranking compared across two runs) no longer move between runs.
+    await conn.query('ANALYZE TABLE categories, customers, products, orders, order_items, carts, inventory, reviews');
     workload = path.join(home, 'workload.sql');
     await writeFile(workload, (await ecommerceWorkload()).map((s) => `${s};`).join('\n'));
   });
@@ -78,6 +80,17 @@ describe('analyze-queries QA on the local target', () => {
     expect(flat).toMatch(/Problem queries \(2 of 5/);
     const [after] = await conn.query("SELECT COUNT(*) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = 'shop'");
     expect(after).toEqual(before);
+  });
+
+  it('--top on a .sql file without timings keeps the heaviest statements by plan, not the first fingerprints A–Z', async () => {
+    const r = await cli(['analyze-queries', 'qa', '--database', 'shop', '--queries', workload, '--top', '3', '--no-validate', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const all = await cli(['analyze-queries', 'qa', '--database', 'shop', '--queries', workload, '--no-validate', '--json']);
+    type Q = { id: string; impact: number };
+    const heaviest = (all.json.data.queries as Q[]).sort((a, b) => b.impact - a.impact).slice(0, 3).map((q) => q.impact);
+    expect(r.json.data.workload).toMatchObject({ classes: 16, analyzed: 3 });
+    expect((r.json.data.queries as Q[]).map((q) => q.impact)).toEqual(heaviest);
+    expect((r.json.data.queries as Q[]).every((q) => q.impact > 1000)).toBe(true);
   });
 
   it('Ctrl-C while the temporary validation instance exists deletes it before exiting 130', async () => {
