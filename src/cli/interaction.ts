@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { usageError } from '../core/errors.js';
+import { ExitCode, RdsctlError, usageError } from '../core/errors.js';
 import type { CliContext } from './context.js';
 
 /** Destructive actions ask on a TTY; without one they need --yes. */
@@ -12,7 +12,11 @@ export async function confirm(ctx: CliContext, question: string): Promise<void> 
   }
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    const answer = await rl.question(`${question} [y/N] `);
+    // Ctrl-C at the prompt reaches readline (raw mode), not the SIGINT handler: it rejects with AbortError.
+    const answer = await rl.question(`${question} [y/N] `).catch((err: { code?: string }) => {
+      if (err?.code === 'ABORT_ERR') throw new RdsctlError('INTERRUPTED', ExitCode.interrupted, 'Interrupted (Ctrl-C): nothing was changed.');
+      throw err;
+    });
     if (!/^y(es)?$/i.test(answer.trim())) throw usageError('ABORTED', 'Aborted: nothing was changed.');
   } finally {
     rl.close();

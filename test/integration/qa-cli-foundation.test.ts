@@ -101,6 +101,25 @@ describe('delete', () => {
   });
 });
 
+describe('delete at the terminal prompt', () => {
+  it('Ctrl-C at the confirmation is an interruption (exit 130, nothing changed), not "Unexpected error … a bug"', async () => {
+    // `script` gives the command a real terminal; \x03 is what Ctrl-C types there.
+    const child = spawn('script', ['-qec', `${process.execPath} ${BIN} delete envpw --skip-final-snapshot`, '/dev/null'], {
+      env: { ...process.env, RDSCTL_HOME: home, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('[y/N]')) child.stdin.write('\x03');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(130);
+    expect(out).toMatch(/Interrupted \(Ctrl-C\): nothing was changed/);
+    expect(out).not.toMatch(/Unexpected error/);
+    expect((await runCli(['describe', 'envpw', '--json'], { env: env() })).json.data.DBInstance.DBInstanceStatus).toBe('available');
+  });
+});
+
 describe('local start / stop / status', () => {
   it('local start --port N while it runs on another port is a conflict (exit 5), not a silent success', async () => {
     const st = (await runCli(['local', 'status', '--json'], { env: env() })).json.data;
@@ -120,8 +139,13 @@ describe('local start / stop / status', () => {
     expect(human.stdout).toMatch(/last status/);
     expect(human.stdout).toMatch(/not running/);
     expect((await runCli(['local', 'start'], { env: env() })).code).toBe(0);
-    const back = (await runCli(['describe', 'envpw', '--json'], { env: env() })).json.data.DBInstance;
-    expect(back.DBInstanceStatus).toBe('available');
+    // The instances come back in the background (status `starting` meanwhile).
+    let status = '';
+    for (let i = 0; i < 100 && status !== 'available'; i++) {
+      status = (await runCli(['describe', 'envpw', '--json'], { env: env() })).json.data.DBInstance.DBInstanceStatus;
+      expect(['starting', 'available']).toContain(status);
+    }
+    expect(status).toBe('available');
   });
 });
 
