@@ -101,6 +101,14 @@ describe('delete', () => {
   });
 });
 
+describe('identifiers in upper case (RDS stores them lowercase)', () => {
+  it('modify ENVPW names the instance as stored', async () => {
+    const r = await runCli(['modify', 'ENVPW', '--backup-retention', '3', '--dry-run'], { env: env() });
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('Plan for envpw (dry run, nothing changed):');
+  });
+});
+
 describe('delete at the terminal prompt', () => {
   it('Ctrl-C at the confirmation is an interruption (exit 130, nothing changed), not "Unexpected error … a bug"', async () => {
     // `script` gives the command a real terminal; \x03 is what Ctrl-C types there.

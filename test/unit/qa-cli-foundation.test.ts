@@ -53,6 +53,12 @@ describe('--json: exactly one JSON document on stdout, whatever ends the command
     expect(existsSync(`${iso.env.RDSCTL_HOME}/endpoint.json`)).toBe(false);
   });
 
+  it.each(['0', '-3'])('local logs -n %s is a usage error (it printed the whole log, or all but the first lines)', async (n) => {
+    const r = await runRdsctl(['local', 'logs', '-n', n, '--json'], iso.env);
+    expect(r.code).toBe(2);
+    expect(oneJsonDoc(r.stdout).error).toMatchObject({ code: 'INVALID_NUMBER', message: `--lines must be 1 or more (got ${n}).` });
+  });
+
   it('Ctrl-C (SIGINT) while a command waits → exit 130 with an INTERRUPTED error document', async () => {
     // provision --password-stdin waits for stdin, which this test keeps open: a command that is waiting.
     const child = spawn(process.execPath, [BIN, 'provision', 'shop', '--password-stdin', '--json'], { env: iso.env, stdio: ['pipe', 'pipe', 'pipe'] });

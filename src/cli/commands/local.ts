@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { RegisterCommand } from './index.js';
+import { usageError } from '../../core/errors.js';
 import { parseIntOption } from '../../core/validation.js';
 
 /** rdsctl local start|stop|status|env|logs — the home's local RDS endpoint (control-plane process). */
@@ -51,7 +52,10 @@ export const registerLocal: RegisterCommand = (program, run) => {
     .option('-n, --lines <n>', 'how many lines', '50')
     .action((o: { instance?: string; lines: string }, cmd: Command) => run(cmd, async (ctx) => {
       const { tailLocalLog } = await import('../../local/control/logs.js');
-      const tail = tailLocalLog(ctx.home, { instance: o.instance, lines: parseIntOption(o.lines, '--lines') });
+      const lines = parseIntOption(o.lines, '--lines');
+      // slice(-0) / slice(-(-n)) would print the whole log (or all but n lines), not a tail.
+      if (lines < 1) throw usageError('INVALID_NUMBER', `--lines must be 1 or more (got ${lines}).`, { hint: 'e.g. rdsctl local logs -n 200' });
+      const tail = tailLocalLog(ctx.home, { instance: o.instance, lines });
       ctx.out.result(tail, () => tail.lines.join('\n'));
     }));
 };

@@ -47,7 +47,7 @@ export const registerModify: RegisterCommand = (program, run) => {
         const state = o.dryRun ? 'dry-run' : res.applied;
         const changes = desired.MasterUserPassword ? [...res.changes, { field: 'MasterUserPassword', from: '(hidden)', to: '(new, hidden)' }] : res.changes;
         ctx.out.result({ dryRun: Boolean(o.dryRun), applied: res.applied, changes, DBInstance: res.instance }, () =>
-          renderPlan(id, changes as never, state));
+          renderPlan(res.instance.DBInstanceIdentifier ?? id, changes as never, state));
       }),
     );
 };
