@@ -93,6 +93,23 @@ describe('analyze-queries QA on the local target', () => {
     expect((r.json.data.queries as Q[]).every((q) => q.impact > 1000)).toBe(true);
   });
 
+  it('a read-only user: the analysis runs; --apply builds nothing, says why and exits non-zero', async () => {
+    await conn.query("CREATE USER 'ro'@'%' IDENTIFIED BY 'Ro-pass-123'; GRANT SELECT ON shop.* TO 'ro'@'%'");
+    const url = ((await cli(['connect', 'qa', '--database', 'shop', '--json'])).json.data.url as string).replace('mysql://admin@', 'mysql://ro@');
+    const env = { RDSCTL_HOME: home, RDSCTL_DB_PASSWORD: 'Ro-pass-123' };
+    const [before] = await conn.query("SELECT COUNT(*) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = 'shop'");
+    const r = await runCli(['analyze-queries', '--dsn', url, '--queries', workload, '--apply', '--yes', '--json'], { env });
+    expect(r.code, r.stderr).toBe(7);
+    expect(r.json.data.recommendations.length).toBeGreaterThan(2);
+    expect((r.json.data.applied as Array<{ ok: boolean }>).every((a) => !a.ok)).toBe(true);
+    const human = await runCli(['analyze-queries', '--dsn', url, '--queries', workload, '--apply', '--yes'], { env });
+    expect(human.code).toBe(7);
+    expect(human.stderr).toMatch(/error: \d+ of \d+ index\(es\) could not be built: ALTER command denied/);
+    expect(human.stderr).toMatch(/hint: Nothing was built/);
+    const [after] = await conn.query("SELECT COUNT(*) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = 'shop'");
+    expect(after).toEqual(before);
+  });
+
   it('Ctrl-C while the temporary validation instance exists deletes it before exiting 130', async () => {
     const child = spawn(process.execPath, [BIN, 'analyze-queries', 'qa', '--database', 'shop', '--queries', workload],
       { env: { ...process.env, RDSCTL_HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -50,6 +50,13 @@ export const registerAnalyzeQueries: RegisterCommand = (program, run) => {
         // Folded to the terminal's width, or 80 columns when piped (a log, a ticket, less).
         const width = process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 80;
         ctx.out.result(report, () => renderReport(report, (s, t) => ctx.out.paint(s, t), 25, width));
+        // The report (with each statement's outcome) is out; a script must still see that --apply fell short.
+        const failed = report.applied?.filter((a) => !a.ok) ?? [];
+        if (failed.length) {
+          const { remoteError } = await import('../../core/errors.js');
+          throw remoteError('APPLY_FAILED', `${failed.length} of ${report.applied!.length} index(es) could not be built: ${failed[0].error ?? 'refused'}.`, {
+            hint: `${failed.length === report.applied!.length ? 'Nothing was built' : 'The others were built'}; fix the cause (privileges: ALTER, INDEX) and run with --apply again — built indexes are not proposed twice.` });
+        }
       }),
     );
 };
