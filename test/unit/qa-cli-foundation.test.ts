@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { controlPlaneEnv } from '../../src/local/control/child-env.js';
 import { BIN, assertBuilt, isolatedEnv, oneJsonDoc, runRdsctl } from '../helpers/cli-aws.js';
@@ -57,6 +57,20 @@ describe('--json: exactly one JSON document on stdout, whatever ends the command
     const r = await runRdsctl(['local', 'logs', '-n', n, '--json'], iso.env);
     expect(r.code).toBe(2);
     expect(oneJsonDoc(r.stdout).error).toMatchObject({ code: 'INVALID_NUMBER', message: `--lines must be 1 or more (got ${n}).` });
+  });
+
+  it('doctor on a home with the wrong mode says what is wrong (not "Missing … RDSCTL_HOME"), also in the --json error', async () => {
+    mkdirSync(iso.env.RDSCTL_HOME, { mode: 0o755 });
+    chmodSync(iso.env.RDSCTL_HOME, 0o755);
+    try {
+      const r = await runRdsctl(['doctor', '--json'], iso.env);
+      expect(r.code).toBe(6);
+      const err = oneJsonDoc(r.stdout).error;
+      expect(err.message).toBe(`Not ready for the local target: RDSCTL_HOME (${iso.env.RDSCTL_HOME} has mode 0755).`);
+      expect(err.hint).toBe(`chmod 700 ${iso.env.RDSCTL_HOME}`);
+    } finally {
+      rmSync(iso.env.RDSCTL_HOME, { recursive: true, force: true });
+    }
   });
 
   it('Ctrl-C (SIGINT) while a command waits → exit 130 with an INTERRUPTED error document', async () => {

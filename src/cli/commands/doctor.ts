@@ -19,7 +19,9 @@ export const registerDoctor: RegisterCommand = (program, run) => {
         }
         if (!ctx.out.opts.json) ctx.out.print(render());
         const { checkFailedError } = await import('../../core/errors.js');
-        throw checkFailedError('DOCTOR_MISSING', `Missing for the local target: ${missing.map((c) => c.name).join(', ')}.`, {
+        // Each failing check with its detail: not everything is "missing" (a home with the wrong mode), and
+        // with --json this error is the only document, so it must carry what the table showed.
+        throw checkFailedError('DOCTOR_MISSING', `Not ready for the local target: ${missing.map((c) => `${c.name} (${c.detail})`).join('; ')}.`, {
           hint: [...new Set(missing.map((c) => c.fix))].join('; '),
         });
       }),
