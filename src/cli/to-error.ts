@@ -75,9 +75,23 @@ function mapAws(err: AwsLikeError): RdsctlError {
       hint: 'Turn it off first: rdsctl modify <id> --no-deletion-protection --apply-immediately', awsName: name, cause: err,
     });
   }
+  if (name === 'InvalidDBInstanceStateFault') {
+    return new RdsctlError('INVALID_INSTANCE_STATE', ExitCode.conflict, message, { hint: stateHint(message), awsName: name, cause: err });
+  }
   const known = AWS_ERRORS[name];
   if (known) return new RdsctlError(known.code, known.exit, message, { hint: known.hint, awsName: name, cause: err });
   const status = err.$metadata?.httpStatusCode ?? 0;
   const exit = status === 403 ? ExitCode.auth : status === 404 ? ExitCode.notFound : status >= 400 && status < 500 ? ExitCode.usage : ExitCode.remote;
   return new RdsctlError('AWS_ERROR', exit, `${name}: ${message}`, { awsName: name, cause: err });
+}
+
+/**
+ * "Wait until it is in the right state" is wrong advice for a stopped or an available instance: waiting
+ * changes nothing. The local endpoint names the current status ("… (it is stopped)", "… it is available").
+ */
+export function stateHint(message: string): string {
+  const status = /\bit is ([a-z-]+)\)?\.?$/.exec(message)?.[1];
+  if (status === 'stopped') return 'It is stopped, and waiting will not change that: `rdsctl start <id>` starts it.';
+  if (status === 'available') return 'It is available (running), and waiting will not change that.';
+  return 'Wait until the instance is in the right state (`rdsctl describe`), then retry.';
 }

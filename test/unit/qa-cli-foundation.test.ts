@@ -86,3 +86,18 @@ describe('--json: exactly one JSON document on stdout, whatever ends the command
     expect(oneJsonDoc(stdout)).toMatchObject({ ok: false, error: { code: 'INTERRUPTED', exitCode: 130 } });
   });
 });
+
+describe('InvalidDBInstanceState hints: "wait" only when waiting helps', () => {
+  it.each([
+    ['DBInstance shop is not in available state (it is stopped).', /It is stopped, and waiting will not change that/],
+    ['Instance shop is not stopped, it is available.', /It is available \(running\), and waiting will not change that/],
+    ['Database instance is not in available state (it is creating).', /^Wait until the instance is in the right state/],
+    ['DB instance shop is not in available state.', /^Wait until the instance is in the right state/],
+  ])('%s', async (message, hint) => {
+    const { InvalidDBInstanceStateFault } = await import('@aws-sdk/client-rds');
+    const { toRdsctlError } = await import('../../src/cli/to-error.js');
+    const e = toRdsctlError(new InvalidDBInstanceStateFault({ message, $metadata: { httpStatusCode: 400 } }));
+    expect([e.code, e.exitCode, e.message]).toEqual(['INVALID_INSTANCE_STATE', 5, message]);
+    expect(e.hint).toMatch(hint);
+  });
+});
