@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { AnalysisReport } from '../analyze/report/types.js';
 import type { WorkloadSummary } from '../analyze/types.js';
-import { usageError } from '../core/errors.js';
+import { RdsctlError, usageError } from '../core/errors.js';
 import { analyzeQueries } from './analyze.js';
 import { openSession, type SqlSession } from './analyze-db.js';
 import { applyDdl, resolveDbTarget, validationCopy } from './analyze-target.js';
@@ -63,6 +63,21 @@ async function loadSource(o: AnalyzeCommandOptions, session: SqlSession, databas
   return loadWorkload({ kind: 'digest', connection }, opts);
 }
 
+/**
+ * PERFORMANCE_SCHEMA_OFF with the steps for where the server runs: the local endpoint starts its instances
+ * with performance_schema OFF and has no parameter groups, so only the other sources work there; on RDS it is
+ * a static parameter of a custom parameter group (the default group cannot be changed), applied at reboot.
+ */
+export function digestHint(err: unknown, target: 'local' | 'aws', localInstance: boolean, id?: string): unknown {
+  if (!(err instanceof RdsctlError) || err.code !== 'PERFORMANCE_SCHEMA_OFF') return err;
+  const hint = localInstance
+    ? 'Local instances run with performance_schema OFF (the local endpoint has no parameter groups yet): use --slow-log <file> or --queries <file.sql>.'
+    : target === 'aws' && id
+      ? `On RDS: aws rds modify-db-parameter-group --db-parameter-group-name <custom group of ${id}> --parameters ParameterName=performance_schema,ParameterValue=1,ApplyMethod=pending-reboot, then rdsctl reboot ${id} and let the workload run. Or use --slow-log / --queries.`
+      : err.hint;
+  return new RdsctlError(err.code, err.exitCode, err.message, { hint, cause: err });
+}
+
 /** The whole command: connect read-only, load the workload, analyze, maybe validate, write DDL, maybe apply. */
 export async function runAnalyze(o: AnalyzeCommandOptions, env: AnalyzeEnv): Promise<AnalysisReport> {
   checkOptions(o);
@@ -74,7 +89,7 @@ export async function runAnalyze(o: AnalyzeCommandOptions, env: AnalyzeEnv): Pro
   try {
     // Checked before any work: a --validate-on that is the analyzed database itself is refused up front.
     if (o.validateOn) copy = await validationCopy(o.validateOn, session, [db.database ?? '']);
-    const workload = await loadSource(o, session, db.database);
+    const workload = await loadSource(o, session, db.database).catch((err: unknown) => { throw digestHint(err, env.target, localInstance, o.instanceId); });
     env.progress(`workload: ${workload.events} events in ${workload.classes.length} classes (${workload.source})`);
     const validateWanted = o.validateOn !== undefined || (o.validate ?? localInstance);
     if (validateWanted && !o.validateOn && !localInstance) {

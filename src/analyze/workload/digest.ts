@@ -40,7 +40,7 @@ export async function loadDigest(conn: DigestConnection, opts: FingerprintOption
   const byFp = new Map<string, QueryClass & { p95Known: boolean }>();
   const sampler: Sampler = { conn, mariadb: await isMariadb(conn), cache: new Map() };
   let events = 0;
-  for (const r of rows as DigestRow[]) {
+  for (const r of (rows as DigestRow[]).filter((x) => !notWorkload(x.DIGEST_TEXT))) {
     const real = r.QUERY_SAMPLE_TEXT?.trim();
     const sample = real || (await synthesizeSample(sampler, r.DIGEST_TEXT, r.SCHEMA_NAME ?? undefined));
     const cls = toClass(r, sample, !real, opts);
@@ -49,6 +49,17 @@ export async function loadDigest(conn: DigestConnection, opts: FingerprintOption
   }
   const classes = [...byFp.values()].map(({ p95Known, ...c }) => (p95Known ? c : { ...c, p95Time: c.maxTime, p95IsUpperBound: true }));
   return { source: 'digest', events, malformed: 0, classes: classes.sort(rankClasses) };
+}
+
+/**
+ * Digests that are not the application's workload: catalog and instrumentation reads, EXPLAIN/SHOW/SET, and
+ * rdsctl's own selectivity probes (`COUNT(DISTINCT c) AS d0 … FROM (SELECT … LIMIT n) AS s`, see
+ * sampleDistinct) — a second run would otherwise analyze the first run's queries.
+ */
+export function notWorkload(digestText: string): boolean {
+  return /\b(information_schema|performance_schema|mysql|sys)\s*`?\s*\./i.test(digestText) ||
+    /^\s*(explain|show|set|use|describe|desc|select\s+(@@|`?(version|database|connection_id)`?\s*\())/i.test(digestText) ||
+    /^SELECT COUNT \( \* \) AS `n` , COUNT \( DISTINCT(ROW)? `[^`]*` \) AS `d0`/i.test(digestText.replace(/\s+/g, ' ').replace(/\s*([(),*])\s*/g, ' $1 ').replace(/\s+/g, ' ').trim());
 }
 
 async function requirePerformanceSchema(conn: DigestConnection): Promise<void> {
