@@ -42,3 +42,16 @@ describe('the terminal report at 80 columns', () => {
     expect(wrapLine('\x1b[1mbold\x1b[22m text', 9)).toEqual(['\x1b[1mbold\x1b[22m text']);
   });
 });
+
+describe('every query a recommendation serves can be looked up in the list', () => {
+  it('a query without a named problem but with a fix (a small sort a new index removes) is listed', () => {
+    const quiet = { ...report.queries[0], id: 'QUIET', problems: [], impact: 1, recommendations: ['ix_order_items_order_id_price_product_id_qty'] };
+    const text = renderReport({ ...report, queries: [...report.queries, quiet] }, undefined, 25, 80);
+    expect(text).toMatch(/Problem queries \(2 of 2/);
+    expect(text).toMatch(/^ 2\. QUIET/m);
+  });
+
+  it('folded lines carry no trailing blanks', () => {
+    expect(wrapLine(' 1. ABC  ×24  0.053 s total  20k rows examined/exec (measured)  [shop]', 70).every((l) => l === l.trimEnd())).toBe(true);
+  });
+});

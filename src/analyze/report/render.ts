@@ -63,7 +63,7 @@ export function wrapLine(line: string, width: number): string[] {
   for (const word of line.slice(lead.length).split(' ')) {
     const start = cur === lead || cur === indent;
     if (!start && visible(cur) + 1 + visible(word) > width) {
-      out.push(cur);
+      out.push(cur.trimEnd());
       cur = indent + word;
     } else cur += (start ? '' : ' ') + word;
   }
@@ -87,7 +87,8 @@ function renderLines(r: AnalysisReport, paint: Paint, maxQueries: number, sample
   out.push(`workload: ${r.workload.source} · ${r.workload.events} events · ${r.workload.classes} classes · ${r.workload.analyzed} analyzed · ${r.workload.malformed} malformed${skipped ? ` · ${skipped} not queries (DDL, SET, SHOW …: skipped)` : ''}`);
   out.push(r.validation.mode === 'off' ? 'validation: off (recommendations are estimates)'
     : `validation: ${r.validation.mode === 'validate-on' ? 'on the copy' : 'on'} ${r.validation.target} · keep when rows examined drop ≥ ${pct(r.validation.threshold)}`);
-  const bad = r.queries.filter((q) => q.problems.length || q.explainError);
+  // A query a recommendation serves is listed too, so every id under "serves" can be looked up above.
+  const bad = r.queries.filter((q) => q.problems.length || q.explainError || q.recommendations.length);
   out.push('', paint('bold', `Problem queries (${bad.length} of ${r.queries.length}, ranked by executions × rows examined)`));
   bad.slice(0, maxQueries).forEach((q, i) => out.push(...queryBlock(q, i + 1, paint, sampleWidth)));
   if (bad.length > maxQueries) out.push(paint('dim', `  … ${bad.length - maxQueries} more problem queries (--json lists them all)`));
