@@ -55,3 +55,11 @@ describe('every query a recommendation serves can be looked up in the list', () 
     expect(wrapLine(' 1. ABC  ×24  0.053 s total  20k rows examined/exec (measured)  [shop]', 70).every((l) => l === l.trimEnd())).toBe(true);
   });
 });
+
+// Measured on MariaDB 10.11: adding (order_id, price, product_id, qty) silently dropped the index InnoDB had
+// created for FOREIGN KEY (order_id); "hide it first, drop later" pointed at an index that was already gone.
+describe('an extended index that a foreign key created', () => {
+  it('says the server drops such an index by itself', () => {
+    expect(renderReport(report)).toMatch(/extends order_id: redundant once this exists \(a foreign key is served by the new one: an index the server made for it alone goes by itself; otherwise hide it first, drop later\)/);
+  });
+});

@@ -40,7 +40,7 @@ function recBlock(r: ValidatedRecommendation, i: number, paint: Paint): string[]
   const lines = [`${String(i + 1).padStart(2)}. ${paint('green', r.name)} on ${r.db}.${r.table} (${r.columns.join(', ')})`,
     `    why: ${r.reason}; serves ${r.queries.join(', ')}`,
     `    expected: ~${fmt(r.benefit)} fewer rows read per workload run${r.writeCost ? `, write cost ~${fmt(r.writeCost)}` : ''}`];
-  if (r.supersedes.length) lines.push(`    extends ${r.supersedes.join(', ')}: redundant once this exists (hide it first, drop later; a foreign key is served by the new one)`);
+  if (r.supersedes.length) lines.push(`    extends ${r.supersedes.join(', ')}: redundant once this exists (a foreign key is served by the new one: an index the server made for it alone goes by itself; otherwise hide it first, drop later)`);
   if (r.validation) lines.push(`    validated: ${r.validation.note}`);
   lines.push(`    ${paint('cyan', r.ddl)}`);
   return lines;
