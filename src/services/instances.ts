@@ -42,8 +42,20 @@ export async function provisionInstance(rds: RDSClient, input: CreateDBInstanceM
 
 export interface ModifyResult {
   changes: PlannedChange[];
+  /** Nothing waits for the maintenance window (all changes took effect or are being applied now). */
   applied: boolean;
+  /** Changed fields the target put in PendingModifiedValues (only without ApplyImmediately). */
+  pending: string[];
   instance: DBInstance;
+}
+
+/**
+ * Without ApplyImmediately, RDS still applies some changes at once (DeletionProtection, MaxAllocatedStorage,
+ * retention between two non-zero values, the password): only what the response lists as pending waits.
+ */
+function pendingFields(changes: PlannedChange[], db: DBInstance | undefined): string[] {
+  const pending = db?.PendingModifiedValues ?? {};
+  return changes.map((c) => c.field).filter((f) => (pending as Record<string, unknown>)[f] !== undefined);
 }
 
 /** Plan against the live description; with dryRun return the plan and touch nothing. */
@@ -61,17 +73,21 @@ export async function modifyInstance(
       hint: 'Pass at least one of --class, --storage, --max-storage, --backup-retention, --deletion-protection.',
     });
   }
-  if (opts.dryRun) return { changes, applied: false, instance: current };
+  if (opts.dryRun) return { changes, applied: false, pending: [], instance: current };
   const { ModifyDBInstanceCommand } = await import('@aws-sdk/client-rds');
   const params: ModifyDBInstanceMessage = { DBInstanceIdentifier: current.DBInstanceIdentifier!, ApplyImmediately: opts.applyImmediately };
   for (const c of changes) Object.assign(params, { [c.field]: c.to });
   if (passwordChange) params.MasterUserPassword = desired.MasterUserPassword;
   const res = await rds.send(new ModifyDBInstanceCommand(params));
-  if (!opts.wait || !opts.applyImmediately) return { changes, applied: opts.applyImmediately, instance: res.DBInstance! };
+  if (!opts.applyImmediately) {
+    const pending = pendingFields(changes, res.DBInstance);
+    return { changes, applied: pending.length === 0, pending, instance: res.DBInstance! };
+  }
+  if (!opts.wait) return { changes, applied: true, pending: [], instance: res.DBInstance! };
   const pending = Object.values(res.DBInstance?.PendingModifiedValues ?? {}).some((v) => v !== undefined);
   const expectChange = { pending: pending && res.DBInstance?.DBInstanceStatus === 'available' };
   const db = await waitForInstance(rds, current.DBInstanceIdentifier!, (d) => d.DBInstanceStatus === 'available', { ...waitOpts(opts), expectChange });
-  return { changes, applied: true, instance: db! };
+  return { changes, applied: true, pending: [], instance: db! };
 }
 
 type SimpleAction = 'reboot' | 'stop' | 'start';

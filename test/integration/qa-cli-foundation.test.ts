@@ -109,6 +109,20 @@ describe('identifiers in upper case (RDS stores them lowercase)', () => {
   });
 });
 
+describe('modify without --apply-immediately', () => {
+  it('reports what took effect at once apart from what waits for the maintenance window (it called everything "scheduled")', async () => {
+    const dp = await runCli(['modify', 'envpw', '--deletion-protection'], { env: env() });
+    expect([dp.code, dp.stdout]).toEqual([0, 'Changed envpw:\n  DeletionProtection: false → true\n']);
+    const r = await runCli(['modify', 'envpw', '--no-deletion-protection', '--max-storage', '100', '--storage', '30', '--json'], { env: env() });
+    expect(r.code).toBe(0);
+    expect(r.json.data).toMatchObject({ applied: false, pending: ['AllocatedStorage'] });
+    const db = (await runCli(['describe', 'envpw', '--json'], { env: env() })).json.data.DBInstance;
+    expect([db.DeletionProtection, db.MaxAllocatedStorage, db.AllocatedStorage, db.PendingModifiedValues.AllocatedStorage]).toEqual([false, 100, 20, 30]);
+    const human = await runCli(['modify', 'envpw', '--backup-retention', '4', '--max-storage', '120'], { env: env() });
+    expect(human.stdout).toBe('Changed envpw:\n  MaxAllocatedStorage: 100 → 120\n  BackupRetentionPeriod: 7 → 4\n');
+  });
+});
+
 describe('delete at the terminal prompt', () => {
   it('Ctrl-C at the confirmation is an interruption (exit 130, nothing changed), not "Unexpected error … a bug"', async () => {
     // `script` gives the command a real terminal; \x03 is what Ctrl-C types there.

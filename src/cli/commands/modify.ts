@@ -44,10 +44,10 @@ export const registerModify: RegisterCommand = (program, run) => {
         const res = await modifyInstance(rds, id, desired, {
           applyImmediately: Boolean(o.applyImmediately), dryRun: Boolean(o.dryRun), target: ctx.target, ...waitSettings(ctx, o.wait),
         });
-        const state = o.dryRun ? 'dry-run' : res.applied;
+        const state = o.dryRun ? 'dry-run' : 'done';
         const changes = desired.MasterUserPassword ? [...res.changes, { field: 'MasterUserPassword', from: '(hidden)', to: '(new, hidden)' }] : res.changes;
-        ctx.out.result({ dryRun: Boolean(o.dryRun), applied: res.applied, changes, DBInstance: res.instance }, () =>
-          renderPlan(res.instance.DBInstanceIdentifier ?? id, changes as never, state));
+        ctx.out.result({ dryRun: Boolean(o.dryRun), applied: res.applied, pending: res.pending, changes, DBInstance: res.instance }, () =>
+          renderPlan(res.instance.DBInstanceIdentifier ?? id, changes as never, state, res.pending));
       }),
     );
 };

@@ -39,8 +39,14 @@ export function renderInstance(d: DBInstance): string {
   ]);
 }
 
-export function renderPlan(id: string, changes: PlannedChange[], applied: boolean | 'dry-run'): string {
-  const head = applied === 'dry-run' ? `Plan for ${id} (dry run, nothing changed):` : applied ? `Changed ${id}:` : `Scheduled for ${id}'s next maintenance window (pass --apply-immediately to apply now):`;
-  const lines = changes.map((c) => `  ${c.field}: ${String(c.from ?? '-')} → ${String(c.to)}${c.note ? `  (${c.note})` : ''}`);
-  return [head, ...lines].join('\n');
+/** `pending`: the fields that wait for the maintenance window; every other change took effect now. */
+export function renderPlan(id: string, changes: PlannedChange[], state: 'dry-run' | 'done', pending: string[] = []): string {
+  const line = (c: PlannedChange) => `  ${c.field}: ${String(c.from ?? '-')} → ${String(c.to)}${c.note ? `  (${c.note})` : ''}`;
+  if (state === 'dry-run') return [`Plan for ${id} (dry run, nothing changed):`, ...changes.map(line)].join('\n');
+  const now = changes.filter((c) => !pending.includes(c.field));
+  const later = changes.filter((c) => pending.includes(c.field));
+  return [
+    ...(now.length ? [`Changed ${id}:`, ...now.map(line)] : []),
+    ...(later.length ? [`Scheduled for ${id}'s next maintenance window (pass --apply-immediately to apply now):`, ...later.map(line)] : []),
+  ].join('\n');
 }
