@@ -123,6 +123,15 @@ describe('modify without --apply-immediately', () => {
   });
 });
 
+describe('backups on the local target', () => {
+  it('neither provision --help nor describe claims backups the local endpoint does not take', async () => {
+    const help = await runCli(['provision', '--help'], { env: env() });
+    expect(help.stdout).not.toMatch(/backed up/);
+    const d = await runCli(['describe', 'envpw'], { env: env() });
+    expect(d.stdout).toMatch(/^Backup retention: +\d+ day\(s\) \(setting only: the local target takes no automated backups yet\)$/m);
+  });
+});
+
 describe('delete at the terminal prompt', () => {
   it('Ctrl-C at the confirmation is an interruption (exit 130, nothing changed), not "Unexpected error … a bug"', async () => {
     // `script` gives the command a real terminal; \x03 is what Ctrl-C types there.

@@ -11,7 +11,7 @@ export const registerDescribe: RegisterCommand = (program, run) => {
         const { renderInstance } = await import('../render/instances.js');
         const { rds } = await clientsFor(ctx);
         const db = await describeInstance(rds, id);
-        ctx.out.result({ DBInstance: db }, () => renderInstance(db));
+        ctx.out.result({ DBInstance: db }, () => renderInstance(db, ctx.target));
       }),
     );
 };

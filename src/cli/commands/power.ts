@@ -20,7 +20,7 @@ export const registerPower: RegisterCommand = (program, run) => {
           const { renderInstance } = await import('../render/instances.js');
           const { rds } = await clientsFor(ctx);
           const db = await changePowerState(rds, id, action.name, waitSettings(ctx, o.wait));
-          ctx.out.result({ DBInstance: db }, () => renderInstance(db));
+          ctx.out.result({ DBInstance: db }, () => renderInstance(db, ctx.target));
         }),
       );
   }

@@ -18,7 +18,8 @@ export function renderInstanceList(dbs: DBInstance[]): string {
   );
 }
 
-export function renderInstance(d: DBInstance): string {
+/** `local`: the local endpoint keeps the retention setting but takes no automated backups (yet): say so. */
+export function renderInstance(d: DBInstance, target: 'local' | 'aws' = 'aws'): string {
   const pending = Object.entries(d.PendingModifiedValues ?? {}).filter(([, v]) => v !== undefined);
   return renderFields([
     ['Identifier', d.DBInstanceIdentifier],
@@ -29,7 +30,7 @@ export function renderInstance(d: DBInstance): string {
     ['Master user', d.MasterUsername],
     ['Storage', `${d.AllocatedStorage} GiB${d.MaxAllocatedStorage ? ` (autoscaling to ${d.MaxAllocatedStorage} GiB)` : ''}${d.StorageType ? `, ${d.StorageType}` : ''}`],
     ['Encrypted', d.StorageEncrypted ? `yes${d.KmsKeyId ? ` (${d.KmsKeyId})` : ''}` : 'no'],
-    ['Backup retention', `${d.BackupRetentionPeriod} day(s)`],
+    ['Backup retention', `${d.BackupRetentionPeriod} day(s)${target === 'local' && d.BackupRetentionPeriod ? ' (setting only: the local target takes no automated backups yet)' : ''}`],
     ['Deletion protection', d.DeletionProtection ? 'on' : 'off'],
     ['CA', d.CACertificateIdentifier],
     ['Created', d.InstanceCreateTime?.toISOString()],
