@@ -195,7 +195,8 @@ async function buildReport(input: AnalyzeInput, work: Work[], catalog: Catalog, 
     redundant: tables.flatMap((t) => findRedundant(t, flavor)),
     unused: tables.flatMap((t) => findUnused(t, usage, flavor)),
     usage: { source: usage.source, uptimeSeconds: usage.uptimeSeconds },
-    validation: { mode: outcome.target?.mode ?? 'off', target: outcome.target?.label, threshold: input.threshold ?? 0.5 },
+    validation: { mode: outcome.target?.mode ?? 'off', target: outcome.target?.label, threshold: input.threshold ?? 0.5,
+      ...(input.openValidation && !outcome.target ? { note: 'no candidate index to validate' } : {}) },
     ddl: kept.map((r) => r.ddl),
   };
 }

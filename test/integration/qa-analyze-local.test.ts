@@ -80,6 +80,11 @@ describe('analyze-queries QA on the local target', () => {
     expect(flat).toMatch(/Problem queries \(2 of 5/);
     const [after] = await conn.query("SELECT COUNT(*) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = 'shop'");
     expect(after).toEqual(before);
+    // Validation on (the local default) with nothing to validate is not "off (recommendations are estimates)".
+    const pk = path.join(home, 'pk.sql');
+    await writeFile(pk, 'SELECT id FROM customers WHERE id = 5;');
+    const v = await cli(['analyze-queries', 'qa', '--database', 'shop', '--queries', pk, '--json']);
+    expect(v.json.data.validation).toMatchObject({ mode: 'off', note: 'no candidate index to validate' });
   });
 
   it('--top on a .sql file without timings keeps the heaviest statements by plan, not the first fingerprints A–Z', async () => {

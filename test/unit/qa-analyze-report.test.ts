@@ -63,3 +63,11 @@ describe('an extended index that a foreign key created', () => {
     expect(renderReport(report)).toMatch(/extends order_id: redundant once this exists \(a foreign key is served by the new one: an index the server made for it alone goes by itself; otherwise hide it first, drop later\)/);
   });
 });
+
+describe('validation line', () => {
+  it('validation was wanted but no candidate came up: not "off (recommendations are estimates)"', () => {
+    const none = { ...report, recommendations: [], ddl: [], validation: { mode: 'off' as const, threshold: 0.5, note: 'no candidate index to validate' } };
+    expect(renderReport(none)).toMatch(/^validation: on, but no candidate index to validate$/m);
+    expect(renderReport({ ...none, validation: { mode: 'off', threshold: 0.5 } })).toMatch(/^validation: off \(recommendations are estimates\)$/m);
+  });
+});

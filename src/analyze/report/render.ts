@@ -85,7 +85,7 @@ function renderLines(r: AnalysisReport, paint: Paint, maxQueries: number, sample
   out.push(paint('bold', `analyze-queries — ${r.server.label} (${r.server.version})`));
   const skipped = r.queries.filter((q) => q.skipped).length;
   out.push(`workload: ${r.workload.source} · ${r.workload.events} events · ${r.workload.classes} classes · ${r.workload.analyzed} analyzed · ${r.workload.malformed} malformed${skipped ? ` · ${skipped} not queries (DDL, SET, SHOW …: skipped)` : ''}`);
-  out.push(r.validation.mode === 'off' ? 'validation: off (recommendations are estimates)'
+  out.push(r.validation.note ? `validation: on, but ${r.validation.note}` : r.validation.mode === 'off' ? 'validation: off (recommendations are estimates)'
     : `validation: ${r.validation.mode === 'validate-on' ? 'on the copy' : 'on'} ${r.validation.target} · keep when rows examined drop ≥ ${pct(r.validation.threshold)}`);
   // A query a recommendation serves is listed too, so every id under "serves" can be looked up above.
   const bad = r.queries.filter((q) => q.problems.length || q.explainError || q.recommendations.length);
