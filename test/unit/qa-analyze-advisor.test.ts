@@ -81,3 +81,12 @@ describe('problems a DBA would name', () => {
     expect(scans).toEqual(['orders']);
   });
 });
+
+describe('a unique-ish lookup column (customers.email)', () => {
+  it('the reason suggests UNIQUE when every value is distinct; not for a low-cardinality column', async () => {
+    const [c] = candidatesFor(await query("SELECT id, name FROM customers WHERE email = 'user1@example.com'"), catalog);
+    expect(c).toMatchObject({ columns: ['email'], reason: expect.stringMatching(/equality on email \+ every value distinct in the data: make it UNIQUE/) });
+    const [k] = candidatesFor(await query("SELECT id FROM customers WHERE country = 'DE'"), catalog);
+    expect(k?.reason ?? '').not.toMatch(/UNIQUE/);
+  });
+});

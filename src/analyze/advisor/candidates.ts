@@ -98,7 +98,7 @@ function tableCandidates(q: AnalyzedQuery, t: TableShape, stats: TableStats, rea
   } else if (sort.length) {
     list.push(make([...eq, ...sort], 'sort', join2(eqWhy, `rows already in ${t.orderBy.length ? 'ORDER' : 'GROUP'} BY order (no filesort)`), true));
   } else if (range || eq.length) {
-    list.push(make(range ? [...eq, range] : eq, range ? 'range' : 'equality', join2(eqWhy, range ? `range on ${range}` : ''), true));
+    list.push(make(range ? [...eq, range] : eq, range ? 'range' : 'equality', join2(eqWhy, range ? `range on ${range}` : uniqueNote(stats, eq)), true));
   }
   // One candidate per join column: each serves the lookup from one join partner.
   // The join column is an equality too (per outer row): ordered with the others by selectivity. Preferred
@@ -111,6 +111,12 @@ function tableCandidates(q: AnalyzedQuery, t: TableShape, stats: TableStats, rea
   // A candidate led by the whole primary key is the clustered index already (it holds every column).
   const pkLed = (c: Candidate) => stats.primaryKey.length > 0 && stats.primaryKey.every((k, i) => c.columns[i] === k);
   return list.filter((c) => c.columns.length > 0 && !pkLed(c)).map((c) => covering(c, t, stats, opts));
+}
+
+/** A lookup column whose every value is distinct (email, sku): a DBA would make it UNIQUE if the data must be. */
+function uniqueNote(stats: TableStats, eq: string[]): string {
+  const distinct = eq.length === 1 && stats.rows >= 100 && ndvOf(stats, eq[0]) >= 0.95 * stats.rows;
+  return distinct ? `every value distinct in the data: make it UNIQUE if the application relies on that` : '';
 }
 
 const STRING_TYPES = /char|text|enum|set|binary|blob/;
