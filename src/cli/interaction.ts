@@ -25,6 +25,13 @@ export async function confirm(ctx: CliContext, question: string): Promise<void> 
 
 /** Reads all of stdin (for --password-stdin); trims one trailing newline. */
 export async function readStdin(): Promise<string> {
+  // On a terminal the typed password would be echoed (screen, scrollback) and the read waits for Ctrl-D
+  // with no prompt: the flag is for pipes.
+  if (process.stdin.isTTY) {
+    throw usageError('STDIN_IS_TERMINAL', 'The password must be piped in on stdin, but stdin is a terminal: nothing was changed.', {
+      hint: 'e.g. `pass show db/master | rdsctl … --password-stdin`, or let the target keep one: provision --manage-master-password.',
+    });
+  }
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');

@@ -132,6 +132,21 @@ describe('backups on the local target', () => {
   });
 });
 
+describe('--password-stdin on a terminal', () => {
+  it('is refused (the typed password would be echoed, and the read waited for Ctrl-D without a prompt)', async () => {
+    const child = spawn('script', ['-qec', `${process.execPath} ${BIN} modify envpw --new-password-stdin`, '/dev/null'], {
+      env: { ...process.env, RDSCTL_HOME: home, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000); // without the check it waits for input forever
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    clearTimeout(timer);
+    expect(code).toBe(2);
+    expect(out).toMatch(/stdin is a terminal: nothing was changed/);
+  });
+});
+
 describe('delete at the terminal prompt', () => {
   it('Ctrl-C at the confirmation is an interruption (exit 130, nothing changed), not "Unexpected error … a bug"', async () => {
     // `script` gives the command a real terminal; \x03 is what Ctrl-C types there.
