@@ -41,10 +41,17 @@ function goodLookup(plan: QueryPlan, t: TableShape, maxRows: number): boolean {
 
 const ndvOf = (stats: TableStats, col: string) => stats.columns.get(col)?.ndv ?? 0;
 
-/** Estimated rows an index read returns: rows / Π ndv of the equality prefix; a range keeps ~30%. */
-export function estimateRows(stats: TableStats, equality: string[], range?: string): number {
+/**
+ * Estimated rows an index read returns: rows / Π ndv of the equality prefix (times the values of an IN list:
+ * each is one more lookup, and a list as long as the column's distinct count reads everything); a range
+ * keeps ~30%.
+ */
+export function estimateRows(stats: TableStats, equality: string[], range?: string, inValues: Record<string, number> = {}): number {
   let rows = Math.max(1, stats.rows);
-  for (const c of equality) rows /= Math.max(1, ndvOf(stats, c) || 10);
+  for (const c of equality) {
+    const ndv = Math.max(1, ndvOf(stats, c) || 10);
+    rows *= Math.min(ndv, inValues[c] ?? 1) / ndv;
+  }
   if (range) rows *= 0.3;
   return Math.max(1, rows);
 }
@@ -82,7 +89,7 @@ function tableCandidates(q: AnalyzedQuery, t: TableShape, stats: TableStats, rea
   const join = t.join.filter((c) => known(c) && !eq.includes(c));
   const group = `${q.id}:${t.table}`;
   const make = (columns: string[], kind: CandidateKind, why: string, preferred: boolean): Candidate => {
-    let after = estimateRows(stats, columns.filter((c) => eq.includes(c) || join.includes(c)), range && columns.includes(range) ? range : undefined);
+    let after = estimateRows(stats, columns.filter((c) => eq.includes(c) || join.includes(c)), range && columns.includes(range) ? range : undefined, t.inValues);
     if (kind === 'sort' && q.shape.hasLimit && t.orderBy.length) after = Math.min(after, 100); // stops after LIMIT rows
     // A join lookup runs once per outer row; an index on the table's own filters lets it drive the join (once).
     return { db: stats.db, table: stats.table, columns, kind, queries: [q.id], group, preferred,

@@ -1,4 +1,5 @@
 import { columnName, lc as ident, ownerOf, type Scope } from './extract.js';
+import type { TableShape } from './types.js';
 
 /** node-sql-parser AST nodes are loosely typed objects. */
 export type Node = Record<string, unknown> & { type?: string };
@@ -96,9 +97,13 @@ function predicate(scope: Scope, node: Node, nested: Node[], indexable = true): 
   }
 }
 
-function classify(owner: { equality: string[]; range: string[]; table: string }, name: string, op: string, other: Node, scope: Scope): void {
+function classify(owner: TableShape, name: string, op: string, other: Node, scope: Scope): void {
   if ((op === '=' || op === '<=>' || op === 'is') && isLiteral(other)) push(owner.equality, name);
-  else if (op === 'in' && isLiteral(other)) push(owner.equality, name);
+  else if (op === 'in' && isLiteral(other)) {
+    push(owner.equality, name);
+    const n = Array.isArray(other.value) ? other.value.length : 1;
+    owner.inValues = { ...owner.inValues, [name]: Math.max(n, owner.inValues?.[name] ?? 0) };
+  }
   else if (['<', '>', '<=', '>=', 'between'].includes(op) && isLiteral(other)) push(owner.range, name);
   else if (op === 'like' && typeof other?.value === 'string') {
     if (/^[%_]/.test(other.value)) {

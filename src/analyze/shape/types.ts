@@ -6,6 +6,8 @@ export interface TableShape {
   aliases: string[];
   /** col = literal, col IN (…), col IS NULL. */
   equality: string[];
+  /** For `col IN (…)` equality: how many values (the longest list), since each value is one more lookup. */
+  inValues?: Record<string, number>;
   /** <, >, BETWEEN, LIKE 'prefix%'. */
   range: string[];
   /** Columns equated to another table's column (join keys). */
