@@ -73,6 +73,17 @@ describe('--json: exactly one JSON document on stdout, whatever ends the command
     }
   });
 
+  it.each<[string[], Record<string, string>, string]>([
+    [['local', 'start', '--port', '99999', '--json'], {}, 'Invalid port "99999" (--port): it must be a whole number from 1 to 65535.'],
+    [['local', 'start', '--port', '0', '--json'], {}, 'Invalid port "0" (--port): it must be a whole number from 1 to 65535.'],
+    [['list', '--json'], { RDSCTL_LOCAL_PORT: 'abc' }, 'Invalid port "abc" (RDSCTL_LOCAL_PORT): it must be a whole number from 1 to 65535.'],
+  ])('%j %j → exit 2 INVALID_PORT before anything starts (it was exit 1, "unexpected")', async (args, extra, message) => {
+    const r = await runRdsctl(args, { ...iso.env, ...extra });
+    expect(r.code).toBe(2);
+    expect(oneJsonDoc(r.stdout).error).toMatchObject({ code: 'INVALID_PORT', message });
+    expect(existsSync(`${iso.env.RDSCTL_HOME}/endpoint.json`)).toBe(false);
+  });
+
   it('Ctrl-C (SIGINT) while a command waits → exit 130 with an INTERRUPTED error document', async () => {
     // provision --password-stdin waits for stdin, which this test keeps open: a command that is waiting.
     const child = spawn(process.execPath, [BIN, 'provision', 'shop', '--password-stdin', '--json'], { env: iso.env, stdio: ['pipe', 'pipe', 'pipe'] });

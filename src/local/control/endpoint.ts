@@ -88,9 +88,10 @@ export async function ensureLocalEndpoint(home: string, opts: EnsureOptions = {}
     });
   }
   if (existing) return toInfo(home, existing);
-  // Checked here too, so a missing MariaDB is a clear usage error (exit 2), not a failed start.
+  // Checked here too, so a missing MariaDB or a bad port is a clear usage error (exit 2), not a failed start.
   const { assertBinaries } = await import('../../system/binaries.js');
   assertBinaries();
+  assertPort(opts.port);
   const pid = spawnControlPlane(home, opts.port);
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
@@ -111,6 +112,17 @@ export async function ensureLocalEndpoint(home: string, opts: EnsureOptions = {}
   }
   throw new RdsctlError('CONTROL_PLANE_START', ExitCode.unexpected, `The local control plane (pid ${pid}) did not answer within ${START_TIMEOUT_MS / 1000}s.`, {
     hint: `See ${homeLayout(home).logFile} (rdsctl local logs).`,
+  });
+}
+
+/** The port a new control plane would be asked for (--port, else RDSCTL_LOCAL_PORT) must be 1–65535. */
+function assertPort(port: number | undefined): void {
+  const text = port !== undefined ? String(port) : process.env.RDSCTL_LOCAL_PORT;
+  if (text === undefined || text === '') return;
+  const n = Number(text);
+  if (/^\d+$/.test(text) && n >= 1 && n <= 65535) return;
+  throw new RdsctlError('INVALID_PORT', ExitCode.usage, `Invalid port "${text}" (${port !== undefined ? '--port' : 'RDSCTL_LOCAL_PORT'}): it must be a whole number from 1 to 65535.`, {
+    hint: port !== undefined ? 'Pass e.g. --port 4566, or leave it out to let rdsctl choose.' : 'Set RDSCTL_LOCAL_PORT to e.g. 4566, or unset it to let rdsctl choose.',
   });
 }
 
