@@ -6,7 +6,7 @@ import type { RDSClient } from '@aws-sdk/client-rds';
 import type { TableStats } from '../analyze/advisor/types.js';
 import { qualified, quoteIdent } from '../analyze/advisor/ddl.js';
 import { remoteError } from '../core/errors.js';
-import { openSession, type DbTarget } from './analyze-db.js';
+import { openSession, type DbTarget, type SqlSession } from './analyze-db.js';
 import { guardInterrupts } from './analyze-interrupt.js';
 import type { ValidationTarget } from './analyze-validate.js';
 import type { Progress } from './progress.js';
@@ -45,6 +45,7 @@ export async function temporaryInstanceClone(req: InstanceCloneRequest): Promise
   const guard = guardInterrupts(remove, manual, req.progress);
   const removeAndRelease = async () => { await remove(); guard.release(); };
   req.progress(`creating temporary instance ${cloneId} for validation`);
+  let session: SqlSession | undefined;
   try {
     await provisionInstance(req.rds, {
       DBInstanceIdentifier: cloneId, Engine: src.Engine, DBInstanceClass: src.DBInstanceClass, AllocatedStorage: src.AllocatedStorage,
@@ -54,18 +55,20 @@ export async function temporaryInstanceClone(req: InstanceCloneRequest): Promise
     const { getCredentials } = await import('./credentials.js');
     const c = await getCredentials(req.rds, 'local', req.home, cloneId);
     const clone: DbTarget = { host: c.host, port: c.port, user: c.username, password: c.password, tls: { caFile: c.caFile }, label: `temporary instance ${cloneId}` };
-    const session = await openSession(clone);
+    session = await openSession(clone);
     for (const db of new Set(req.tables.map((t) => t.db))) await session.query(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(db)}`);
     await copyTables(req.source, clone, req.tables, req.progress);
     for (const t of req.tables) await session.query(`ANALYZE TABLE ${qualified(t.db, t.table)}`);
+    const open = session;
     return {
-      session, mode: 'temporary-instance', label: clone.label, mapDb: (d) => d,
+      session: open, mode: 'temporary-instance', label: clone.label, mapDb: (d) => d,
       cleanup: async () => {
-        await session.close();
+        await open.close();
         await removeAndRelease();
       },
     };
   } catch (err) {
+    await session?.close();
     await removeAndRelease();
     throw err;
   }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,6 +113,17 @@ describe('analyze-queries QA on the local target', () => {
     expect(human.stderr).toMatch(/hint: Nothing was built/);
     const [after] = await conn.query("SELECT COUNT(*) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = 'shop'");
     expect(after).toEqual(before);
+  });
+
+  it('a run that fails midway (the table copy) still deletes the temporary instance', async () => {
+    const bin = path.join(home, 'failing-bin');
+    await mkdir(bin);
+    await writeFile(path.join(bin, 'mariadb-dump'), '#!/bin/sh\necho "mariadb-dump: Got error: 2013: Lost connection (simulated)" >&2\nexit 2\n', { mode: 0o755 });
+    const r = await runCli(['analyze-queries', 'qa', '--database', 'shop', '--queries', workload, '--json'],
+      { env: { RDSCTL_HOME: home, PATH: `${bin}:${process.env.PATH}` } });
+    expect(r.code).toBe(7);
+    expect(r.json.error).toMatchObject({ code: 'CLONE_COPY_FAILED', message: expect.stringMatching(/mariadb-dump exited 2.*simulated/) });
+    expect(await instances()).toEqual(['qa']);
   });
 
   it('Ctrl-C while the temporary validation instance exists deletes it before exiting 130', async () => {
