@@ -48,6 +48,9 @@ export function checkOptions(o: AnalyzeCommandOptions): void {
     throw usageError('INVALID_THRESHOLD', `--threshold must be a percentage between 1 and 100 (got ${o.threshold}).`, { hint: 'e.g. --threshold 50' });
   }
   if (o.top !== undefined && !(Number.isInteger(o.top) && o.top > 0)) throw usageError('INVALID_TOP', '--top must be a positive integer.', { hint: 'e.g. --top 20' });
+  if (o.budget !== undefined && !(Number.isInteger(o.budget) && o.budget > 0)) {
+    throw usageError('INVALID_BUDGET', `--budget must be a positive integer (new indexes per table, got ${o.budget}).`, { hint: 'e.g. --budget 3' });
+  }
   if (o.passwordStdin && o.queries === '-') {
     throw usageError('STDIN_TWICE', '--password-stdin and --queries - both want stdin.', { hint: 'Put the statements in a file, or the password in RDSCTL_DB_PASSWORD.' });
   }

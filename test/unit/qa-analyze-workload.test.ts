@@ -43,3 +43,15 @@ describe('performance_schema OFF: the hint fits where the server runs', () => {
     expect(digestHint(other, 'local', true)).toBe(other);
   });
 });
+
+// `--budget abc` (NaN), 0 or -1 silently recommended nothing at all; 1.5 was taken as is.
+describe('--budget is checked like --top', () => {
+  it.each([Number.NaN, 0, -1, 1.5])('%s is a usage error', async (budget) => {
+    const { checkOptions } = await import('../../src/services/analyze-run.js');
+    expect(() => checkOptions({ queries: 'w.sql', budget })).toThrow(/--budget must be a positive integer/);
+  });
+  it('3 is fine', async () => {
+    const { checkOptions } = await import('../../src/services/analyze-run.js');
+    expect(() => checkOptions({ queries: 'w.sql', budget: 3 })).not.toThrow();
+  });
+});
