@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { AnalysisReport } from '../analyze/report/types.js';
 import type { WorkloadSummary } from '../analyze/types.js';
@@ -84,6 +85,7 @@ export function digestHint(err: unknown, target: 'local' | 'aws', localInstance:
 /** The whole command: connect read-only, load the workload, analyze, maybe validate, write DDL, maybe apply. */
 export async function runAnalyze(o: AnalyzeCommandOptions, env: AnalyzeEnv): Promise<AnalysisReport> {
   checkOptions(o);
+  if (o.ddlOut) await checkWritable(o.ddlOut);
   const { db, localInstance } = await resolveDbTarget({ instanceId: o.instanceId, dsn: o.dsn, database: o.database, target: env.target, home: env.home, rds: env.rds, password: env.password });
   env.progress(`connecting to ${db.label}`);
   const session = await openSession(db, { readOnly: true });
@@ -130,6 +132,21 @@ export function ddlFileText(r: AnalysisReport): string {
   return `${[...head, ...body, ...tail].join('\n')}\n`;
 }
 
+const ddlOutError = (file: string, err: unknown) => usageError('DDL_OUT_UNWRITABLE', `Cannot write --ddl-out ${file}: ${(err as Error).message}.`, {
+  hint: 'Name a file in an existing folder you can write to.', cause: err });
+
+/** Before any work (a validation copy can take minutes): a --ddl-out that cannot be written is a usage error. */
+export async function checkWritable(file: string): Promise<void> {
+  const { access, constants, stat } = await import('node:fs/promises');
+  try {
+    const st = await stat(file).catch(() => undefined);
+    if (st?.isDirectory()) throw new Error('it is a folder');
+    await access(st ? file : path.dirname(path.resolve(file)), constants.W_OK);
+  } catch (err) {
+    throw ddlOutError(file, err);
+  }
+}
+
 async function writeDdl(file: string, r: AnalysisReport): Promise<void> {
-  await writeFile(file, ddlFileText(r), { mode: 0o644 });
+  await writeFile(file, ddlFileText(r), { mode: 0o644 }).catch((err: unknown) => { throw ddlOutError(file, err); });
 }

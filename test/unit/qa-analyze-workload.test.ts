@@ -55,3 +55,15 @@ describe('--budget is checked like --top', () => {
     expect(() => checkOptions({ queries: 'w.sql', budget: 3 })).not.toThrow();
   });
 });
+
+// A --ddl-out in a missing folder failed only after the whole analysis (validation copy included), as
+// "Unexpected error … a bug in rdsctl" (exit 1).
+describe('--ddl-out is checked before any work', () => {
+  it('a missing folder or a folder given as the file is a usage error naming the path', async () => {
+    const { checkWritable } = await import('../../src/services/analyze-run.js');
+    await expect(checkWritable('/nonexistent/dir/x.sql')).rejects.toMatchObject({ code: 'DDL_OUT_UNWRITABLE', exitCode: 2, message: expect.stringMatching(/Cannot write --ddl-out \/nonexistent\/dir\/x\.sql/) });
+    const os = await import('node:os');
+    await expect(checkWritable(os.tmpdir())).rejects.toMatchObject({ code: 'DDL_OUT_UNWRITABLE', message: expect.stringMatching(/it is a folder/) });
+    await expect(checkWritable(`${os.tmpdir()}/rdsctl-qa-not-created-${process.pid}.sql`)).resolves.toBeUndefined();
+  });
+});
