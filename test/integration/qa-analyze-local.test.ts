@@ -126,6 +126,14 @@ describe('analyze-queries QA on the local target', () => {
     expect(await instances()).toEqual(['qa']);
   });
 
+  it('--apply without --yes and without a terminal is refused before any analysis or temporary instance', async () => {
+    const r = await cli(['analyze-queries', 'qa', '--database', 'shop', '--queries', workload, '--apply']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--apply builds indexes on the analyzed server: it needs confirmation/);
+    expect(r.stderr).not.toMatch(/explaining|temporary instance/);
+    expect(await instances()).toEqual(['qa']);
+  });
+
   it('Ctrl-C while the temporary validation instance exists deletes it before exiting 130', async () => {
     const child = spawn(process.execPath, [BIN, 'analyze-queries', 'qa', '--database', 'shop', '--queries', workload],
       { env: { ...process.env, RDSCTL_HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -31,6 +31,12 @@ export const registerAnalyzeQueries: RegisterCommand = (program, run) => {
         const { runAnalyze } = await import('../../services/analyze-run.js');
         const { renderReport } = await import('../../analyze/report/render.js');
         const { confirm, readStdin } = await import('../interaction.js');
+        // Same rule as confirm(), checked before the analysis and its validation copy, not after them.
+        if (o.apply && !ctx.options.yes && (!process.stdin.isTTY || !process.stderr.isTTY || ctx.options.json)) {
+          const { usageError } = await import('../../core/errors.js');
+          throw usageError('CONFIRMATION_REQUIRED', '--apply builds indexes on the analyzed server: it needs confirmation, and there is no terminal to ask on.', {
+            hint: 'Re-run with --yes, or review first: run without --apply and save the DDL with --ddl-out.' });
+        }
         if (cmd.getOptionValueSource('dsn') === 'cli' && /^[^:]+:\/\/[^/@]*:[^/@]+@/.test(o.dsn ?? '')) {
           ctx.out.warn('the password in --dsn is visible to other users (ps, shell history): prefer DATABASE_URL, RDSCTL_DB_PASSWORD or --password-stdin.');
         }
