@@ -83,9 +83,15 @@ async function shapeAll(work: Work[], resolve: ((c: string, t: string[]) => stri
   }
 }
 
+/** The server's own schemas: a monitoring query on them is workload, but no index of ours belongs there. */
+const SYSTEM_SCHEMAS = new Set(['performance_schema', 'information_schema', 'mysql', 'sys']);
+
 function tableKeys(work: Work[]): Set<string> {
   const keys = new Set<string>();
-  for (const w of work) for (const t of w.shape?.tables ?? []) if (t.db ?? w.db) keys.add(catalogKey(t.db ?? w.db, t.table));
+  for (const w of work) for (const t of w.shape?.tables ?? []) {
+    const db = t.db ?? w.db;
+    if (db && !SYSTEM_SCHEMAS.has(db.toLowerCase())) keys.add(catalogKey(db, t.table));
+  }
   return keys;
 }
 
