@@ -154,9 +154,14 @@ describe('delete at the terminal prompt', () => {
       env: { ...process.env, RDSCTL_HOME: home, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'],
     });
     let out = '';
+    let typed = false;
+    child.stdin.on('error', () => {}); // `script` may be gone before the pipe drains
     child.stdout.on('data', (d) => {
       out += d;
-      if (out.includes('[y/N]')) child.stdin.write('\x03');
+      if (!typed && out.includes('[y/N]')) {
+        typed = true;
+        child.stdin.write('\x03');
+      }
     });
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     expect(code).toBe(130);
@@ -201,6 +206,7 @@ describe('connect --shell', () => {
       env: { ...process.env, RDSCTL_HOME: home, TMPDIR: shellTmp, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    child.stdin.on('error', () => {}); // without the fix rdsctl is gone before we write: the test fails on the exit code
     // The client reads SQL from our (open) stdin; wait until it runs with its option file.
     for (let i = 0; i < 200 && (await pidsMentioning(shellTmp, 'mariadb')).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
     expect(readdirSync(shellTmp)).toHaveLength(1);

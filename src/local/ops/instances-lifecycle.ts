@@ -1,5 +1,5 @@
 import type { OpHandler, OpRequest } from '../server/types.js';
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { instanceFile, type InstanceRecord } from '../state/registry.js';
 import { removeSecret } from '../state/secrets.js';
@@ -107,7 +107,8 @@ export function deleteDBInstance(ctx: OpsContext): OpHandler {
  * Stops mariadbd, removes the secret, the instance folder (data, config, keys) and the record, in that
  * order. The record (instance.json) lives in the instance folder: it goes last, so DescribeDBInstances
  * says `deleting` until everything else is gone (a waiter that sees DBInstanceNotFound may trust it, and
- * a crash half-way leaves a record whose desired state `deleted` recovery finishes).
+ * a crash half-way leaves a record whose desired state `deleted` recovery finishes). The emptied folder
+ * leaves instances/ by one rename, so the record and the folder vanish together.
  */
 export async function runDelete(ctx: OpsContext, id: string): Promise<void> {
   const paths = ctx.paths(id);
@@ -117,7 +118,13 @@ export async function runDelete(ctx: OpsContext, id: string): Promise<void> {
   for (const entry of await readdir(paths.root).catch(() => [] as string[])) {
     if (entry !== record) await rm(path.join(paths.root, entry), { recursive: true, force: true });
   }
-  await ctx.engine.destroy(paths);
+  const trash = path.join(ctx.home, `.deleting-${id}`); // outside instances/: never listed
+  await rm(trash, { recursive: true, force: true });
+  await rename(paths.root, trash).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+  });
+  await ctx.engine.destroy(paths); // the socket folder outside the root, if the engine made one
+  await rm(trash, { recursive: true, force: true });
   ctx.registry.remove(id);
   ctx.usage.delete(id);
   ctx.event(id, 'DB instance deleted', ['deletion']);
