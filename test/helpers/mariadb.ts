@@ -62,7 +62,11 @@ export async function startMariadb(extraConfig: string[] = []): Promise<TestMari
   // The client section lets mariadb-admin find the socket with the same defaults file.
   await writeFile(cnf, `${myCnf(dir, port, extraConfig)}[client]\nsocket=${dir}/mysqld.sock\n`, { mode: 0o600 });
   await run('mariadb-install-db', [`--defaults-file=${cnf}`, '--skip-test-db', '--skip-name-resolve'], { timeout: 60_000 })
-    .catch(async (err) => { await rm(dir, { recursive: true, force: true }); throw err; });
+    .catch(async (err: { message: string; stderr?: string; stdout?: string }) => {
+      await rm(dir, { recursive: true, force: true });
+      // execFile's message is only the command line: keep what the installer said, or a failure cannot be read.
+      throw new Error(`${err.message}\n${err.stderr ?? ''}${err.stdout ?? ''}`.trim());
+    });
   const child = spawn('mariadbd', [`--defaults-file=${cnf}`], { detached: true, stdio: 'ignore' });
   child.unref();
   const pid = child.pid!;
