@@ -38,7 +38,7 @@ export function requireMaxStorage(max: number, allocated: number): number {
   const problem = maxStorageProblem(max, allocated);
   if (problem) {
     throw usageError('INVALID_MAX_STORAGE', `--max-storage ${max} ${problem}.`, {
-      hint: 'Storage autoscaling grows up to this ceiling; pass a larger value or omit it.',
+      hint: 'Storage autoscaling grows up to this ceiling: pass a larger value. For no autoscaling, use `--no-max-storage` (modify) or leave --max-storage out (provision).',
     });
   }
   return max;
