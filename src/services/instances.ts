@@ -1,6 +1,7 @@
 import type { CreateDBInstanceMessage, DBInstance, ModifyDBInstanceMessage, RDSClient } from '@aws-sdk/client-rds';
 import { notFoundError, usageError } from '../core/errors.js';
 import { normalizeInstanceId } from '../core/identifiers.js';
+import { notServing } from '../core/instance-state.js';
 import { pendingChanges, planModification, rebootAppliesPending, type ModifyPlan, type ModifyRequest, type PlannedChange } from '../core/plans/modify-plan.js';
 import type { Progress } from './progress.js';
 import { waitForInstance, type WaitOptions } from './wait.js';
@@ -19,6 +20,17 @@ export async function describeInstance(rds: RDSClient, id: string): Promise<DBIn
   const res = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: normalizeInstanceId(id) }));
   const db = res.DBInstances?.[0];
   if (!db) throw notFoundError('INSTANCE_NOT_FOUND', `DB instance ${id} not found.`, { hint: 'Run `rdsctl list`.' });
+  return db;
+}
+
+/**
+ * The one check for commands that need a running instance (connect, connect --shell, analyze-queries):
+ * describe, and refuse with exit 5 and the command that fixes it unless the instance takes connections.
+ */
+export async function describeServingInstance(rds: RDSClient, id: string): Promise<DBInstance> {
+  const db = await describeInstance(rds, id);
+  const problem = notServing(db.DBInstanceIdentifier ?? id, db.DBInstanceStatus);
+  if (problem) throw problem;
   return db;
 }
 
