@@ -79,14 +79,18 @@ function shows(db: DBInstance, c: PlannedChange): boolean {
 
 /**
  * Without ApplyImmediately, RDS still applies some changes at once (DeletionProtection, MaxAllocatedStorage,
- * retention between two non-zero values, the password): only what the response lists as pending waits.
- * A change is "done" only when a description shows it; else it is still being applied.
+ * retention between two non-zero values): only what the response lists as pending waits, and an instance
+ * that answers `available` made the others. With ApplyImmediately (or a password) a change is "done" only
+ * once we waited or a description shows it; until then it is only requested and being applied.
  */
 function outcomeOf(all: PlannedChange[], db: DBInstance, applyImmediately: boolean, waited: boolean): ModifyResult['outcome'] {
   const pending = (db.PendingModifiedValues ?? {}) as Record<string, unknown>;
+  const metadataOnly = !applyImmediately && db.DBInstanceStatus === 'available';
   return all.map((c) => {
-    if (!applyImmediately && c.field !== 'MasterUserPassword' && pending[c.field] !== undefined) return { ...c, state: 'pending' as const };
-    return { ...c, state: waited || shows(db, c) ? ('done' as const) : ('in-progress' as const) };
+    const password = c.field === 'MasterUserPassword';
+    if (!applyImmediately && !password && pending[c.field] !== undefined) return { ...c, state: 'pending' as const };
+    const done = waited || shows(db, c) || (metadataOnly && !password);
+    return { ...c, state: done ? ('done' as const) : ('in-progress' as const) };
   });
 }
 
