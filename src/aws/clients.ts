@@ -77,7 +77,9 @@ async function resolveConfig(req: TargetRequest): Promise<{ config: SharedConfig
     };
   }
   const endpoint = req.endpointUrl; // else the SDK honours AWS_ENDPOINT_URL_RDS / AWS_ENDPOINT_URL itself
-  const region = req.region !== undefined ? requireRegion(req.region) : requireRegion(await regionFromChain(req.profile), 'The region from AWS_REGION / the profile');
+  // AWS_REGION comes first in the SDK's chain; checked here, since the chain turns a malformed one into "no region".
+  const fromEnv = process.env.AWS_REGION ? requireRegion(process.env.AWS_REGION, 'AWS_REGION') : undefined;
+  const region = req.region !== undefined ? requireRegion(req.region) : fromEnv ?? requireRegion(await regionFromChain(req.profile), 'The region of the AWS profile');
   return {
     config: { region, endpoint, profile: req.profile },
     target: { kind: 'aws', region, endpoint, label: `aws (${region}${req.profile ? `, profile ${req.profile}` : ''}${endpoint ? `, ${endpoint}` : ''})` },
