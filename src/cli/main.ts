@@ -83,7 +83,7 @@ export function interruptedDoc(): Record<string, unknown> {
   return {
     ok: false,
     error: new RdsctlError('INTERRUPTED', ExitCode.interrupted, 'Interrupted (Ctrl-C): rdsctl stopped waiting.', {
-      hint: 'A request already sent keeps running on the target; check with `rdsctl describe <id>` or `rdsctl list`.',
+      hint: 'A request already sent keeps running on the target; check with `rdsctl list`.',
     }).toJSON(),
   };
 }

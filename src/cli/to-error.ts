@@ -134,9 +134,11 @@ function mapAws(err: AwsLikeError, c: RequestContext): RdsctlError {
  * "Wait until it is in the right state" is wrong advice for a stopped or an available instance: waiting
  * changes nothing. The local endpoint names the current status ("… (it is stopped)", "… it is available").
  */
-export function stateHint(message: string, id?: string): string {
+export function stateHint(message: string, id = /\b(?:DBInstance|Instance) ([a-z][a-z0-9-]*) is\b/.exec(message)?.[1]): string {
   const status = /\bit is ([a-z-]+)\)?\.?$/.exec(message)?.[1];
-  if (status === 'stopped') return id ? `It is stopped, and waiting will not change that: \`rdsctl start ${id}\` starts it.` : 'It is stopped, and waiting will not change that: `rdsctl list` names it, `rdsctl start` starts it.';
+  if (status === 'stopped') {
+    return id ? `It is stopped, and waiting will not change that: \`rdsctl start ${id}\` starts it.` : 'It is stopped, and waiting will not change that: start it (`rdsctl list` names it).';
+  }
   if (status === 'available') return 'It is available (running), and waiting will not change that.';
   return `Wait until the instance is in the right state (${describeIt({ id })}), then retry.`;
 }
