@@ -122,9 +122,11 @@ export async function modifyInstance(
   let db = res.DBInstance!;
   const waits = opts.wait && (opts.applyImmediately || passwordChange);
   if (waits) {
+    // A password alone is done when RDS no longer lists it as pending; deferred changes may stay listed.
     const pending = Object.values(db.PendingModifiedValues ?? {}).some((v) => v !== undefined);
-    const expectChange = { pending: pending && db.DBInstanceStatus === 'available' };
-    db = (await waitForInstance(rds, current.DBInstanceIdentifier!, (d) => d.DBInstanceStatus === 'available', { ...waitOpts(opts), expectChange }))!;
+    const expectChange = { pending: opts.applyImmediately && pending && db.DBInstanceStatus === 'available' };
+    const done = (d: DBInstance) => d.DBInstanceStatus === 'available' && (!passwordChange || d.PendingModifiedValues?.MasterUserPassword === undefined);
+    db = (await waitForInstance(rds, current.DBInstanceIdentifier!, done, { ...waitOpts(opts), expectChange }))!;
   }
   const outcome = outcomeOf(all, db, opts.applyImmediately, waits);
   const pending = outcome.filter((c) => c.state === 'pending').map((c) => c.field);
