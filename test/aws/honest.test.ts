@@ -6,6 +6,10 @@ import { useReplayTarget, type RecordedRequest } from '../helpers/cli-replay-ser
 // (fixtures/aws/). mysqldb-pending has a class change waiting (db.m1.medium → db.m1.large) and
 // autoscaling on (100 GiB, ceiling 1000).
 const t = await useReplayTarget({ beforeAll, afterAll, beforeEach });
+// Had the flag lost to RDSCTL_TARGET=local (the bug), a local control plane would run in the isolated home: stop it.
+afterAll(async () => {
+  await runRdsctl(['local', 'stop'], t.env);
+});
 const aws = () => t.awsArgs();
 const sentParams = (req: RecordedRequest) => {
   const { Action, Version, ...rest } = req.params;
