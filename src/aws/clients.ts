@@ -18,6 +18,8 @@ export interface TargetInfo {
   endpoint?: string;
   /** For the human "target: …" line. */
   label: string;
+  /** Things the user set that this target does not honour right now (printed as warnings). */
+  warnings?: string[];
 }
 
 export interface Clients {
@@ -58,6 +60,8 @@ export async function createClients(req: TargetRequest): Promise<Clients> {
 }
 
 async function resolveConfig(req: TargetRequest): Promise<{ config: SharedConfig; target: TargetInfo }> {
+  const { requireEndpointUrl, requireRegion } = await import('../core/validation.js');
+  if (req.endpointUrl !== undefined) requireEndpointUrl(req.endpointUrl);
   if (req.target === 'local') {
     const { ensureLocalEndpoint } = await import('../local/control/endpoint.js');
     const ep = await ensureLocalEndpoint(req.home);
@@ -69,11 +73,13 @@ async function resolveConfig(req: TargetRequest): Promise<{ config: SharedConfig
         credentials: { accessKeyId: ep.accessKeyId, secretAccessKey: ep.secretAccessKey },
         maxAttempts: 3,
       },
-      target: { kind: 'local', region: ep.region, endpoint, label: `local (${endpoint})` },
+      target: { kind: 'local', region: ep.region, endpoint, label: `local (${endpoint})`, warnings: ep.warnings },
     };
   }
   const endpoint = req.endpointUrl; // else the SDK honours AWS_ENDPOINT_URL_RDS / AWS_ENDPOINT_URL itself
-  const region = req.region ?? (await regionFromChain(req.profile));
+  // AWS_REGION comes first in the SDK's chain; checked here, since the chain turns a malformed one into "no region".
+  const fromEnv = process.env.AWS_REGION ? requireRegion(process.env.AWS_REGION, 'AWS_REGION') : undefined;
+  const region = req.region !== undefined ? requireRegion(req.region) : fromEnv ?? requireRegion(await regionFromChain(req.profile), 'The region of the AWS profile');
   return {
     config: { region, endpoint, profile: req.profile },
     target: { kind: 'aws', region, endpoint, label: `aws (${region}${req.profile ? `, profile ${req.profile}` : ''}${endpoint ? `, ${endpoint}` : ''})` },

@@ -1,5 +1,6 @@
 import type { Clients } from '../aws/clients.js';
 import type { CliContext } from './context.js';
+import { tagRequest } from './to-error.js';
 
 /** SDK clients for the command's target; names the target on stderr so a DBA knows where it went. */
 export async function clientsFor(ctx: CliContext): Promise<Clients> {
@@ -14,6 +15,20 @@ export async function clientsFor(ctx: CliContext): Promise<Clients> {
   });
   ctx.out.target = { kind: clients.target.kind, region: clients.target.region, endpoint: clients.target.endpoint };
   ctx.out.progress(ctx.out.paint('dim', `target: ${clients.target.label}`));
+  for (const w of clients.target.warnings ?? []) ctx.out.warn(w);
+  // A failed call carries the instance it was about, so error hints name it (`rdsctl start shop`).
+  clients.rds.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (err) {
+        const id = (args.input as { DBInstanceIdentifier?: string }).DBInstanceIdentifier;
+        tagRequest(err, { id: id?.toLowerCase(), target: ctx.target });
+        throw err;
+      }
+    },
+    { step: 'initialize', name: 'rdsctlRequestContext' },
+  );
   await ctx.out.enableSpinner();
   return clients;
 }

@@ -1,8 +1,6 @@
-import { Command, Option, CommanderError } from 'commander';
-import os from 'node:os';
-import path from 'node:path';
+import { Command, CommanderError } from 'commander';
 import { ExitCode, RdsctlError } from '../core/errors.js';
-import type { CliContext, GlobalOptions, TargetKind } from './context.js';
+import { resolveHome, resolveTarget, type CliContext, type GlobalOptions } from './context.js';
 import { Output } from './render/output.js';
 import { toRdsctlError } from './to-error.js';
 import { COMMANDS } from './commands/index.js';
@@ -11,23 +9,8 @@ export type Action = (ctx: CliContext) => Promise<void>;
 /** Runs one command action with the context built from global options; only here is the exit code set. */
 export type Runner = (cmd: Command, action: Action) => Promise<void>;
 
-export function resolveHome(opts: GlobalOptions): string {
-  return path.resolve(opts.home ?? process.env.RDSCTL_HOME ?? path.join(os.homedir(), '.rdsctl'));
-}
-
-export function resolveTarget(opts: GlobalOptions): TargetKind {
-  const explicit = opts.target ?? process.env.RDSCTL_TARGET;
-  if (explicit) {
-    if (explicit !== 'local' && explicit !== 'aws') {
-      throw new RdsctlError('INVALID_TARGET', ExitCode.usage, `Unknown target "${explicit}".`, {
-        hint: 'Use --target local (the local endpoint on MariaDB) or --target aws (real Amazon RDS).',
-      });
-    }
-    return explicit;
-  }
-  // Naming an AWS profile or region means the user wants AWS.
-  return opts.profile || opts.region ? 'aws' : 'local';
-}
+// Kept importable from here (tests, other modules); they live with the context they build.
+export { resolveHome, resolveTarget };
 
 function makeOutput(opts: GlobalOptions): Output {
   const noColor = opts.color === false || process.env.NO_COLOR !== undefined || !process.stderr.isTTY;
@@ -47,11 +30,11 @@ export function buildProgram(sink: HelpSink = { write: (t) => process.stdout.wri
   const program = new Command('rdsctl')
     .description('A DBA tool for MySQL/MariaDB on Amazon RDS — and a real local RDS endpoint on MariaDB.')
     .version('0.1.0')
-    .addOption(new Option('--target <target>', 'where commands go: local (default) or aws').env('RDSCTL_TARGET'))
+    .option('--target <target>', 'where commands go: local (default) or aws (env RDSCTL_TARGET; a flag wins)')
     .option('--profile <name>', 'AWS profile (implies --target aws)')
     .option('--region <region>', 'AWS region (implies --target aws)')
     .option('--endpoint-url <url>', 'override the AWS endpoint URL')
-    .addOption(new Option('--home <dir>', 'rdsctl state folder (default ~/.rdsctl)').env('RDSCTL_HOME'))
+    .option('--home <dir>', 'rdsctl state folder (env RDSCTL_HOME, default ~/.rdsctl)')
     .option('--json', 'print exactly one JSON document on stdout')
     .option('-q, --quiet', 'no progress output')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
@@ -100,7 +83,7 @@ export function interruptedDoc(): Record<string, unknown> {
   return {
     ok: false,
     error: new RdsctlError('INTERRUPTED', ExitCode.interrupted, 'Interrupted (Ctrl-C): rdsctl stopped waiting.', {
-      hint: 'A request already sent keeps running on the target; check with `rdsctl describe <id>` or `rdsctl list`.',
+      hint: 'A request already sent keeps running on the target; check with `rdsctl list`.',
     }).toJSON(),
   };
 }

@@ -1,6 +1,23 @@
 import { ExitCode, RdsctlError } from '../core/errors.js';
 
-/** Any thrown value → RdsctlError. AWS SDK errors are mapped by name (see src/aws/errors.ts). */
+/**
+ * What the failed SDK request was about, attached to the error by the client middleware in clients.ts,
+ * so a hint can name the real instance (`rdsctl start shop`, never `rdsctl start <id>`).
+ */
+export interface RequestContext {
+  id?: string;
+  target?: 'local' | 'aws';
+}
+
+const CONTEXT = Symbol.for('rdsctl.requestContext');
+
+export function tagRequest(err: unknown, context: RequestContext): void {
+  if (err && typeof err === 'object' && !(CONTEXT in err)) Object.defineProperty(err, CONTEXT, { value: context, enumerable: false });
+}
+
+const contextOf = (err: unknown): RequestContext => ((err && typeof err === 'object' && (err as Record<symbol, RequestContext>)[CONTEXT]) || {});
+
+/** Any thrown value → RdsctlError. AWS SDK errors are mapped by name (table below). */
 export function toRdsctlError(err: unknown): RdsctlError {
   if (err instanceof RdsctlError) return err;
   const mapped = mapKnown(err);
@@ -22,7 +39,7 @@ function mapKnown(err: unknown): RdsctlError | undefined {
     });
   }
   // After the socket check: the SDK's retry layer attaches $metadata to network errors too.
-  if (e && typeof e === 'object' && '$metadata' in e) return mapAws(e as AwsLikeError);
+  if (e && typeof e === 'object' && '$metadata' in e) return mapAws(e as AwsLikeError, contextOf(err));
   if (e?.name === 'CredentialsProviderError' || e?.name === 'TokenProviderError') {
     return new RdsctlError('MISSING_CREDENTIALS', ExitCode.auth, 'No AWS credentials found for the aws target.', {
       hint: 'Run `aws configure` or `aws sso login`, pass --profile, or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.',
@@ -38,12 +55,16 @@ interface AwsLikeError {
   $metadata?: { httpStatusCode?: number };
 }
 
-const AWS_ERRORS: Record<string, { code: string; exit: (typeof ExitCode)[keyof typeof ExitCode]; hint?: string }> = {
+type Hint = string | ((c: RequestContext) => string | undefined);
+const describeIt = (c: RequestContext) => (c.id ? `\`rdsctl describe ${c.id}\`` : '`rdsctl list`');
+
+/** Exported for the test that walks every hint (real commands and flags, real ids, no API spelling). */
+export const AWS_ERRORS: Record<string, { code: string; exit: (typeof ExitCode)[keyof typeof ExitCode]; hint?: Hint }> = {
   DBInstanceNotFoundFault: { code: 'INSTANCE_NOT_FOUND', exit: ExitCode.notFound, hint: 'Run `rdsctl list` to see the instances on this target.' },
   DBSnapshotNotFoundFault: { code: 'SNAPSHOT_NOT_FOUND', exit: ExitCode.notFound },
-  DBInstanceAlreadyExistsFault: { code: 'INSTANCE_EXISTS', exit: ExitCode.conflict, hint: 'Choose another identifier, or `rdsctl describe` the existing one.' },
+  DBInstanceAlreadyExistsFault: { code: 'INSTANCE_EXISTS', exit: ExitCode.conflict, hint: (c) => `Choose another identifier, or look at the existing one: ${describeIt(c)}.` },
   DBSnapshotAlreadyExistsFault: { code: 'SNAPSHOT_EXISTS', exit: ExitCode.conflict },
-  InvalidDBInstanceStateFault: { code: 'INVALID_INSTANCE_STATE', exit: ExitCode.conflict, hint: 'Wait until the instance is in the right state (`rdsctl describe`), then retry.' },
+  InvalidDBInstanceStateFault: { code: 'INVALID_INSTANCE_STATE', exit: ExitCode.conflict, hint: (c) => stateHint('', c.id) },
   InvalidParameterValueException: { code: 'INVALID_PARAMETER', exit: ExitCode.usage },
   InvalidParameterValue: { code: 'INVALID_PARAMETER', exit: ExitCode.usage },
   InvalidParameterCombinationException: { code: 'INVALID_PARAMETER_COMBINATION', exit: ExitCode.usage },
@@ -66,20 +87,44 @@ const AWS_ERRORS: Record<string, { code: string; exit: (typeof ExitCode)[keyof t
   AccessDeniedException: { code: 'ACCESS_DENIED', exit: ExitCode.auth, hint: 'Your IAM identity lacks permission for this action.' },
 };
 
-function mapAws(err: AwsLikeError): RdsctlError {
+/**
+ * Target answers whose own words name API parameters (right for an API client, wrong for a CLI user):
+ * said again in rdsctl's words, with the rdsctl command that does it.
+ */
+const REWORDED: Array<{ test: RegExp; code: string; exit: (typeof ExitCode)[keyof typeof ExitCode]; message: (c: RequestContext, m: string) => string; hint: (c: RequestContext) => string }> = [
+  {
+    // RDS answers a delete of a protected instance with InvalidParameterCombination: it is a wrong state.
+    test: /deletion protection/i, code: 'DELETION_PROTECTED', exit: ExitCode.conflict, message: (_c, m) => m,
+    hint: (c) => `Turn it off first: rdsctl modify ${c.id ?? '…'} --no-deletion-protection --apply-immediately`,
+  },
+  {
+    test: /password is managed|ManageMasterUserPassword.*MasterUserPassword|MasterUserPassword.*ManageMasterUserPassword/i,
+    code: 'PASSWORD_MANAGED', exit: ExitCode.conflict,
+    message: (c) => `The master password of ${c.id ?? 'this instance'} is managed by the target (Secrets Manager on aws): a password of yours needs that turned off. Nothing was changed.`,
+    hint: (c) => `pass show db/master | rdsctl modify ${c.id ?? '…'} --no-manage-master-password --new-password-stdin`,
+  },
+  {
+    test: /final snapshots are not supported/i, code: 'FINAL_SNAPSHOT_UNSUPPORTED', exit: ExitCode.usage,
+    message: (c) => `The local target takes no final snapshots yet, so ${c.id ?? 'the instance'} was not deleted.`,
+    hint: (c) => `Delete it without one: rdsctl delete ${c.id ?? '…'} --skip-final-snapshot`,
+  },
+];
+
+function mapAws(err: AwsLikeError, c: RequestContext): RdsctlError {
   const name = err.name ?? 'UnknownError';
   const message = (err.message ?? name).replace(/\s+/g, ' ').trim();
-  // RDS answers a delete of a protected instance with InvalidParameterCombination: it is a wrong state.
-  if (/deletion protection/i.test(message)) {
-    return new RdsctlError('DELETION_PROTECTED', ExitCode.conflict, message, {
-      hint: 'Turn it off first: rdsctl modify <id> --no-deletion-protection --apply-immediately', awsName: name, cause: err,
-    });
+  const reworded = REWORDED.find((r) => r.test.test(message));
+  if (reworded) {
+    return new RdsctlError(reworded.code, reworded.exit, reworded.message(c, message), { hint: reworded.hint(c), awsName: name, cause: err });
   }
   if (name === 'InvalidDBInstanceStateFault') {
-    return new RdsctlError('INVALID_INSTANCE_STATE', ExitCode.conflict, message, { hint: stateHint(message), awsName: name, cause: err });
+    return new RdsctlError('INVALID_INSTANCE_STATE', ExitCode.conflict, message, { hint: stateHint(message, c.id), awsName: name, cause: err });
   }
   const known = AWS_ERRORS[name];
-  if (known) return new RdsctlError(known.code, known.exit, message, { hint: known.hint, awsName: name, cause: err });
+  if (known) {
+    const hint = typeof known.hint === 'function' ? known.hint(c) : known.hint;
+    return new RdsctlError(known.code, known.exit, message, { hint, awsName: name, cause: err });
+  }
   const status = err.$metadata?.httpStatusCode ?? 0;
   const exit = status === 403 ? ExitCode.auth : status === 404 ? ExitCode.notFound : status >= 400 && status < 500 ? ExitCode.usage : ExitCode.remote;
   return new RdsctlError('AWS_ERROR', exit, `${name}: ${message}`, { awsName: name, cause: err });
@@ -89,9 +134,11 @@ function mapAws(err: AwsLikeError): RdsctlError {
  * "Wait until it is in the right state" is wrong advice for a stopped or an available instance: waiting
  * changes nothing. The local endpoint names the current status ("… (it is stopped)", "… it is available").
  */
-export function stateHint(message: string): string {
+export function stateHint(message: string, id = /\b(?:DBInstance|Instance) ([a-z][a-z0-9-]*) is\b/.exec(message)?.[1]): string {
   const status = /\bit is ([a-z-]+)\)?\.?$/.exec(message)?.[1];
-  if (status === 'stopped') return 'It is stopped, and waiting will not change that: `rdsctl start <id>` starts it.';
+  if (status === 'stopped') {
+    return id ? `It is stopped, and waiting will not change that: \`rdsctl start ${id}\` starts it.` : 'It is stopped, and waiting will not change that: start it (`rdsctl list` names it).';
+  }
   if (status === 'available') return 'It is available (running), and waiting will not change that.';
-  return 'Wait until the instance is in the right state (`rdsctl describe`), then retry.';
+  return `Wait until the instance is in the right state (${describeIt({ id })}), then retry.`;
 }

@@ -38,7 +38,7 @@ export function requireMaxStorage(max: number, allocated: number): number {
   const problem = maxStorageProblem(max, allocated);
   if (problem) {
     throw usageError('INVALID_MAX_STORAGE', `--max-storage ${max} ${problem}.`, {
-      hint: 'Storage autoscaling grows up to this ceiling; pass a larger value or omit it.',
+      hint: 'Storage autoscaling grows up to this ceiling: pass a larger value. For no autoscaling, use `--no-max-storage` (modify) or leave --max-storage out (provision).',
     });
   }
   return max;
@@ -53,3 +53,29 @@ export function parseIntOption(value: string, flag: string): number {
 }
 
 export { requireInstanceClass };
+
+/** --endpoint-url must be an http(s) URL with a host; the SDK would fail later with "Invalid URL" (exit 1). */
+export function requireEndpointUrl(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+    throw usageError('INVALID_ENDPOINT_URL', `--endpoint-url "${value}" is not an http:// or https:// URL.`, {
+      hint: 'Pass e.g. --endpoint-url https://rds.eu-west-1.amazonaws.com, or leave it out.',
+    });
+  }
+  return value;
+}
+
+/** AWS region names: us-east-1, eu-central-2, us-gov-west-1, ap-southeast-5 … (the SDK builds a host name from it). */
+export function requireRegion(value: string, source = '--region'): string {
+  if (!/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/.test(value)) {
+    throw usageError('INVALID_REGION', `${source} "${value}" is not an AWS region name.`, {
+      hint: 'Pass e.g. --region us-east-1 or --region eu-west-1.',
+    });
+  }
+  return value;
+}

@@ -59,7 +59,7 @@ function dsnTls(params: URLSearchParams): DbTarget['tls'] {
     throw usageError('INVALID_DSN', `Unknown ssl-mode "${mode}" in the DSN.`, { hint: 'Use ssl-mode=REQUIRED, VERIFY_CA or VERIFY_IDENTITY (with ssl-ca=<file>).' });
   }
   if ((mode === 'VERIFY_CA' || mode === 'VERIFY_IDENTITY') && !caFile) {
-    throw usageError('INVALID_DSN', `ssl-mode=${mode} needs ssl-ca=<file> in the DSN.`, { hint: 'Add &ssl-ca=/path/to/ca.pem (rdsctl connect <id> prints it).' });
+    throw usageError('INVALID_DSN', `ssl-mode=${mode} needs ssl-ca=<file> in the DSN.`, { hint: 'Add &ssl-ca=/path/to/ca.pem (for an rdsctl instance, `rdsctl connect` prints its CA path).' });
   }
   if (caFile) return { caFile, verifyIdentity: mode !== 'VERIFY_CA' && mode !== 'REQUIRED' };
   return { unverified: true };
@@ -115,5 +115,5 @@ export function connectError(err: unknown, label: string): RdsctlError {
   }
   if (e?.errno === 1049) return usageError('DB_UNKNOWN_DATABASE', `${msg} (${label}).`, { hint: 'Check the database name in the DSN or --database.', errno: 1049, cause: err });
   return remoteError('DB_UNREACHABLE', `Cannot connect to ${label}: ${msg}.`, {
-    hint: 'Check host, port and that the server is running (for a local instance: rdsctl describe <id>).', cause: err, errno: e?.errno });
+    hint: 'Check host, port and that the server is running (an rdsctl instance: `rdsctl list` shows its status).', cause: err, errno: e?.errno });
 }

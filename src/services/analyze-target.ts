@@ -26,7 +26,7 @@ export async function resolveDbTarget(req: ConnectionRequest): Promise<{ db: DbT
     throw usageError('NO_DATABASE', 'Name the database server to analyze.', { hint: 'Pass an instance id, --dsn mysql://user:pass@host:port/db, or set DATABASE_URL.' });
   }
   const { getCredentials } = await import('./credentials.js');
-  const c = await getCredentials(await req.rds(), req.target, req.home, req.instanceId);
+  const c = await getCredentials(await req.rds(), req.target, req.home, req.instanceId, { serving: true });
   const password = c.password ?? (await req.password?.());
   if (!password) {
     throw usageError('PASSWORD_REQUIRED', `rdsctl does not hold the password for ${c.DBInstanceIdentifier}.`, {

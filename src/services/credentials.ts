@@ -1,6 +1,6 @@
 import type { DBInstance, RDSClient } from '@aws-sdk/client-rds';
 import type { TargetKind } from '../cli/context.js';
-import { describeInstance } from './instances.js';
+import { describeInstance, describeServingInstance } from './instances.js';
 
 export interface DbCredentials {
   DBInstanceIdentifier: string;
@@ -13,11 +13,16 @@ export interface DbCredentials {
   caFile?: string;
   /** Where the password lives when rdsctl cannot read it (AWS Secrets Manager). */
   secretArn?: string;
+  /** The database created with the instance (DBName), the natural default database. */
+  dbName?: string;
 }
 
-/** Connection facts for an instance; the password is read only here, and only for the local target. */
-export async function getCredentials(rds: RDSClient, target: TargetKind, home: string, id: string): Promise<DbCredentials> {
-  const db = await describeInstance(rds, id);
+/**
+ * Connection facts for an instance; the password is read only here, and only for the local target.
+ * `serving`: the caller is about to connect, so an instance that takes no connections is refused (exit 5).
+ */
+export async function getCredentials(rds: RDSClient, target: TargetKind, home: string, id: string, opts: { serving?: boolean } = {}): Promise<DbCredentials> {
+  const db = opts.serving ? await describeServingInstance(rds, id) : await describeInstance(rds, id);
   const base = fromDescription(db);
   if (target !== 'local') return base;
   const { readLocalCredentials } = await import('../local/control/credentials.js');
@@ -32,6 +37,7 @@ function fromDescription(db: DBInstance): DbCredentials {
     host: db.Endpoint?.Address ?? '',
     port: db.Endpoint?.Port ?? 3306,
     secretArn: db.MasterUserSecret?.SecretArn,
+    dbName: db.DBName,
   };
 }
 

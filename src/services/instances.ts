@@ -1,7 +1,8 @@
 import type { CreateDBInstanceMessage, DBInstance, ModifyDBInstanceMessage, RDSClient } from '@aws-sdk/client-rds';
 import { notFoundError, usageError } from '../core/errors.js';
 import { normalizeInstanceId } from '../core/identifiers.js';
-import { planModify, type ModifyRequest, type PlannedChange } from '../core/plans/modify-plan.js';
+import { notServing } from '../core/instance-state.js';
+import { pendingChanges, planModification, rebootAppliesPending, type ModifyPlan, type ModifyRequest, type PlannedChange } from '../core/plans/modify-plan.js';
 import type { Progress } from './progress.js';
 import { waitForInstance, type WaitOptions } from './wait.js';
 
@@ -19,6 +20,17 @@ export async function describeInstance(rds: RDSClient, id: string): Promise<DBIn
   const res = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: normalizeInstanceId(id) }));
   const db = res.DBInstances?.[0];
   if (!db) throw notFoundError('INSTANCE_NOT_FOUND', `DB instance ${id} not found.`, { hint: 'Run `rdsctl list`.' });
+  return db;
+}
+
+/**
+ * The one check for commands that need a running instance (connect, connect --shell, analyze-queries):
+ * describe, and refuse with exit 5 and the command that fixes it unless the instance takes connections.
+ */
+export async function describeServingInstance(rds: RDSClient, id: string): Promise<DBInstance> {
+  const db = await describeInstance(rds, id);
+  const problem = notServing(db.DBInstanceIdentifier ?? id, db.DBInstanceStatus);
+  if (problem) throw problem;
   return db;
 }
 
@@ -40,8 +52,13 @@ export async function provisionInstance(rds: RDSClient, input: CreateDBInstanceM
   return db!;
 }
 
+/** Where each change of a modify stands when the command returns. */
+export type ChangeState = 'planned' | 'done' | 'in-progress' | 'pending';
+
 export interface ModifyResult {
-  changes: PlannedChange[];
+  plan: ModifyPlan;
+  /** Every change the request makes or applies (its own, then those already pending), with its state. */
+  outcome: Array<PlannedChange & { state: ChangeState }>;
   /** Nothing waits for the maintenance window (all changes took effect or are being applied now). */
   applied: boolean;
   /** Changed fields the target put in PendingModifiedValues (only without ApplyImmediately). */
@@ -49,61 +66,102 @@ export interface ModifyResult {
   instance: DBInstance;
 }
 
-/**
- * Without ApplyImmediately, RDS still applies some changes at once (DeletionProtection, MaxAllocatedStorage,
- * retention between two non-zero values, the password): only what the response lists as pending waits.
- */
-function pendingFields(changes: PlannedChange[], db: DBInstance | undefined): string[] {
-  const pending = db?.PendingModifiedValues ?? {};
-  return changes.map((c) => c.field).filter((f) => (pending as Record<string, unknown>)[f] !== undefined);
+const PASSWORD_CHANGE: PlannedChange = { field: 'MasterUserPassword', from: '(hidden)', to: '(new, hidden)' };
+
+/** true when the description already shows the change (autoscaling off: no ceiling, or one equal to the storage). */
+function shows(db: DBInstance, c: PlannedChange): boolean {
+  if (c.field === 'MasterUserPassword') return false;
+  if (c.field === 'MaxAllocatedStorage' && c.note === 'turns storage autoscaling off') {
+    return db.MaxAllocatedStorage === undefined || db.MaxAllocatedStorage === db.AllocatedStorage;
+  }
+  return (db as Record<string, unknown>)[c.field] === c.to;
 }
 
-/** Plan against the live description; with dryRun return the plan and touch nothing. */
+/**
+ * Without ApplyImmediately, RDS still applies some changes at once (DeletionProtection, MaxAllocatedStorage,
+ * retention between two non-zero values): only what the response lists as pending waits, and an instance
+ * that answers `available` made the others. With ApplyImmediately (or a password) a change is "done" only
+ * once we waited or a description shows it; until then it is only requested and being applied.
+ */
+function outcomeOf(all: PlannedChange[], db: DBInstance, applyImmediately: boolean, waited: boolean): ModifyResult['outcome'] {
+  const pending = (db.PendingModifiedValues ?? {}) as Record<string, unknown>;
+  const metadataOnly = !applyImmediately && db.DBInstanceStatus === 'available';
+  return all.map((c) => {
+    const password = c.field === 'MasterUserPassword';
+    if (!applyImmediately && !password && pending[c.field] !== undefined) return { ...c, state: 'pending' as const };
+    const done = waited || shows(db, c) || (metadataOnly && !password);
+    return { ...c, state: done ? ('done' as const) : ('in-progress' as const) };
+  });
+}
+
+/** Plan against the live description (pending changes included); with dryRun return the plan and touch nothing. */
 export async function modifyInstance(
   rds: RDSClient,
   id: string,
-  desired: ModifyRequest & { MasterUserPassword?: string },
+  desired: ModifyRequest & { MasterUserPassword?: string; ManageMasterUserPassword?: false },
   opts: { applyImmediately: boolean; dryRun: boolean; target: 'local' | 'aws' } & WaitSettings,
 ): Promise<ModifyResult> {
   const current = await describeInstance(rds, id);
-  const changes = planModify(current, desired, opts.target);
+  const pendingNow = Object.fromEntries(Object.entries(current.PendingModifiedValues ?? {}));
+  const plan = planModification({ ...current, pending: pendingNow }, desired, { target: opts.target, applyImmediately: opts.applyImmediately });
   const passwordChange = desired.MasterUserPassword !== undefined;
-  if (changes.length === 0 && !passwordChange) {
-    throw usageError('NOTHING_TO_MODIFY', `Nothing to change on ${id}: it already has those settings.`, {
-      hint: 'Pass at least one of --class, --storage, --max-storage, --backup-retention, --deletion-protection.',
+  if (passwordChange) plan.changes.push(PASSWORD_CHANGE);
+  if (plan.changes.length === 0) {
+    throw usageError('NOTHING_TO_MODIFY', `Nothing to change on ${current.DBInstanceIdentifier}: it already has those settings.`, {
+      hint: 'Pass at least one of --class, --storage, --max-storage, --no-max-storage, --backup-retention, --[no-]deletion-protection, --new-password-stdin.',
     });
   }
-  if (opts.dryRun) return { changes, applied: false, pending: [], instance: current };
+  const all = [...plan.changes, ...plan.alsoApplied];
+  if (opts.dryRun) return { plan, outcome: all.map((c) => ({ ...c, state: 'planned' as const })), applied: false, pending: [], instance: current };
   const { ModifyDBInstanceCommand } = await import('@aws-sdk/client-rds');
   const params: ModifyDBInstanceMessage = { DBInstanceIdentifier: current.DBInstanceIdentifier!, ApplyImmediately: opts.applyImmediately };
-  for (const c of changes) Object.assign(params, { [c.field]: c.to });
+  for (const c of plan.changes) if (c !== PASSWORD_CHANGE) Object.assign(params, { [c.field]: c.to });
   if (passwordChange) params.MasterUserPassword = desired.MasterUserPassword;
+  if (desired.ManageMasterUserPassword === false) params.ManageMasterUserPassword = false;
   const res = await rds.send(new ModifyDBInstanceCommand(params));
-  if (!opts.applyImmediately) {
-    const pending = pendingFields(changes, res.DBInstance);
-    return { changes, applied: pending.length === 0, pending, instance: res.DBInstance! };
+  let db = res.DBInstance!;
+  const waits = opts.wait && (opts.applyImmediately || passwordChange);
+  if (waits) {
+    // A password alone is done when RDS no longer lists it as pending; deferred changes may stay listed.
+    const pending = Object.values(db.PendingModifiedValues ?? {}).some((v) => v !== undefined);
+    const expectChange = { pending: opts.applyImmediately && pending && db.DBInstanceStatus === 'available' };
+    const done = (d: DBInstance) => d.DBInstanceStatus === 'available' && (!passwordChange || d.PendingModifiedValues?.MasterUserPassword === undefined);
+    db = (await waitForInstance(rds, current.DBInstanceIdentifier!, done, { ...waitOpts(opts), expectChange }))!;
   }
-  if (!opts.wait) return { changes, applied: true, pending: [], instance: res.DBInstance! };
-  const pending = Object.values(res.DBInstance?.PendingModifiedValues ?? {}).some((v) => v !== undefined);
-  const expectChange = { pending: pending && res.DBInstance?.DBInstanceStatus === 'available' };
-  const db = await waitForInstance(rds, current.DBInstanceIdentifier!, (d) => d.DBInstanceStatus === 'available', { ...waitOpts(opts), expectChange });
-  return { changes, applied: true, pending: [], instance: db! };
+  const outcome = outcomeOf(all, db, opts.applyImmediately, waits);
+  const pending = outcome.filter((c) => c.state === 'pending').map((c) => c.field);
+  return { plan, outcome, applied: pending.length === 0, pending, instance: db };
 }
 
 type SimpleAction = 'reboot' | 'stop' | 'start';
 const TARGET_STATUS: Record<SimpleAction, string> = { reboot: 'available', stop: 'stopped', start: 'available' };
 
-export async function changePowerState(rds: RDSClient, id: string, action: SimpleAction, w: WaitSettings): Promise<DBInstance> {
+export interface PowerResult {
+  instance: DBInstance;
+  /** reboot: the changes that were pending before it (PendingModifiedValues). */
+  pending: PlannedChange[];
+  /** reboot: whether this target applies them with the reboot (local) or keeps them for the window (RDS). */
+  appliesPending: boolean;
+}
+
+export async function changePowerState(rds: RDSClient, id: string, action: SimpleAction, w: WaitSettings & { target: 'local' | 'aws' }): Promise<PowerResult> {
   const sdk = await import('@aws-sdk/client-rds');
   const DBInstanceIdentifier = normalizeInstanceId(id);
+  let pending: PlannedChange[] = [];
+  if (action === 'reboot') {
+    const current = await describeInstance(rds, DBInstanceIdentifier);
+    pending = pendingChanges({ ...current, pending: Object.fromEntries(Object.entries(current.PendingModifiedValues ?? {})) });
+  }
+  const appliesPending = action === 'reboot' && pending.length > 0 && rebootAppliesPending(w.target);
+  if (appliesPending) w.onProgress(`${DBInstanceIdentifier}: the reboot applies ${pending.map((c) => `${c.field} → ${String(c.to)}`).join(', ')}`);
   const res =
     action === 'reboot' ? await rds.send(new sdk.RebootDBInstanceCommand({ DBInstanceIdentifier }))
     : action === 'stop' ? await rds.send(new sdk.StopDBInstanceCommand({ DBInstanceIdentifier }))
     : await rds.send(new sdk.StartDBInstanceCommand({ DBInstanceIdentifier }));
-  if (!w.wait) return res.DBInstance!;
+  if (!w.wait) return { instance: res.DBInstance!, pending, appliesPending };
   const target = TARGET_STATUS[action];
   const db = await waitForInstance(rds, DBInstanceIdentifier, (d) => d.DBInstanceStatus === target, waitOpts(w));
-  return db!;
+  return { instance: db!, pending, appliesPending };
 }
 
 export interface DeletePlan {

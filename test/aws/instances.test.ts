@@ -175,12 +175,15 @@ describe('reboot / stop / start --target aws', () => {
     { cmd: 'start', action: 'StartDBInstance', file: 'rds/start-db-instance.xml', id: 'mydbinstance', status: 'starting' },
   ];
   it.each(cases)('$cmd sends $action once and prints status $status', async ({ cmd, action, file, id, status }) => {
-    t.server.routes({ [action]: { file } });
+    // reboot describes first, to say which pending changes it leaves waiting (RDS) or applies (local).
+    const describe: Record<string, { file: string }> = cmd === 'reboot' ? { DescribeDBInstances: { file: 'rds/describe-db-instances-mysqldb.xml' } } : {};
+    t.server.routes({ ...describe, [action]: { file } });
     const r = await runRdsctl([...aws(), cmd, id, '--no-wait', '--json'], env);
     expect(r.code).toBe(0);
-    expect(actions(t.server.requests)).toEqual([action]);
-    expectSignedRdsQuery(t.server.requests[0]!, action);
-    expect(t.server.requests[0]!.params.DBInstanceIdentifier).toBe(id);
+    expect(actions(t.server.requests)).toEqual([...Object.keys(describe), action]);
+    const sent = t.server.requests.at(-1)!;
+    expectSignedRdsQuery(sent, action);
+    expect(sent.params.DBInstanceIdentifier).toBe(id);
     const doc = oneJsonDoc(r.stdout);
     expect(doc.command).toBe(cmd);
     expect(doc.data.DBInstance).toMatchObject({ DBInstanceIdentifier: id, DBInstanceStatus: status });

@@ -83,6 +83,18 @@ describe('rdsctl --target aws against moto_server (RDS, engine mysql)', () => {
     expect((await described('shop')).DBInstanceClass).toBe('db.t4g.large');
   });
 
+  it('storage autoscaling off: --no-max-storage, and a ceiling equal to the storage (moto reports none then, as RDS does)', async () => {
+    expect((await described('shop')).MaxAllocatedStorage).toBe(100);
+    const off = await rdsctl('modify', 'shop', '--no-max-storage', '--apply-immediately');
+    expect(off.code).toBe(0);
+    expect(off.doc.data.changes).toEqual([{ field: 'MaxAllocatedStorage', from: 100, to: 30, note: 'turns storage autoscaling off' }]);
+    expect((await described('shop')).MaxAllocatedStorage).toBeUndefined();
+    expect((await rdsctl('modify', 'shop', '--max-storage', '200', '--apply-immediately')).code).toBe(0);
+    expect((await described('shop')).MaxAllocatedStorage).toBe(200);
+    expect((await rdsctl('modify', 'shop', '--max-storage', '30', '--apply-immediately')).code).toBe(0);
+    expect((await described('shop')).MaxAllocatedStorage).toBeUndefined();
+  });
+
   it('stop → stopped, start → available, reboot → available', async () => {
     for (const [cmd, status] of [['stop', 'stopped'], ['start', 'available'], ['reboot', 'available']] as const) {
       const { code, doc } = await rdsctl(cmd, 'shop');

@@ -21,7 +21,9 @@ describe('resolveTarget', () => {
     ['--target aws', { target: 'aws' }, undefined, 'aws'],
     ['explicit --target local wins over --region', { target: 'local', region: 'eu-west-1' }, undefined, 'local'],
     ['RDSCTL_TARGET=aws', {}, 'aws', 'aws'],
-    ['RDSCTL_TARGET=local wins over --profile', { profile: 'prod' }, 'local', 'local'],
+    // Issue 6: an explicit flag wins over the environment (README: --profile/--region imply aws).
+    ['--profile wins over RDSCTL_TARGET=local', { profile: 'prod' }, 'local', 'aws'],
+    ['--region wins over RDSCTL_TARGET=local', { region: 'eu-west-1' }, 'local', 'aws'],
     ['--target wins over RDSCTL_TARGET', { target: 'local' }, 'aws', 'local'],
   ])('%s', (_name, opts, envTarget, expected) => {
     if (envTarget === undefined) delete process.env.RDSCTL_TARGET;
@@ -47,6 +49,22 @@ describe('resolveHome', () => {
     expect(resolveHome({})).toBe('/tmp/from-env');
     delete process.env.RDSCTL_HOME;
     expect(resolveHome({})).toBe(path.join(os.homedir(), '.rdsctl'));
+  });
+
+  it('an empty --home or RDSCTL_HOME (it would be the current folder) and a file are refused with exit 2', () => {
+    const refused = (opts: GlobalOptions, env: NodeJS.ProcessEnv) => {
+      try {
+        resolveHome(opts, env);
+        return undefined;
+      } catch (e) {
+        return [(e as { code: string }).code, (e as { exitCode: number }).exitCode, (e as Error).message.split(' ')[0]];
+      }
+    };
+    expect(refused({ home: '' }, {})).toEqual(['INVALID_HOME', 2, '--home']);
+    expect(refused({}, { RDSCTL_HOME: '' })).toEqual(['INVALID_HOME', 2, 'RDSCTL_HOME']);
+    expect(refused({ home: '  ' }, {})).toEqual(['INVALID_HOME', 2, '--home']);
+    expect(refused({ home: '/etc/hostname' }, {})).toEqual(['INVALID_HOME', 2, '--home']);
+    expect(refused({ home: '/tmp/rdsctl-not-there-yet' }, {})).toBeUndefined();
   });
 });
 

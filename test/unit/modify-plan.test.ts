@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RdsctlError } from '../../src/core/errors.js';
-import { planModify, type ModifiableState, type ModifyRequest } from '../../src/core/plans/modify-plan.js';
+import { pendingChanges, planModification, planModify, restartsInstance, type ModifiableState, type ModifyRequest } from '../../src/core/plans/modify-plan.js';
 
 const current: ModifiableState = {
   DBInstanceClass: 'db.t4g.medium',
@@ -75,5 +75,62 @@ describe('planModify: refused before any API call', () => {
   it('+10% of an odd size rounds up to the next whole GiB (101 → at least 112)', () => {
     expect(refusal({ AllocatedStorage: 111 }, { AllocatedStorage: 101 })?.message).toMatch(/≥ 112 GiB/);
     expect(planModify({ AllocatedStorage: 101 }, { AllocatedStorage: 112 })).toHaveLength(1);
+  });
+});
+
+describe('planModification: changes already pending (issue 6)', () => {
+  const withPending = { ...current, pending: { DBInstanceClass: 'db.t4g.small' } };
+
+  it('--apply-immediately applies what is pending too, and the instance restarts now', () => {
+    const plan = planModification(withPending, { MaxAllocatedStorage: 500 }, { applyImmediately: true });
+    expect(plan.changes.map((c) => [c.field, c.to])).toEqual([['MaxAllocatedStorage', 500]]);
+    expect(plan.alsoApplied.map((c) => [c.field, c.from, c.to])).toEqual([['DBInstanceClass', 'db.t4g.medium', 'db.t4g.small']]);
+    expect([plan.stillPending, plan.restart]).toEqual([[], 'now']);
+  });
+
+  it('without it, the pending change keeps waiting and nothing restarts now', () => {
+    const plan = planModification(withPending, { MaxAllocatedStorage: 500 }, { applyImmediately: false });
+    expect([plan.alsoApplied, plan.stillPending.map((c) => c.field), plan.restart]).toEqual([[], ['DBInstanceClass'], undefined]);
+  });
+
+  it('a class change of its own restarts now or at the maintenance window', () => {
+    expect(planModification(current, { DBInstanceClass: 'db.r6g.large' }, { applyImmediately: true }).restart).toBe('now');
+    expect(planModification(current, { DBInstanceClass: 'db.r6g.large' }, { applyImmediately: false }).restart).toBe('maintenance-window');
+    expect(planModification(current, { BackupRetentionPeriod: 3 }, { applyImmediately: true }).restart).toBeUndefined();
+  });
+
+  it('asking again for the pending value makes it this request\'s own change (listed once)', () => {
+    const plan = planModification(withPending, { DBInstanceClass: 'db.t4g.small' }, { applyImmediately: true });
+    expect([plan.changes.map((c) => c.field), plan.alsoApplied]).toEqual([['DBInstanceClass'], []]);
+  });
+
+  it('a pending password is shown hidden', () => {
+    expect(pendingChanges({ pending: { MasterUserPassword: '****' } })).toEqual([{ field: 'MasterUserPassword', from: '(hidden)', to: '(new, hidden)' }]);
+  });
+
+  it('the restart rule is the one the local endpoint uses', () => {
+    expect([restartsInstance(['DBInstanceClass']), restartsInstance(['AllocatedStorage', 'BackupRetentionPeriod'])]).toEqual([true, false]);
+  });
+});
+
+describe('planModify: storage autoscaling off (issue 6)', () => {
+  const scaling = { ...current, MaxAllocatedStorage: 500 };
+  it.each<[string, ModifyRequest]>([
+    ['--no-max-storage', { MaxAllocatedStorage: false }],
+    ['a ceiling equal to the storage', { MaxAllocatedStorage: 100 }],
+  ])('%s → MaxAllocatedStorage = AllocatedStorage, noted', (_name, desired) => {
+    expect(planModify(scaling, desired)).toEqual([{ field: 'MaxAllocatedStorage', from: 500, to: 100, note: 'turns storage autoscaling off' }]);
+  });
+
+  it('already off: nothing to change', () => {
+    expect(planModify(current, { MaxAllocatedStorage: false })).toEqual([]);
+  });
+
+  it('measured against the pending storage when one waits (as the endpoint does)', () => {
+    expect(planModify({ ...scaling, pending: { AllocatedStorage: 200 } }, { MaxAllocatedStorage: 200 })[0]).toMatchObject({ to: 200, note: 'turns storage autoscaling off' });
+  });
+
+  it('0 is refused, and the hint names --no-max-storage', () => {
+    expect(() => planModify(scaling, { MaxAllocatedStorage: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_MAX_STORAGE', hint: expect.stringContaining('--no-max-storage') }));
   });
 });

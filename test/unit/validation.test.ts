@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RdsctlError } from '../../src/core/errors.js';
-import { parseIntOption, requireMaxStorage, requireRetention, requireStorage, STORAGE_MAX_GIB, STORAGE_MIN_GIB } from '../../src/core/validation.js';
+import { parseIntOption, requireEndpointUrl, requireMaxStorage, requireRegion, requireRetention, requireStorage, STORAGE_MAX_GIB, STORAGE_MIN_GIB } from '../../src/core/validation.js';
 
 function usageCode(fn: () => unknown): string | undefined {
   try {
@@ -67,5 +67,20 @@ describe('parseIntOption (strict integers)', () => {
   it.each([['20x'], [''], ['1e3'], ['0x10'], ['2.5'], ['twenty'], ['20 30']])('%j → INVALID_NUMBER naming the flag', (text) => {
     expect(usageCode(() => parseIntOption(text, '--storage'))).toBe('INVALID_NUMBER');
     expect(() => parseIntOption(text, '--storage')).toThrow(/--storage expects a whole number/);
+  });
+});
+
+describe('requireRegion / requireEndpointUrl (issue 6: exit 2, not "Unexpected error")', () => {
+  it.each(['us-east-1', 'eu-central-2', 'us-gov-west-1', 'ap-southeast-5', 'cn-northwest-1', 'il-central-1'])('%s is a region', (r) => {
+    expect(requireRegion(r)).toBe(r);
+  });
+  it.each(['not a region!', 'US-EAST-1', 'us-east', 'useast1', ''])('"%s" is refused', (r) => {
+    expect(() => requireRegion(r)).toThrow(expect.objectContaining({ code: 'INVALID_REGION', exitCode: 2 }));
+  });
+  it.each(['http://127.0.0.1:4566', 'https://rds.eu-west-1.amazonaws.com'])('%s is an endpoint', (u) => {
+    expect(requireEndpointUrl(u)).toBe(u);
+  });
+  it.each(['not a url', 'ftp://x', 'localhost:4566', 'http://'])('"%s" is refused', (u) => {
+    expect(() => requireEndpointUrl(u)).toThrow(expect.objectContaining({ code: 'INVALID_ENDPOINT_URL', exitCode: 2 }));
   });
 });

@@ -5,7 +5,7 @@ export const registerConnect: RegisterCommand = (program, run) => {
     .command('connect <id>')
     .description('print a mysql:// URL (no password) or, with --shell, open the mariadb client over TLS')
     .option('--shell', 'start the mariadb client (password passed through a 0600 option file)')
-    .option('--database <name>', 'default database')
+    .option('--database <name>', 'default database (default: the instance\'s DBName)')
     .action((id: string, o: { shell?: boolean; database?: string }, cmd) =>
       run(cmd, async (ctx) => {
         if (o.shell && ctx.options.json) {
@@ -18,14 +18,15 @@ export const registerConnect: RegisterCommand = (program, run) => {
         const { clientsFor } = await import('../clients.js');
         const { getCredentials, mysqlUrl } = await import('../../services/credentials.js');
         const { rds } = await clientsFor(ctx);
-        const c = await getCredentials(rds, ctx.target, ctx.home, id);
+        const c = await getCredentials(rds, ctx.target, ctx.home, id, { serving: true });
+        const database = o.database ?? c.dbName;
         if (!o.shell) {
-          const url = mysqlUrl(c, o.database);
-          ctx.out.result({ url, username: c.username, host: c.host, port: c.port, caFile: c.caFile }, () => url);
+          const url = mysqlUrl(c, database);
+          ctx.out.result({ url, username: c.username, host: c.host, port: c.port, database, caFile: c.caFile }, () => url);
           return;
         }
         const { openShell } = await import('../../services/mysql-shell.js');
-        const code = await openShell(c, o.database);
+        const code = await openShell(c, database);
         if (code !== 0) {
           const { remoteError } = await import('../../core/errors.js');
           throw remoteError('SHELL_FAILED', `The mariadb client exited with code ${code}.`);

@@ -17,7 +17,8 @@ export const registerDelete: RegisterCommand = (program, run) => {
       run(cmd, async (ctx) => {
         if (Boolean(o.skipFinalSnapshot) === Boolean(o.finalSnapshot)) {
           throw usageError('FINAL_SNAPSHOT_CHOICE', 'Choose exactly one of --skip-final-snapshot or --final-snapshot <name>: nothing was deleted.', {
-            hint: `e.g. rdsctl delete ${id} --final-snapshot ${id}-final`,
+            // The local target takes no final snapshots yet: suggesting one there would be refused.
+            hint: ctx.target === 'local' ? `e.g. rdsctl delete ${id} --skip-final-snapshot` : `e.g. rdsctl delete ${id} --final-snapshot ${id}-final`,
           });
         }
         const plan = {

@@ -12,6 +12,7 @@ export const registerLocal: RegisterCommand = (program, run) => {
     .action((o: { port?: string }, cmd: Command) => run(cmd, async (ctx) => {
       const { ensureLocalEndpoint, localEndpointStatus } = await import('../../local/control/endpoint.js');
       const info = await ensureLocalEndpoint(ctx.home, { port: o.port === undefined ? undefined : parseIntOption(o.port, '--port') });
+      for (const w of info.warnings ?? []) ctx.out.warn(w);
       const st = await localEndpointStatus(ctx.home);
       const data = { url: info.url, pid: info.pid, port: info.port, region: info.region, home: info.home, caFile: st.caFile };
       ctx.out.result(data, () => `local endpoint running at ${info.url} (pid ${info.pid})\nCA bundle: ${st.caFile}\nnext: eval "$(rdsctl local env)" to point the AWS CLI, boto3 or Terraform at it`);
@@ -42,6 +43,7 @@ export const registerLocal: RegisterCommand = (program, run) => {
     .action((_o, cmd: Command) => run(cmd, async (ctx) => {
       const { ensureLocalEndpoint, localEnvExports } = await import('../../local/control/endpoint.js');
       const info = await ensureLocalEndpoint(ctx.home);
+      for (const w of info.warnings ?? []) ctx.out.warn(w);
       if (ctx.options.json) {
         ctx.out.result({ AWS_ENDPOINT_URL: info.url, AWS_ACCESS_KEY_ID: info.accessKeyId, AWS_SECRET_ACCESS_KEY: info.secretAccessKey, AWS_REGION: info.region });
       } else ctx.out.print(localEnvExports(info));

@@ -1,5 +1,4 @@
 import type { DBInstance } from '@aws-sdk/client-rds';
-import type { PlannedChange } from '../../core/plans/modify-plan.js';
 import { renderFields, renderTable } from './table.js';
 
 export function renderInstanceList(dbs: DBInstance[]): string {
@@ -38,16 +37,4 @@ export function renderInstance(d: DBInstance, target: 'local' | 'aws' = 'aws'): 
     ['Pending changes', pending.length ? pending.map(([k, v]) => `${k}=${String(v)}`).join(', ') : undefined],
     ['Status info', d.StatusInfos?.length ? d.StatusInfos.map((s) => `${s.StatusType}: ${s.Status}${s.Message ? ` (${s.Message})` : ''}`).join('; ') : undefined],
   ]);
-}
-
-/** `pending`: the fields that wait for the maintenance window; every other change took effect now. */
-export function renderPlan(id: string, changes: PlannedChange[], state: 'dry-run' | 'done', pending: string[] = []): string {
-  const line = (c: PlannedChange) => `  ${c.field}: ${String(c.from ?? '-')} → ${String(c.to)}${c.note ? `  (${c.note})` : ''}`;
-  if (state === 'dry-run') return [`Plan for ${id} (dry run, nothing changed):`, ...changes.map(line)].join('\n');
-  const now = changes.filter((c) => !pending.includes(c.field));
-  const later = changes.filter((c) => pending.includes(c.field));
-  return [
-    ...(now.length ? [`Changed ${id}:`, ...now.map(line)] : []),
-    ...(later.length ? [`Scheduled for ${id}'s next maintenance window (pass --apply-immediately to apply now):`, ...later.map(line)] : []),
-  ].join('\n');
 }

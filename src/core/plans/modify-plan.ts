@@ -11,10 +11,13 @@ export interface ModifiableState {
   DeletionProtection?: boolean;
 }
 
-export interface ModifyRequest extends ModifiableState {}
+/** `MaxAllocatedStorage: false` turns storage autoscaling off (sent as MaxAllocatedStorage = AllocatedStorage). */
+export interface ModifyRequest extends Omit<ModifiableState, 'MaxAllocatedStorage'> {
+  MaxAllocatedStorage?: number | false;
+}
 
 export interface PlannedChange {
-  field: keyof ModifiableState;
+  field: string;
   from: string | number | boolean | undefined;
   to: string | number | boolean;
   /** Why this change matters to a DBA (restart, irreversible …). */
@@ -22,10 +25,90 @@ export interface PlannedChange {
 }
 
 /**
+ * RDS rule, shared with the local endpoint (src/local/ops/instances-work.ts): of the changes rdsctl makes,
+ * only a new instance class restarts the database. Everything else is applied online.
+ */
+export const RESTART_FIELDS: ReadonlySet<string> = new Set(['DBInstanceClass']);
+export const restartsInstance = (fields: Iterable<string>): boolean => [...fields].some((f) => RESTART_FIELDS.has(f));
+
+/**
+ * RebootDBInstance on RDS restarts the engine only: deferred changes keep waiting for the maintenance
+ * window. The local endpoint has no clock-driven window, so its reboot is the window and applies them
+ * (docs/LOCAL-ENDPOINT.md).
+ */
+export const rebootAppliesPending = (target: 'local' | 'aws'): boolean => target === 'local';
+
+/** The instance as described, with what waits in PendingModifiedValues. */
+export interface CurrentInstance extends ModifiableState {
+  pending?: Record<string, unknown>;
+}
+
+/** PendingModifiedValues as changes from the current values (secrets shown hidden). */
+export function pendingChanges(current: CurrentInstance): PlannedChange[] {
+  return Object.entries(current.pending ?? {})
+    .filter(([, v]) => v !== undefined && v !== null && typeof v !== 'object')
+    .map(([field, v]) => {
+      const secret = /Password/i.test(field);
+      const from = secret ? '(hidden)' : ((current as Record<string, unknown>)[field] as PlannedChange['from']);
+      const change: PlannedChange = { field, from, to: secret ? '(new, hidden)' : (v as PlannedChange['to']) };
+      if (RESTART_FIELDS.has(field)) change.note = 'restarts the database (brief outage)';
+      return change;
+    });
+}
+
+export interface ModifyPlan {
+  /** What this request changes. */
+  changes: PlannedChange[];
+  /** Changes already pending from an earlier modify that this request applies too (ApplyImmediately). */
+  alsoApplied: PlannedChange[];
+  /** Changes already pending that keep waiting for the maintenance window. */
+  stillPending: PlannedChange[];
+  /** When the instance restarts because of this request: now, at the maintenance window, or not at all. */
+  restart?: 'now' | 'maintenance-window';
+}
+
+/**
+ * Pure: the whole effect of `modify` on an instance in `current` state. RDS applies every pending change
+ * together with a request sent with ApplyImmediately=true, so those are part of the plan.
+ */
+export function planModification(
+  current: CurrentInstance, desired: ModifyRequest, opts: { target?: 'local' | 'aws'; applyImmediately: boolean },
+): ModifyPlan {
+  const changes = planModify(current, desired, opts.target ?? 'local');
+  const asked = new Set(changes.map((c) => c.field));
+  const pending = pendingChanges(current).filter((c) => !asked.has(c.field));
+  const alsoApplied = opts.applyImmediately ? pending : [];
+  const stillPending = opts.applyImmediately ? [] : pending;
+  const restartNow = opts.applyImmediately && restartsInstance([...changes, ...alsoApplied].map((c) => c.field));
+  const restartLater = !opts.applyImmediately && restartsInstance(changes.map((c) => c.field));
+  return { changes, alsoApplied, stillPending, restart: restartNow ? 'now' : restartLater ? 'maintenance-window' : undefined };
+}
+
+/** The storage a ceiling is measured against: the requested size, else the pending one, else the current one. */
+function effectiveStorage(current: CurrentInstance, desired: ModifyRequest): number {
+  const pending = current.pending?.AllocatedStorage;
+  return desired.AllocatedStorage ?? (typeof pending === 'number' ? pending : undefined) ?? current.AllocatedStorage ?? 0;
+}
+
+function maxStorageChange(current: CurrentInstance, desired: ModifyRequest): PlannedChange | undefined {
+  const max = desired.MaxAllocatedStorage;
+  if (max === undefined) return undefined;
+  const allocated = effectiveStorage(current, desired);
+  // RDS turns autoscaling off when the ceiling equals the allocated storage (then it reports none).
+  if (max === false || max === allocated) {
+    const on = current.MaxAllocatedStorage !== undefined && current.MaxAllocatedStorage !== current.AllocatedStorage;
+    return on ? { field: 'MaxAllocatedStorage', from: current.MaxAllocatedStorage, to: allocated, note: 'turns storage autoscaling off' } : undefined;
+  }
+  if (max === current.MaxAllocatedStorage) return undefined;
+  requireMaxStorage(max, allocated);
+  return { field: 'MaxAllocatedStorage', from: current.MaxAllocatedStorage, to: max };
+}
+
+/**
  * Pure: what `modify` would change on an instance in `current` state. Validates the request the way
  * RDS does (storage can only grow, by ≥ 10%) so a bad request fails before any API call.
  */
-export function planModify(current: ModifiableState, desired: ModifyRequest, target: 'local' | 'aws' = 'local'): PlannedChange[] {
+export function planModify(current: CurrentInstance, desired: ModifyRequest, target: 'local' | 'aws' = 'local'): PlannedChange[] {
   const changes: PlannedChange[] = [];
   if (desired.DBInstanceClass !== undefined && desired.DBInstanceClass !== current.DBInstanceClass) {
     requireClassFor(desired.DBInstanceClass, target);
@@ -46,10 +129,8 @@ export function planModify(current: ModifiableState, desired: ModifyRequest, tar
     }
     changes.push({ field: 'AllocatedStorage', from: current.AllocatedStorage, to: desired.AllocatedStorage, note: 'cannot be undone' });
   }
-  if (desired.MaxAllocatedStorage !== undefined && desired.MaxAllocatedStorage !== current.MaxAllocatedStorage) {
-    requireMaxStorage(desired.MaxAllocatedStorage, desired.AllocatedStorage ?? current.AllocatedStorage ?? 0);
-    changes.push({ field: 'MaxAllocatedStorage', from: current.MaxAllocatedStorage, to: desired.MaxAllocatedStorage });
-  }
+  const max = maxStorageChange(current, desired);
+  if (max) changes.push(max);
   if (desired.BackupRetentionPeriod !== undefined && desired.BackupRetentionPeriod !== current.BackupRetentionPeriod) {
     requireRetention(desired.BackupRetentionPeriod);
     const note = desired.BackupRetentionPeriod === 0 ? 'disables automated backups and point-in-time restore' : undefined;

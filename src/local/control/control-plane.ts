@@ -72,6 +72,7 @@ export async function runControlPlane(deps: ControlPlaneDeps, opts: ControlPlane
     writeEndpointFile(opts.home, {
       url: `http://127.0.0.1:${server.port}`, port: server.port, pid: process.pid, region: LOCAL_REGION,
       caFile: ca.caCertFile, logFile: layout.logFile, startedAt: new Date().toISOString(), portFixed: opts.port !== undefined,
+      mariadbBindir: process.env.RDSCTL_MARIADB_BINDIR || undefined,
     });
     log.info(`control plane pid ${process.pid} listening on http://127.0.0.1:${server.port} (home ${layout.home})`);
     recover(ctx);

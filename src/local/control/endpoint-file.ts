@@ -13,6 +13,8 @@ export interface EndpointFile {
   startedAt: string;
   /** The port was fixed by RDSCTL_LOCAL_PORT / --port (else chosen free and remembered). */
   portFixed: boolean;
+  /** RDSCTL_MARIADB_BINDIR the control plane was started with (it runs every mariadbd from there). */
+  mariadbBindir?: string;
 }
 
 export function readEndpointFile(home: string): EndpointFile | undefined {

@@ -87,7 +87,7 @@ export async function ensureLocalEndpoint(home: string, opts: EnsureOptions = {}
       hint: `Run \`rdsctl local stop\` first, then \`rdsctl local start --port ${opts.port}\`.`,
     });
   }
-  if (existing) return toInfo(home, existing);
+  if (existing) return { ...toInfo(home, existing), warnings: settingsNotUsed(existing) };
   // Checked here too, so a missing MariaDB or a bad port is a clear usage error (exit 2), not a failed start.
   const { assertBinaries } = await import('../../system/binaries.js');
   assertBinaries();
@@ -113,6 +113,17 @@ export async function ensureLocalEndpoint(home: string, opts: EnsureOptions = {}
   throw new RdsctlError('CONTROL_PLANE_START', ExitCode.unexpected, `The local control plane (pid ${pid}) did not answer within ${START_TIMEOUT_MS / 1000}s.`, {
     hint: `See ${homeLayout(home).logFile} (rdsctl local logs).`,
   });
+}
+
+/**
+ * The environment of a command reaches a control plane only when that command starts it: a running one
+ * keeps the MariaDB it started with. Say so instead of ignoring RDSCTL_MARIADB_BINDIR silently.
+ */
+export function settingsNotUsed(ep: EndpointFile, env: NodeJS.ProcessEnv = process.env): string[] {
+  const wanted = env.RDSCTL_MARIADB_BINDIR;
+  if (!wanted || (ep.mariadbBindir && path.resolve(ep.mariadbBindir) === path.resolve(wanted))) return [];
+  const uses = ep.mariadbBindir ? `RDSCTL_MARIADB_BINDIR=${ep.mariadbBindir}` : 'the MariaDB found on PATH';
+  return [`RDSCTL_MARIADB_BINDIR=${wanted} is not used: the local control plane (pid ${ep.pid}) already runs with ${uses}. Run \`rdsctl local stop\`, then this command again, to use it.`];
 }
 
 /** The port a new control plane would be asked for (--port, else RDSCTL_LOCAL_PORT) must be 1–65535. */

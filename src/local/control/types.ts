@@ -7,4 +7,6 @@ export interface LocalEndpointInfo {
   region: string; // the region the endpoint signs for (us-east-1)
   accessKeyId: string;
   secretAccessKey: string;
+  /** Settings of this command the running control plane does not use (e.g. another RDSCTL_MARIADB_BINDIR). */
+  warnings?: string[];
 }

@@ -40,7 +40,7 @@ function newRecord(ctx: OpsContext, plan: CreatePlan, port: number): InstanceRec
     allocatedStorage: plan.allocatedStorage, maxAllocatedStorage: plan.maxAllocatedStorage, storageType: plan.storageType,
     iops: plan.iops, backupRetentionPeriod: plan.backupRetentionPeriod, preferredBackupWindow: plan.preferredBackupWindow,
     preferredMaintenanceWindow: plan.preferredMaintenanceWindow, storageEncrypted: plan.storageEncrypted, kmsKeyId: plan.kmsKeyId,
-    deletionProtection: plan.deletionProtection, createTime: new Date().toISOString(), status: 'creating',
+    deletionProtection: plan.deletionProtection, copyTagsToSnapshot: plan.copyTagsToSnapshot, createTime: new Date().toISOString(), status: 'creating',
     desiredState: 'running', initCompleted: false, pending: {}, tags: plan.tags, availabilityZone: 'us-east-1a',
   };
 }

@@ -57,7 +57,7 @@ function settings(rec: InstanceRecord, caValidTill?: Date): Record<string, unkno
     PreferredMaintenanceWindow: rec.preferredMaintenanceWindow,
     BackupRetentionPeriod: rec.backupRetentionPeriod,
     BackupTarget: 'region',
-    CopyTagsToSnapshot: false,
+    CopyTagsToSnapshot: rec.copyTagsToSnapshot ?? false,
     DBSecurityGroups: { DBSecurityGroup: [] },
     VpcSecurityGroups: { VpcSecurityGroupMembership: [] },
     DBParameterGroups: { DBParameterGroup: [{ DBParameterGroupName: `default.${rec.engine}${rec.engineVersion.split('.').slice(0, 2).join('.')}`, ParameterApplyStatus: 'in-sync' }] },

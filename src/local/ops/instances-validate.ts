@@ -91,6 +91,7 @@ export interface CreatePlan {
   storageEncrypted: boolean;
   kmsKeyId?: string;
   deletionProtection: boolean;
+  copyTagsToSnapshot: boolean;
   tags: Tag[];
 }
 
@@ -159,6 +160,7 @@ export function planCreate(flat: FlatParams, env: CreateEnv): CreatePlan {
     preferredBackupWindow: str(flat, 'PreferredBackupWindow') ?? '03:00-03:30',
     preferredMaintenanceWindow: str(flat, 'PreferredMaintenanceWindow') ?? 'sun:05:00-sun:05:30',
     deletionProtection: bool(flat, 'DeletionProtection') ?? false,
+    copyTagsToSnapshot: bool(flat, 'CopyTagsToSnapshot') ?? false,
     tags: tags(flat),
   };
 }

@@ -1,3 +1,4 @@
+import { restartsInstance } from '../../core/plans/modify-plan.js';
 import type { InstanceRecord } from '../state/registry.js';
 import type { OpsContext } from './context.js';
 
@@ -14,15 +15,15 @@ export function setStatus(ctx: OpsContext, id: string, status: string, change?: 
   });
 }
 
-/** Moves PendingModifiedValues into the record; true when the change needs a restart (class). */
+/** Moves PendingModifiedValues into the record; true when the change needs a restart (the rule is in core). */
 export function takePending(ctx: OpsContext, id: string): { restart: boolean; changed: string[] } {
   let restart = false;
   const changed: string[] = [];
   ctx.registry.update(id, (r) => {
     const p = r.pending;
+    restart = restartsInstance(Object.entries(p).filter(([, v]) => v !== undefined).map(([k]) => k));
     if (p.DBInstanceClass !== undefined) {
       r.instanceClass = p.DBInstanceClass;
-      restart = true;
       changed.push(`DBInstanceClass=${p.DBInstanceClass}`);
     }
     if (p.AllocatedStorage !== undefined) {

@@ -40,6 +40,8 @@ export interface InstanceRecord {
   storageEncrypted: boolean;
   kmsKeyId?: string;
   deletionProtection: boolean;
+  /** CopyTagsToSnapshot as created (optional: records written before it was kept read as false). */
+  copyTagsToSnapshot?: boolean;
   createTime: string;
   status: string;
   /** Why the instance is failed / storage-full etc. (StatusInfos and events carry it too). */

@@ -1,0 +1,65 @@
+import type { ModifyPlan, PlannedChange } from '../../core/plans/modify-plan.js';
+import type { ChangeState } from '../../services/instances.js';
+
+const line = (c: PlannedChange) => `  ${c.field}: ${String(c.from ?? '-')} → ${String(c.to)}${c.note ? `  (${c.note})` : ''}`;
+
+export interface ModifyView {
+  id: string;
+  plan: ModifyPlan;
+  outcome: Array<PlannedChange & { state: ChangeState }>;
+  /** The status the instance is in now (for changes still being applied). */
+  status?: string;
+}
+
+/** What a restart means, in the words a DBA checks before saying yes. */
+function restartLine(v: ModifyView, dryRun: boolean): string[] {
+  const restarting = v.outcome.filter((c) => c.note?.startsWith('restarts'));
+  const fields = restarting.map((c) => c.field).join(', ');
+  if (v.plan.restart === 'maintenance-window') return [`${v.id} restarts in its next maintenance window to apply ${fields}.`];
+  if (v.plan.restart !== 'now') return [];
+  if (dryRun) return [`This restarts ${v.id} to apply ${fields} (brief outage).`];
+  if (restarting.some((c) => c.state === 'in-progress')) return [`${v.id} restarts now to apply ${fields} (brief outage).`];
+  return [`${v.id} was restarted to apply ${fields}.`];
+}
+
+/**
+ * The plan (dry run) or the result of `modify`: every change that takes effect — its own and those
+ * pending from earlier that RDS applies with ApplyImmediately — and what is only requested so far.
+ */
+export function renderModify(v: ModifyView, dryRun: boolean): string {
+  const own = new Set(v.plan.changes.map((c) => c.field));
+  const mark = (c: PlannedChange) => (own.has(c.field) ? line(c) : `${line(c)}  [pending from an earlier modify]`);
+  const still = v.plan.stillPending.length
+    ? [`Still pending from an earlier modify (next maintenance window; --apply-immediately applies them too):`, ...v.plan.stillPending.map(line)]
+    : [];
+  if (dryRun) return [`Plan for ${v.id} (dry run, nothing changed):`, ...v.outcome.map(mark), ...restartLine(v, true), ...still].join('\n');
+  const of = (s: ChangeState) => v.outcome.filter((c) => c.state === s).map(mark);
+  const done = of('done');
+  const going = of('in-progress');
+  const later = of('pending');
+  return [
+    ...(done.length ? [`Changed ${v.id}:`, ...done] : []),
+    ...(going.length ? [`Requested for ${v.id}, being applied (status ${v.status ?? 'unknown'}; \`rdsctl describe ${v.id}\` shows when it is done):`, ...going] : []),
+    ...(later.length ? [`Scheduled for ${v.id}'s next maintenance window (pass --apply-immediately to apply now):`, ...later] : []),
+    ...restartLine(v, false),
+    ...still,
+  ].join('\n');
+}
+
+/** reboot: which pending changes it applies (local), or that they keep waiting (RDS). */
+export function rebootNote(id: string, pending: PlannedChange[], applies: boolean, waited: boolean): string | undefined {
+  if (pending.length === 0) return undefined;
+  if (applies) return [`The reboot ${waited ? 'applied' : 'applies'} ${id}'s pending changes:`, ...pending.map(line)].join('\n');
+  const flags = pending.map((c) => FLAG_OF[c.field]?.(c.to)).filter(Boolean).join(' ');
+  return [
+    `${id}'s pending changes still wait for its maintenance window (a reboot does not apply them on RDS):`,
+    ...pending.map(line),
+    ...(flags ? [`To apply them now: rdsctl modify ${id} ${flags} --apply-immediately`] : []),
+  ].join('\n');
+}
+
+const FLAG_OF: Record<string, (v: unknown) => string> = {
+  DBInstanceClass: (v) => `--class ${String(v)}`,
+  AllocatedStorage: (v) => `--storage ${String(v)}`,
+  BackupRetentionPeriod: (v) => `--backup-retention ${String(v)}`,
+};
