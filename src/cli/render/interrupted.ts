@@ -15,7 +15,7 @@ function underWay(id: string, status: string): string {
 export function interruptedError(statuses: Array<[id: string, status: string]>): RdsctlError {
   if (!statuses.length) {
     return new RdsctlError('INTERRUPTED', ExitCode.interrupted, 'Interrupted (Ctrl-C): rdsctl stopped.', {
-      hint: 'A request already sent keeps running on the target; check with `rdsctl list`.',
+      hint: 'A request already sent carries on: see `rdsctl list`.',
     });
   }
   const ids = statuses.map(([id]) => id);
