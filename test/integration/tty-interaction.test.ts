@@ -105,6 +105,16 @@ describe('Ctrl-C while a spinner runs', () => {
   });
 });
 
+describe('stderr closed while analyze-queries holds a temporary instance', () => {
+  it('exits 141 quietly after deleting the instance (an EPIPE crash left it running)', async () => {
+    // The reader stops at "copying": the next progress line meets a closed pipe, with the copy alive.
+    const { stdout } = await exec('bash', ['-c', `${rdsctl} analyze-queries shop --database shop --queries ${workload} 2>&1 >/dev/null | sed '/copying/q' >/dev/null; echo "rc=\${PIPESTATUS[0]}"`],
+      { env: { ...process.env, RDSCTL_HOME: home, NO_COLOR: '1' } });
+    expect(stdout.trim()).toBe('rc=141');
+    expect((await instances()).filter((id) => id.startsWith('whatif-'))).toEqual([]);
+  });
+});
+
 describe('analyze-queries --apply confirmation', () => {
   it('shows the report first, then a still prompt; n keeps the report, exits 2 and builds nothing', async () => {
     const before = await indexCount();
