@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
@@ -99,4 +102,11 @@ export async function startTmux(name: string, opts: TmuxOptions = {}): Promise<T
 /** For afterAll: ends a session by name even if the test that made it failed half-way. */
 export async function killTmux(name: string): Promise<void> {
   await tmux('kill-session', '-t', name).catch(() => undefined);
+}
+
+/** For afterAll, after killTmux: stops this file's tmux server and removes its socket (tmux leaves it behind). */
+export async function endTmuxServer(): Promise<void> {
+  await tmux('kill-server').catch(() => undefined);
+  const dir = path.join(process.env.TMUX_TMPDIR ?? os.tmpdir(), `tmux-${process.getuid?.() ?? 0}`);
+  await rm(path.join(dir, SOCKET), { force: true });
 }

@@ -7,7 +7,7 @@ import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, cleanupHome, REPO, runCli, tempHome } from '../helpers/local-cli.js';
 import { ecommerceWorkload, loadEcommerce } from '../helpers/mariadb.js';
-import { killTmux, startTmux, type TmuxSession } from '../helpers/tmux.js';
+import { endTmuxServer, killTmux, startTmux, type TmuxSession } from '../helpers/tmux.js';
 
 // What a DBA does at a real terminal (tmux, 80 columns): Ctrl-C during a spinner, prompts, widths, pipes.
 const exec = promisify(execFile);
@@ -54,6 +54,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const s of SESSIONS) await killTmux(s);
+  await endTmuxServer();
   await conn?.end();
   if (home) expect(await cleanupHome(home)).toEqual([]);
   if (bins) await rm(bins, { recursive: true, force: true });
