@@ -3,6 +3,7 @@ import { ExitCode, RdsctlError } from '../core/errors.js';
 import { resolveHome, resolveTarget, type CliContext, type GlobalOptions } from './context.js';
 import { Output } from './render/output.js';
 import { toRdsctlError } from './to-error.js';
+import { cleanupBeforeExit, cleanupInProgress } from '../services/analyze-interrupt.js';
 import { COMMANDS } from './commands/index.js';
 
 export type Action = (ctx: CliContext) => Promise<void>;
@@ -25,8 +26,11 @@ function makeOutput(opts: GlobalOptions): Output {
 /** Where commander's own stdout text (help, version) goes; run() collects it under --json. */
 export interface HelpSink { write(text: string): void }
 
-export function buildProgram(sink: HelpSink = { write: (t) => process.stdout.write(t) }): { program: Command; exit: { code: number } } {
-  const exit = { code: 0 };
+/** The exit code, and the running command's Output (Ctrl-C reports through it). */
+export interface ExitState { code: number; out?: Output }
+
+export function buildProgram(sink: HelpSink = { write: (t) => process.stdout.write(t) }): { program: Command; exit: ExitState } {
+  const exit: ExitState = { code: 0 };
   const program = new Command('rdsctl')
     .description('A DBA tool for MySQL/MariaDB on Amazon RDS — and a real local RDS endpoint on MariaDB.')
     .version('0.1.0')
@@ -40,18 +44,24 @@ export function buildProgram(sink: HelpSink = { write: (t) => process.stdout.wri
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
     .option('-y, --yes', 'do not ask for confirmation (needed without a TTY)')
     .configureOutput({ writeOut: (t) => sink.write(t) })
+    // Commander wraps help at the terminal's width (80 when piped) only while the description column keeps
+    // 40 columns; `analyze-queries [options] [instance-id]` leaves 35 at 80, so nothing wrapped (142 wide).
+    .configureHelp({ minWidthToWrap: 20 })
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
   const runner: Runner = async (cmd, action) => {
     const options = cmd.optsWithGlobals() as GlobalOptions;
     const out = makeOutput(options);
+    exit.out = out;
     out.command = commandPath(cmd);
     try {
       const target = resolveTarget(options);
       await action({ options, out, home: resolveHome(options), target });
       exit.code = ExitCode.ok;
     } catch (err) {
+      // A Ctrl-C cleanup is under way (it broke what the command ran): the interruption is what gets reported.
+      if (cleanupInProgress()) return;
       const e = toRdsctlError(err);
       out.error(e);
       exit.code = e.exitCode;
@@ -78,14 +88,22 @@ export function commanderDoc(err: CommanderError, text: string): Record<string, 
   return { ok: false, error: { code: 'USAGE', exitCode: ExitCode.usage, message, hint: 'Run rdsctl --help for the commands.' } };
 }
 
-/** The --json document for Ctrl-C: what was already requested keeps going on the target. */
-export function interruptedDoc(): Record<string, unknown> {
-  return {
-    ok: false,
-    error: new RdsctlError('INTERRUPTED', ExitCode.interrupted, 'Interrupted (Ctrl-C): rdsctl stopped waiting.', {
-      hint: 'A request already sent keeps running on the target; check with `rdsctl list`.',
-    }).toJSON(),
+/**
+ * A reader that went away (`| head`, a closed pager) ends rdsctl as it ends any Unix tool (SIGPIPE,
+ * 128 + 13): quietly, exit 141, after what a guard holds (a temporary instance) is cleaned up.
+ */
+export const EXIT_CLOSED_PIPE = 141;
+
+function exitOnClosedOutput(): void {
+  let closing = false;
+  const onError = (err: NodeJS.ErrnoException) => {
+    if (closing) return; // later writes to the closed stream fail too
+    if (err.code !== 'EPIPE') throw err;
+    closing = true;
+    void cleanupBeforeExit().finally(() => process.exit(EXIT_CLOSED_PIPE));
   };
+  process.stdout.on('error', onError);
+  process.stderr.on('error', onError);
 }
 
 export async function run(argv: string[]): Promise<void> {
@@ -95,12 +113,14 @@ export async function run(argv: string[]): Promise<void> {
   const json = argv.includes('--json');
   let helpText = '';
   const { program, exit } = buildProgram(json ? { write: (t) => { helpText += t; } } : undefined);
+  exitOnClosedOutput();
   let interrupted = false;
   process.once('SIGINT', () => {
     interrupted = true;
-    process.stderr.write('\ninterrupted\n');
-    // --json promises one document on stdout, errors included: an interruption is one too.
-    if (argv.includes('--json')) process.stdout.write(`${JSON.stringify(interruptedDoc(), null, 2)}\n`);
+    // Through the command's Output: its spinner goes, --json gets its one document, and the message says
+    // what is still going on on the target.
+    const out = exit.out ?? new Output({ json, quiet: false, color: false, tty: false });
+    out.interrupted();
     process.exit(ExitCode.interrupted);
   });
   try {

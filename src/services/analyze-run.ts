@@ -35,8 +35,8 @@ export interface AnalyzeEnv {
   rds?: () => Promise<RDSClient>;
   password?: () => Promise<string | undefined>;
   progress: (message: string) => void;
-  /** Throws unless the user agreed (TTY prompt, or --yes). */
-  confirm: (question: string) => Promise<void>;
+  /** Throws unless the user agreed (TTY prompt, or --yes); the report comes with it, to be shown before the question. */
+  confirm: (question: string, report: AnalysisReport) => Promise<void>;
 }
 
 export function checkOptions(o: AnalyzeCommandOptions): void {
@@ -117,7 +117,7 @@ export async function runAnalyze(o: AnalyzeCommandOptions, env: AnalyzeEnv): Pro
   }
   if (o.ddlOut) await writeDdl(o.ddlOut, report);
   if (o.apply && report.ddl.length) {
-    await env.confirm(`Build ${report.ddl.length} index(es) on ${db.label}?`);
+    await env.confirm(`Build ${report.ddl.length} index(es) on ${db.label}?`, report);
     report.applied = await applyDdl(db, report.ddl);
   }
   return report;

@@ -48,7 +48,7 @@ export async function waitForInstance(
     }
     const status = db?.DBInstanceStatus ?? 'unknown';
     if (status !== last) {
-      opts.onProgress(`${id}: ${status}`);
+      opts.onProgress(`${id}: ${status}`, { id, status });
       if (last !== undefined) sawChange = true;
       last = status;
     }

@@ -130,7 +130,7 @@ describe('backups on the local target', () => {
     const help = await runCli(['provision', '--help'], { env: env() });
     expect(help.stdout).not.toMatch(/backed up/);
     const d = await runCli(['describe', 'envpw'], { env: env() });
-    expect(d.stdout).toMatch(/^Backup retention: +\d+ day\(s\) \(setting only: the local target takes no automated backups yet\)$/m);
+    expect(d.stdout).toMatch(/^Backup retention: +\d+ day\(s\) \(setting only: no automated backups on local\)$/m);
   });
 });
 

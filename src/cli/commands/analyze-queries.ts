@@ -30,16 +30,15 @@ export const registerAnalyzeQueries: RegisterCommand = (program, run) => {
       run(cmd, async (ctx) => {
         const { runAnalyze } = await import('../../services/analyze-run.js');
         const { renderReport } = await import('../../analyze/report/render.js');
-        const { confirm, readStdin } = await import('../interaction.js');
+        const { confirm, readStdin, requireConfirmable } = await import('../interaction.js');
         // Same rule as confirm(), checked before the analysis and its validation copy, not after them.
-        if (o.apply && !ctx.options.yes && (!process.stdin.isTTY || !process.stderr.isTTY || ctx.options.json)) {
-          const { usageError } = await import('../../core/errors.js');
-          throw usageError('CONFIRMATION_REQUIRED', '--apply builds indexes on the analyzed server: it needs confirmation, and there is no terminal to ask on.', {
-            hint: 'Re-run with --yes, or review first: run without --apply and save the DDL with --ddl-out.' });
-        }
+        if (o.apply) requireConfirmable(ctx, '--apply builds indexes on the analyzed server: it', 'Re-run with --yes, or review first: run without --apply and save the DDL with --ddl-out.');
         if (cmd.getOptionValueSource('dsn') === 'cli' && /^[^:]+:\/\/[^/@]*:[^/@]+@/.test(o.dsn ?? '')) {
           ctx.out.warn('the password in --dsn is visible to other users (ps, shell history): prefer DATABASE_URL, RDSCTL_DB_PASSWORD or --password-stdin.');
         }
+        // Folded to the terminal's width, or 80 columns when piped (a log, a ticket, less).
+        const render = (r: Parameters<typeof renderReport>[0]) => renderReport(r, (st, t) => ctx.out.paint(st, t), 25, ctx.out.width);
+        let shown = '';
         const report = await runAnalyze(
           { instanceId: id, dsn: id && cmd.getOptionValueSource('dsn') !== 'cli' ? undefined : o.dsn,
             slowLog: o.slowLog, queries: o.queries, digest: o.digest, database: o.database, top: num(o.top),
@@ -50,12 +49,14 @@ export const registerAnalyzeQueries: RegisterCommand = (program, run) => {
             rds: async () => (await (await import('../clients.js')).clientsFor(ctx)).rds,
             password: async () => process.env.RDSCTL_DB_PASSWORD ?? (o.passwordStdin ? readStdin() : undefined),
             progress: (m) => ctx.out.step(m),
-            confirm: (q) => confirm(ctx, q),
+            // The report goes out before the question, so that `n` leaves it on screen (without the closing
+            // "Nothing was changed … --apply" line, which only the DDL list brings).
+            confirm: (q, r) => confirm(ctx, q, () => { shown = render({ ...r, ddl: [] }); ctx.out.print(shown); }),
           },
         );
-        // Folded to the terminal's width, or 80 columns when piped (a log, a ticket, less).
-        const width = process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 80;
-        ctx.out.result(report, () => renderReport(report, (s, t) => ctx.out.paint(s, t), 25, width));
+        // After a confirmation only the outcome of --apply is new: the rest was printed before the question.
+        const full = render(report);
+        ctx.out.result(report, () => (shown && full.startsWith(shown) ? full.slice(shown.length).replace(/^\n/, '') : full));
         // The report (with each statement's outcome) is out; a script must still see that --apply fell short.
         const failed = report.applied?.filter((a) => !a.ok) ?? [];
         if (failed.length) {

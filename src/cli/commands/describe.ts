@@ -11,7 +11,7 @@ export const registerDescribe: RegisterCommand = (program, run) => {
         const { renderInstance } = await import('../render/instances.js');
         const { rds } = await clientsFor(ctx);
         const db = await describeInstance(rds, id);
-        ctx.out.result({ DBInstance: db }, () => renderInstance(db, ctx.target));
+        ctx.out.result({ DBInstance: db }, () => renderInstance(db, ctx.target, ctx.out.width));
       }),
     );
 };
@@ -27,7 +27,7 @@ export const registerList: RegisterCommand = (program, run) => {
         const { renderInstanceList } = await import('../render/instances.js');
         const { rds } = await clientsFor(ctx);
         const dbs = await listInstances(rds);
-        ctx.out.result({ DBInstances: dbs }, () => renderInstanceList(dbs));
+        ctx.out.result({ DBInstances: dbs }, () => renderInstanceList(dbs, ctx.out.width));
       }),
     );
 };

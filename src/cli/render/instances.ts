@@ -1,24 +1,28 @@
 import type { DBInstance } from '@aws-sdk/client-rds';
-import { renderFields, renderTable } from './table.js';
+import { fitTable, renderFields } from './table.js';
 
-export function renderInstanceList(dbs: DBInstance[]): string {
+/** At most `width` columns: an endpoint (50+ characters on AWS) is left out first, and the table says so. */
+export function renderInstanceList(dbs: DBInstance[], width = 80): string {
   if (dbs.length === 0) return 'No DB instances on this target. Create one with `rdsctl provision <id>`.';
-  return renderTable(
-    ['IDENTIFIER', 'STATUS', 'CLASS', 'ENGINE', 'STORAGE', 'ENDPOINT', 'ENCRYPTED'],
+  const { text, dropped } = fitTable(
+    ['IDENTIFIER', 'STATUS', 'CLASS', 'ENGINE', 'STORAGE', 'ENCRYPTED', 'ENDPOINT'],
     dbs.map((d) => [
       d.DBInstanceIdentifier,
       d.DBInstanceStatus,
       d.DBInstanceClass,
       `${d.Engine} ${d.EngineVersion ?? ''}`.trim(),
       `${d.AllocatedStorage} GiB`,
-      d.Endpoint ? `${d.Endpoint.Address}:${d.Endpoint.Port}` : undefined,
       d.StorageEncrypted ? 'yes' : 'no',
+      d.Endpoint ? `${d.Endpoint.Address}:${d.Endpoint.Port}` : undefined,
     ]),
+    width,
+    ['ENDPOINT'],
   );
+  return dropped.length ? `${text}\n(${dropped.join(', ')} left out to fit ${width} columns: \`rdsctl describe <id>\` or --json)` : text;
 }
 
 /** `local`: the local endpoint keeps the retention setting but takes no automated backups (yet): say so. */
-export function renderInstance(d: DBInstance, target: 'local' | 'aws' = 'aws'): string {
+export function renderInstance(d: DBInstance, target: 'local' | 'aws' = 'aws', width = 80): string {
   const pending = Object.entries(d.PendingModifiedValues ?? {}).filter(([, v]) => v !== undefined);
   return renderFields([
     ['Identifier', d.DBInstanceIdentifier],
@@ -28,13 +32,14 @@ export function renderInstance(d: DBInstance, target: 'local' | 'aws' = 'aws'): 
     ['Endpoint', d.Endpoint ? `${d.Endpoint.Address}:${d.Endpoint.Port}` : undefined],
     ['Master user', d.MasterUsername],
     ['Storage', `${d.AllocatedStorage} GiB${d.MaxAllocatedStorage ? ` (autoscaling to ${d.MaxAllocatedStorage} GiB)` : ''}${d.StorageType ? `, ${d.StorageType}` : ''}`],
-    ['Encrypted', d.StorageEncrypted ? `yes${d.KmsKeyId ? ` (${d.KmsKeyId})` : ''}` : 'no'],
-    ['Backup retention', `${d.BackupRetentionPeriod} day(s)${target === 'local' && d.BackupRetentionPeriod ? ' (setting only: the local target takes no automated backups yet)' : ''}`],
+    // The key id, not its 70-character ARN (which --json keeps): the line fits 80 columns.
+    ['Encrypted', d.StorageEncrypted ? `yes${d.KmsKeyId ? ` (KMS key ${d.KmsKeyId.replace(/^arn:.*:key\//, '')})` : ''}` : 'no'],
+    ['Backup retention', `${d.BackupRetentionPeriod} day(s)${target === 'local' && d.BackupRetentionPeriod ? ' (setting only: no automated backups on local)' : ''}`],
     ['Deletion protection', d.DeletionProtection ? 'on' : 'off'],
     ['CA', d.CACertificateIdentifier],
     ['Created', d.InstanceCreateTime?.toISOString()],
     ['Resource id', d.DbiResourceId],
     ['Pending changes', pending.length ? pending.map(([k, v]) => `${k}=${String(v)}`).join(', ') : undefined],
     ['Status info', d.StatusInfos?.length ? d.StatusInfos.map((s) => `${s.StatusType}: ${s.Status}${s.Message ? ` (${s.Message})` : ''}`).join('; ') : undefined],
-  ]);
+  ], width);
 }

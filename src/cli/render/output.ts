@@ -1,5 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { RdsctlError } from '../../core/errors.js';
+import { interruptedError } from './interrupted.js';
 
 export interface OutputOptions {
   json: boolean;
@@ -40,7 +41,9 @@ export class Output {
   step(message: string): void {
     const line = `[${this.elapsed()}] ${message}`;
     if (this.spinner) {
-      this.spinner.stopAndPersist({ symbol: '•', text: line });
+      // The clock is in the line itself: the spinner's ticking prefix must not be printed with it.
+      this.spinner.stopAndPersist({ symbol: '•', prefixText: '', text: line });
+      this.spinner.prefixText = `[${this.elapsed()}]`;
       this.spinner.start(`${message} …`);
       return;
     }
@@ -51,16 +54,41 @@ export class Output {
   async enableSpinner(): Promise<void> {
     if (this.spinner || !this.opts.tty || this.opts.json || this.opts.quiet) return;
     const { default: ora } = await import('ora');
-    this.spinner = ora({ stream: process.stderr, isEnabled: true, color: 'cyan' });
+    // discardStdin (ora's default) puts the terminal in raw mode while spinning, so Ctrl-C no longer raises
+    // SIGINT; its replacement only works once stdin flows, which nothing here starts: Ctrl-C was lost.
+    // Left alone, the terminal itself turns Ctrl-C into SIGINT (for rdsctl and the tools it runs).
+    this.spinner = ora({ stream: process.stderr, isEnabled: true, color: 'cyan', discardStdin: false });
     const tick = setInterval(() => {
       if (this.spinner?.isSpinning) this.spinner.prefixText = `[${this.elapsed()}]`;
     }, 250);
     tick.unref();
   }
 
+  /** Before a prompt: the spinner's line goes, so nothing ticks over the question; the next step() brings it back. */
+  pause(): void {
+    this.spinner?.stop();
+  }
+
   private stopSpinner(): void {
     this.spinner?.stop();
     this.spinner = undefined;
+  }
+
+  /** Remembers the last status seen per instance: on Ctrl-C that is what still goes on on the target. */
+  noteStatus(id: string, status: string): void {
+    this.statuses.set(id, status);
+  }
+
+  /** Ctrl-C: the spinner goes, then the interruption is reported like any error (one JSON document with --json). */
+  interrupted(): void {
+    // Without a spinner to clear, the terminal's "^C" is where the message would start.
+    if (!this.opts.json && !this.spinner?.isSpinning && process.stderr.isTTY) this.stderr('\n');
+    this.error(interruptedError([...this.statuses]));
+  }
+
+  /** Columns for human output on stdout: the terminal's width, or 80 when piped (a log, a ticket, less). */
+  get width(): number {
+    return process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 80;
   }
 
   private elapsed(): string {
@@ -108,6 +136,7 @@ export class Output {
 
   private chalk: ChalkInstance | undefined;
   private spinner: import('ora').Ora | undefined;
+  private readonly statuses = new Map<string, string>();
 
   private emitJson(doc: unknown): void {
     this.emitted = true;

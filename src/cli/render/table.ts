@@ -6,11 +6,43 @@ export function renderTable(headers: string[], rows: (string | number | undefine
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
-/** "key: value" lines, aligned. */
-export function renderFields(fields: [string, string | number | boolean | undefined][]): string {
-  const width = Math.max(...fields.map(([k]) => k.length));
+export const widest = (text: string) => Math.max(0, ...text.split('\n').map((l) => l.length));
+
+/**
+ * The table, without the `optional` columns (named by header, dropped last first) that do not fit in `width`.
+ * Returns which ones were left out, so the caller can say where to find them.
+ */
+export function fitTable(headers: string[], rows: (string | number | undefined)[][], width: number, optional: string[]): { text: string; dropped: string[] } {
+  const dropped: string[] = [];
+  let keep = headers.map((_, i) => i);
+  let text = renderTable(headers, rows);
+  for (const name of [...optional].reverse()) {
+    if (widest(text) <= width) break;
+    dropped.unshift(name);
+    keep = keep.filter((i) => headers[i] !== name);
+    text = renderTable(keep.map((i) => headers[i]), rows.map((r) => keep.map((i) => r[i])));
+  }
+  return { text, dropped };
+}
+
+/** Words of `text` in lines of at most `width` (a longer word keeps its own line). */
+function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let cur = '';
+  for (const word of text.split(' ')) {
+    if (cur && cur.length + 1 + word.length > width) {
+      lines.push(cur);
+      cur = word;
+    } else cur = cur ? `${cur} ${word}` : word;
+  }
+  return [...lines, cur];
+}
+
+/** "key: value" lines, aligned; values longer than `width` allows continue under the value column. */
+export function renderFields(fields: [string, string | number | boolean | undefined][], width = Infinity): string {
+  const labels = Math.max(...fields.map(([k]) => k.length)) + 2;
   return fields
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${`${k}:`.padEnd(width + 1)} ${String(v)}`)
+    .map(([k, v]) => wrapWords(String(v), Math.max(20, width - labels)).map((l, i) => `${i ? '' : `${k}:`}`.padEnd(labels) + l).join('\n'))
     .join('\n');
 }
