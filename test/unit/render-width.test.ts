@@ -16,10 +16,15 @@ const aws: DBInstance = {
 const widest = (t: string) => Math.max(...t.split('\n').map((l) => l.length));
 
 describe('human output fits the width', () => {
-  it('list: the endpoint is left out at 80 columns, and the table says where to find it; a wide terminal shows it', () => {
+  it('list: at 80 columns the fewest columns are left out (ENCRYPTED before the endpoint), and the table names a real command to see them; a wide terminal shows it', () => {
     const text = renderInstanceList([aws], 80);
     expect(widest(text)).toBeLessThanOrEqual(80);
-    expect(text).toMatch(/^\(ENDPOINT left out to fit 80 columns: `rdsctl describe <id>` or --json\)$/m);
+    expect(text).toMatch(/^\(ENDPOINT not shown at 80 columns: `rdsctl describe shop-prod` or --json\)$/m);
+    // A local endpoint (127.0.0.1:PORT) fits once ENCRYPTED is left out.
+    const local = renderInstanceList([{ ...aws, DBInstanceIdentifier: 'shop', DBInstanceClass: 'db.t4g.medium', Engine: 'mariadb', EngineVersion: '10.11.19', AllocatedStorage: 20, Endpoint: { Address: '127.0.0.1', Port: 19236 } }], 80);
+    expect(widest(local)).toBeLessThanOrEqual(80);
+    expect(local).toMatch(/127\.0\.0\.1:19236/);
+    expect(local).toMatch(/^\(ENCRYPTED not shown at 80 columns: `rdsctl describe shop` or --json\)$/m);
     expect(renderInstanceList([aws], 160)).toMatch(/shop-prod\.c9akciq32xyz\.eu-west-1\.rds\.amazonaws\.com:3306/);
   });
 

@@ -1,7 +1,10 @@
 import type { DBInstance } from '@aws-sdk/client-rds';
 import { fitTable, renderFields } from './table.js';
 
-/** At most `width` columns: an endpoint (50+ characters on AWS) is left out first, and the table says so. */
+/**
+ * At most `width` columns. ENCRYPTED goes first (a local endpoint then fits 80), then the endpoint (50+
+ * characters on AWS); the table says what it left out and names a real command to see it.
+ */
 export function renderInstanceList(dbs: DBInstance[], width = 80): string {
   if (dbs.length === 0) return 'No DB instances on this target. Create one with `rdsctl provision <id>`.';
   const { text, dropped } = fitTable(
@@ -16,9 +19,10 @@ export function renderInstanceList(dbs: DBInstance[], width = 80): string {
       d.Endpoint ? `${d.Endpoint.Address}:${d.Endpoint.Port}` : undefined,
     ]),
     width,
-    ['ENDPOINT'],
+    ['ENDPOINT', 'ENCRYPTED'],
   );
-  return dropped.length ? `${text}\n(${dropped.join(', ')} left out to fit ${width} columns: \`rdsctl describe <id>\` or --json)` : text;
+  const example = `\`rdsctl describe ${dbs[0].DBInstanceIdentifier}\``;
+  return dropped.length ? `${text}\n(${dropped.join(', ')} not shown at ${width} columns: ${example} or --json)` : text;
 }
 
 /** `local`: the local endpoint keeps the retention setting but takes no automated backups (yet): say so. */

@@ -13,16 +13,19 @@ export const widest = (text: string) => Math.max(0, ...text.split('\n').map((l) 
  * Returns which ones were left out, so the caller can say where to find them.
  */
 export function fitTable(headers: string[], rows: (string | number | undefined)[][], width: number, optional: string[]): { text: string; dropped: string[] } {
-  const dropped: string[] = [];
-  let keep = headers.map((_, i) => i);
-  let text = renderTable(headers, rows);
-  for (const name of [...optional].reverse()) {
+  // Fewest columns dropped first; among equals, the less important ones (later in `optional`) go first.
+  const weight = (names: string[]) => names.reduce((w, n) => w + 2 ** (optional.length - 1 - optional.indexOf(n)), 0);
+  const subsets = optional
+    .reduce<string[][]>((acc, name) => [...acc, ...acc.map((s) => [...s, name])], [[]])
+    .sort((a, b) => a.length - b.length || weight(a) - weight(b));
+  let best = { text: renderTable(headers, rows), dropped: [] as string[] };
+  for (const dropped of subsets) {
+    const keep = headers.map((_, i) => i).filter((i) => !dropped.includes(headers[i]));
+    const text = renderTable(keep.map((i) => headers[i]), rows.map((r) => keep.map((i) => r[i])));
+    best = { text, dropped: optional.filter((n) => dropped.includes(n)) };
     if (widest(text) <= width) break;
-    dropped.unshift(name);
-    keep = keep.filter((i) => headers[i] !== name);
-    text = renderTable(keep.map((i) => headers[i]), rows.map((r) => keep.map((i) => r[i])));
   }
-  return { text, dropped };
+  return best;
 }
 
 /** Words of `text` in lines of at most `width` (a longer word keeps its own line). */
