@@ -26,7 +26,8 @@ describe('modify --target aws with a change pending', () => {
     expect(r.stdout).toBe([
       'Plan for mysqldb (dry run, nothing changed):',
       '  MaxAllocatedStorage: 1000 → 2000',
-      '  DBInstanceClass: db.m1.medium → db.m1.large  (restarts the database (brief outage))  [pending from an earlier modify]',
+      '* DBInstanceClass: db.m1.medium → db.m1.large  (restarts the database)',
+      '  (* pending from an earlier modify, applied with this one)',
       'This restarts mysqldb to apply DBInstanceClass (brief outage).',
       '',
     ].join('\n'));
@@ -68,8 +69,9 @@ describe('reboot --target aws', () => {
     const r = await runRdsctl([...aws(), 'reboot', 'mysqldb', '--no-wait'], t.env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain([
-      "mysqldb's pending changes still wait for its maintenance window (a reboot does not apply them on RDS):",
-      '  DBInstanceClass: db.m1.medium → db.m1.large  (restarts the database (brief outage))',
+      "mysqldb's pending changes still wait for its maintenance window:",
+      '  DBInstanceClass: db.m1.medium → db.m1.large  (restarts the database)',
+      '  (a reboot does not apply them on RDS)',
       'To apply them now: rdsctl modify mysqldb --class db.m1.large --apply-immediately',
     ].join('\n'));
   });

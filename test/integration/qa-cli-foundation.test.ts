@@ -121,7 +121,7 @@ describe('modify without --apply-immediately', () => {
     const human = await runCli(['modify', 'envpw', '--backup-retention', '4', '--max-storage', '120'], { env: env() });
     // The storage change of the previous modify still waits, and the output says so (issue 6).
     expect(human.stdout).toBe('Changed envpw:\n  MaxAllocatedStorage: 100 → 120\n  BackupRetentionPeriod: 7 → 4\n'
-      + 'Still pending from an earlier modify (next maintenance window; --apply-immediately applies them too):\n  AllocatedStorage: 20 → 30\n');
+      + 'Still pending from an earlier modify (next maintenance window):\n  AllocatedStorage: 20 → 30\n  (--apply-immediately applies them too)\n');
   });
 });
 

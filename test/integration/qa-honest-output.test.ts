@@ -45,7 +45,7 @@ describe('modify with a change already pending', () => {
     const plan = await cli(['modify', 'shop', '--max-storage', '100', '--apply-immediately', '--dry-run']);
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).toMatch(/MaxAllocatedStorage: - → 100/);
-    expect(plan.stdout).toMatch(/DBInstanceClass: db\.t4g\.micro → db\.t4g\.small .*pending from an earlier modify/);
+    expect(plan.stdout).toMatch(/^\* DBInstanceClass: db\.t4g\.micro → db\.t4g\.small .*\n {2}\(\* pending from an earlier modify, applied with this one\)$/m);
     expect(plan.stdout).toContain('This restarts shop to apply DBInstanceClass');
 
     const r = await cli(['modify', 'shop', '--max-storage', '100', '--apply-immediately', '--json']);
@@ -89,7 +89,7 @@ describe('what the output claims is what happened', () => {
     const r = await cli(['modify', 'shop', '--class', 'db.t4g.small', '--apply-immediately', '--no-wait']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).not.toContain('Changed shop');
-    expect(r.stdout).toMatch(/^Requested for shop, being applied \(status modifying; `rdsctl describe shop` shows when it is done\):\n  DBInstanceClass: db\.t4g\.micro → db\.t4g\.small/);
+    expect(r.stdout).toMatch(/^Requested for shop, being applied \(status modifying\):\n  DBInstanceClass: db\.t4g\.micro → db\.t4g\.small .*\n {2}\(`rdsctl describe shop` shows when it is done\)$/m);
     expect(r.stdout).toContain('shop restarts now to apply DBInstanceClass');
     for (let i = 0; i < 100 && (await describeDb('shop')).DBInstanceStatus !== 'available'; i++) await new Promise((res) => setTimeout(res, 200));
   });

@@ -25,22 +25,24 @@ function restartLine(v: ModifyView, dryRun: boolean): string[] {
 /**
  * The plan (dry run) or the result of `modify`: every change that takes effect — its own and those
  * pending from earlier that RDS applies with ApplyImmediately — and what is only requested so far.
+ * Lines stay within 80 columns: a section's aside goes on its own line after the section.
  */
 export function renderModify(v: ModifyView, dryRun: boolean): string {
   const own = new Set(v.plan.changes.map((c) => c.field));
-  const mark = (c: PlannedChange) => (own.has(c.field) ? line(c) : `${line(c)}  [pending from an earlier modify]`);
+  const earlier = v.outcome.some((c) => !own.has(c.field));
+  const mark = (c: PlannedChange) => (own.has(c.field) ? line(c) : `*${line(c).slice(1)}`);
+  const footnote = earlier ? ['  (* pending from an earlier modify, applied with this one)'] : [];
   const still = v.plan.stillPending.length
-    ? [`Still pending from an earlier modify (next maintenance window; --apply-immediately applies them too):`, ...v.plan.stillPending.map(line)]
+    ? ['Still pending from an earlier modify (next maintenance window):', ...v.plan.stillPending.map(line), '  (--apply-immediately applies them too)']
     : [];
-  if (dryRun) return [`Plan for ${v.id} (dry run, nothing changed):`, ...v.outcome.map(mark), ...restartLine(v, true), ...still].join('\n');
+  if (dryRun) return [`Plan for ${v.id} (dry run, nothing changed):`, ...v.outcome.map(mark), ...footnote, ...restartLine(v, true), ...still].join('\n');
   const of = (s: ChangeState) => v.outcome.filter((c) => c.state === s).map(mark);
-  const done = of('done');
-  const going = of('in-progress');
-  const later = of('pending');
+  const section = (title: string, rows: string[], aside?: string) => (rows.length ? [title, ...rows, ...(aside ? [`  (${aside})`] : [])] : []);
   return [
-    ...(done.length ? [`Changed ${v.id}:`, ...done] : []),
-    ...(going.length ? [`Requested for ${v.id}, being applied (status ${v.status ?? 'unknown'}; \`rdsctl describe ${v.id}\` shows when it is done):`, ...going] : []),
-    ...(later.length ? [`Scheduled for ${v.id}'s next maintenance window (pass --apply-immediately to apply now):`, ...later] : []),
+    ...section(`Changed ${v.id}:`, of('done')),
+    ...section(`Requested for ${v.id}, being applied (status ${v.status ?? 'unknown'}):`, of('in-progress'), `\`rdsctl describe ${v.id}\` shows when it is done`),
+    ...section(`Scheduled for ${v.id}'s next maintenance window:`, of('pending'), 'pass --apply-immediately to apply now'),
+    ...footnote,
     ...restartLine(v, false),
     ...still,
   ].join('\n');
@@ -52,8 +54,9 @@ export function rebootNote(id: string, pending: PlannedChange[], applies: boolea
   if (applies) return [`The reboot ${waited ? 'applied' : 'applies'} ${id}'s pending changes:`, ...pending.map(line)].join('\n');
   const flags = pending.map((c) => FLAG_OF[c.field]?.(c.to)).filter(Boolean).join(' ');
   return [
-    `${id}'s pending changes still wait for its maintenance window (a reboot does not apply them on RDS):`,
+    `${id}'s pending changes still wait for its maintenance window:`,
     ...pending.map(line),
+    '  (a reboot does not apply them on RDS)',
     ...(flags ? [`To apply them now: rdsctl modify ${id} ${flags} --apply-immediately`] : []),
   ].join('\n');
 }

@@ -51,7 +51,7 @@ export function pendingChanges(current: CurrentInstance): PlannedChange[] {
       const secret = /Password/i.test(field);
       const from = secret ? '(hidden)' : ((current as Record<string, unknown>)[field] as PlannedChange['from']);
       const change: PlannedChange = { field, from, to: secret ? '(new, hidden)' : (v as PlannedChange['to']) };
-      if (RESTART_FIELDS.has(field)) change.note = 'restarts the database (brief outage)';
+      if (RESTART_FIELDS.has(field)) change.note = 'restarts the database';
       return change;
     });
 }
@@ -112,7 +112,7 @@ export function planModify(current: CurrentInstance, desired: ModifyRequest, tar
   const changes: PlannedChange[] = [];
   if (desired.DBInstanceClass !== undefined && desired.DBInstanceClass !== current.DBInstanceClass) {
     requireClassFor(desired.DBInstanceClass, target);
-    changes.push({ field: 'DBInstanceClass', from: current.DBInstanceClass, to: desired.DBInstanceClass, note: 'restarts the database (brief outage)' });
+    changes.push({ field: 'DBInstanceClass', from: current.DBInstanceClass, to: desired.DBInstanceClass, note: 'restarts the database' });
   }
   if (desired.AllocatedStorage !== undefined && desired.AllocatedStorage !== current.AllocatedStorage) {
     requireStorage(desired.AllocatedStorage);
