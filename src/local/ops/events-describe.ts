@@ -4,13 +4,10 @@ import { invalidValue } from './faults.js';
 import { int, list, str } from './params.js';
 import { checkMaxRecords } from './instances-describe.js';
 
-/** DescribeEvents for db-instance events (creation, failures, restarts, storage-full…). */
-export function describeEvents(ctx: OpsContext): OpHandler {
+/** DescribeEvents over the event log (instances today; snapshots, backups … share it by SourceType). */
+export function describeEvents(ctx: Pick<OpsContext, 'events'>): OpHandler {
   return async (req) => {
     const sourceType = str(req.flat, 'SourceType');
-    if (sourceType !== undefined && sourceType !== 'db-instance') {
-      return { Events: { Event: [] } }; // the local endpoint records db-instance events only
-    }
     const source = str(req.flat, 'SourceIdentifier')?.toLowerCase();
     const end = dateParam(req.flat.EndTime) ?? new Date();
     const duration = int(req.flat, 'Duration');
@@ -20,7 +17,7 @@ export function describeEvents(ctx: OpsContext): OpHandler {
     const offset = Number(str(req.flat, 'Marker') ?? '0') || 0;
     const events = ctx.events.read().filter((e) => {
       const t = new Date(e.Date).getTime();
-      return (!source || e.SourceIdentifier === source) && t >= start.getTime() && t <= end.getTime()
+      return (!source || e.SourceIdentifier === source) && (!sourceType || e.SourceType === sourceType) && t >= start.getTime() && t <= end.getTime()
         && (categories.length === 0 || e.EventCategories.some((c) => categories.includes(c)));
     });
     const slice = events.slice(offset, offset + maxRecords);
