@@ -3,6 +3,7 @@ import { requireInstanceClass, localSettingsFor } from '../../core/instance-clas
 import { EventLog } from '../state/events.js';
 import type { Logger } from '../state/log.js';
 import { Registry, type InstanceRecord } from '../state/registry.js';
+import { instanceArn } from './arns.js';
 import { JobQueue } from './job-queue.js';
 import { autoscaleSettingsFromEnv, createAutoscaleState, type AutoscaleState } from './autoscale-samples.js';
 
@@ -67,9 +68,7 @@ export function createOpsContext(deps: OpsDeps): OpsContext {
   return ctx;
 }
 
-export function instanceArn(id: string): string {
-  return `arn:aws:rds:us-east-1:000000000000:db:${id}`;
-}
+export { instanceArn } from './arns.js';
 
 export function engineSpec(rec: InstanceRecord, ca: { caCertFile: string; caKeyFile: string }): EngineSpec {
   const settings = localSettingsFor(requireInstanceClass(rec.instanceClass));

@@ -1,5 +1,5 @@
 import type { InstanceRecord } from '../state/registry.js';
-import { instanceArn } from './context.js';
+import { instanceArn, localArn } from './arns.js';
 
 /** The CA the local endpoint's server certificates chain to (shown as CACertificateIdentifier). */
 export const LOCAL_CA_ID = 'rdsctl-local-ca';
@@ -13,7 +13,7 @@ function pendingValues(rec: InstanceRecord): Record<string, unknown> {
 function masterUserSecret(rec: InstanceRecord): Record<string, unknown> | undefined {
   if (!rec.manageMasterUserPassword) return undefined;
   return {
-    SecretArn: `arn:aws:secretsmanager:us-east-1:000000000000:secret:rds!${rec.dbiResourceId}`,
+    SecretArn: localArn('secretsmanager', `secret:rds!${rec.dbiResourceId}`),
     SecretStatus: 'active',
     KmsKeyId: 'alias/aws/secretsmanager',
   };
@@ -63,7 +63,7 @@ function settings(rec: InstanceRecord, caValidTill?: Date): Record<string, unkno
     DBParameterGroups: { DBParameterGroup: [{ DBParameterGroupName: `default.${rec.engine}${rec.engineVersion.split('.').slice(0, 2).join('.')}`, ParameterApplyStatus: 'in-sync' }] },
     ReadReplicaDBInstanceIdentifiers: { ReadReplicaDBInstanceIdentifier: [] },
     StorageEncrypted: rec.storageEncrypted,
-    KmsKeyId: rec.storageEncrypted ? (rec.kmsKeyId ?? `arn:aws:kms:us-east-1:000000000000:key/${rec.dbiResourceId}`) : undefined,
+    KmsKeyId: rec.storageEncrypted ? (rec.kmsKeyId ?? localArn('kms', `key/${rec.dbiResourceId}`)) : undefined,
     CACertificateIdentifier: LOCAL_CA_ID,
     CertificateDetails: { CAIdentifier: LOCAL_CA_ID, ValidTill: caValidTill },
     IAMDatabaseAuthenticationEnabled: false,
