@@ -11,6 +11,7 @@ import { loadOrCreateCredentials, LOCAL_REGION } from '../state/credentials.js';
 import { ensureHome } from '../state/home.js';
 import { acquireLock, releaseLock } from '../state/lock.js';
 import { fileLogger, type Logger } from '../state/log.js';
+import { migrateLegacyLayout } from '../state/migrate.js';
 import { readEndpointFile, writeEndpointFile } from './endpoint-file.js';
 
 /** What the control-plane process is built from (src/local/main.ts passes the MariaDB engine). */
@@ -61,6 +62,8 @@ export async function runControlPlane(deps: ControlPlaneDeps, opts: ControlPlane
   const lock = acquireLock(opts.home);
   if (!lock.ok) throw new StartupError(`another control plane (pid ${lock.holder}) already serves ${opts.home}`);
   try {
+    const migrated = migrateLegacyLayout(opts.home);
+    if (migrated.length > 0) log.info(`moved the records of ${migrated.join(', ')} from instances/<id>/instance.json to state/instances/`);
     const keys = loadOrCreateCredentials(opts.home);
     const ca = await deps.ensureHomeCa(opts.home);
     const ctx = createOpsContext({

@@ -1,7 +1,5 @@
 import type { OpHandler, OpRequest } from '../server/types.js';
-import { readdir, rename, rm } from 'node:fs/promises';
-import path from 'node:path';
-import { instanceFile, type InstanceRecord } from '../state/registry.js';
+import { servingNodeId, setServingPid, type InstanceRecord } from '../state/registry.js';
 import { removeSecret } from '../state/secrets.js';
 import type { OpsContext } from './context.js';
 import { instanceNotFound, invalidCombination, invalidState } from './faults.js';
@@ -56,9 +54,7 @@ export function stopDBInstance(ctx: OpsContext): OpHandler {
 
 export async function runStop(ctx: OpsContext, id: string): Promise<void> {
   await ctx.engine.stop(ctx.paths(id));
-  setStatus(ctx, id, 'stopped', (r) => {
-    r.pid = undefined;
-  });
+  setStatus(ctx, id, 'stopped', (r) => setServingPid(r, undefined));
   ctx.event(id, 'DB instance stopped', ['notification']);
 }
 
@@ -104,27 +100,17 @@ export function deleteDBInstance(ctx: OpsContext): OpHandler {
 }
 
 /**
- * Stops mariadbd, removes the secret, the instance folder (data, config, keys) and the record, in that
- * order. The record (instance.json) lives in the instance folder: it goes last, so DescribeDBInstances
- * says `deleting` until everything else is gone (a waiter that sees DBInstanceNotFound may trust it, and
- * a crash half-way leaves a record whose desired state `deleted` recovery finishes). The emptied folder
- * leaves instances/ by one rename, so the record and the folder vanish together.
+ * Stops every node of the instance and removes its folder (data, config, keys, socket), then the
+ * secret, then the record. The record lives outside the node folders (state/instances/): it goes last,
+ * so DescribeDBInstances says `deleting` until everything else is gone (a waiter that sees
+ * DBInstanceNotFound may trust it, and a crash half-way leaves a record whose desired state `deleted`
+ * recovery finishes).
  */
 export async function runDelete(ctx: OpsContext, id: string): Promise<void> {
-  const paths = ctx.paths(id);
-  await ctx.engine.stop(paths);
+  const rec = ctx.registry.get(id);
+  const nodeIds = rec?.nodes?.length ? rec.nodes.map((n) => n.id) : [rec ? servingNodeId(rec) : id];
+  for (const nodeId of nodeIds) await ctx.engine.destroy(ctx.instancePaths(ctx.home, nodeId));
   removeSecret(ctx.home, id);
-  const record = path.basename(instanceFile(ctx.home, id));
-  for (const entry of await readdir(paths.root).catch(() => [] as string[])) {
-    if (entry !== record) await rm(path.join(paths.root, entry), { recursive: true, force: true });
-  }
-  const trash = path.join(ctx.home, `.deleting-${id}`); // outside instances/: never listed
-  await rm(trash, { recursive: true, force: true });
-  await rename(paths.root, trash).catch((err: NodeJS.ErrnoException) => {
-    if (err.code !== 'ENOENT') throw err;
-  });
-  await ctx.engine.destroy(paths); // the socket folder outside the root, if the engine made one
-  await rm(trash, { recursive: true, force: true });
   ctx.registry.remove(id);
   ctx.usage.delete(id);
   ctx.event(id, 'DB instance deleted', ['deletion']);
