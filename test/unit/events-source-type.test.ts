@@ -20,8 +20,8 @@ describe('events carry their SourceType', () => {
   events.append({ SourceIdentifier: 'shop-final', SourceType: 'db-snapshot', Message: 'Creating manual snapshot', EventCategories: ['creation'] });
   const describe_ = describeEvents({ events });
   const messages = async (flat: Record<string, string>) => {
-    const out = (await describe_(request(flat))) as { Events: { Event: { Message: string; SourceType: string }[] } };
-    return out.Events.Event.map((e) => `${e.SourceType} ${e.Message}`);
+    const out = await describe_(request(flat));
+    return out.Events!.map((e) => `${e.SourceType} ${e.Message}`);
   };
 
   it('an event without a type is a db-instance event; one with a type keeps it', () => {

@@ -1,3 +1,4 @@
+import type { EventsMessage } from '@aws-sdk/client-rds';
 import type { OpHandler } from '../server/types.js';
 import type { OpsContext } from './context.js';
 import { invalidValue } from './faults.js';
@@ -5,7 +6,7 @@ import { int, list, str } from './params.js';
 import { checkMaxRecords } from './instances-describe.js';
 
 /** DescribeEvents over the event log (instances today; snapshots, backups … share it by SourceType). */
-export function describeEvents(ctx: Pick<OpsContext, 'events'>): OpHandler {
+export function describeEvents(ctx: Pick<OpsContext, 'events'>): OpHandler<EventsMessage> {
   return async (req) => {
     const sourceType = str(req.flat, 'SourceType');
     const source = str(req.flat, 'SourceIdentifier')?.toLowerCase();
@@ -22,7 +23,7 @@ export function describeEvents(ctx: Pick<OpsContext, 'events'>): OpHandler {
     });
     const slice = events.slice(offset, offset + maxRecords);
     return {
-      Events: { Event: slice.map((e) => ({ ...e, EventCategories: { EventCategory: e.EventCategories } })) },
+      Events: slice.map((e) => ({ ...e, Date: new Date(e.Date) })),
       Marker: offset + maxRecords < events.length ? String(offset + maxRecords) : undefined,
     };
   };

@@ -1,3 +1,4 @@
+import type { DBInstanceMessage } from '@aws-sdk/client-rds';
 import type { OpHandler } from '../server/types.js';
 import type { InstanceRecord } from '../state/registry.js';
 import { rdsArnName } from '../../core/arn.js';
@@ -32,7 +33,7 @@ export function checkMaxRecords(n: number | undefined): number {
   return n;
 }
 
-export function describeDBInstances(ctx: OpsContext): OpHandler {
+export function describeDBInstances(ctx: OpsContext): OpHandler<DBInstanceMessage> {
   return async (req) => {
     const fs = filters(req.flat);
     for (const f of fs) {
@@ -51,7 +52,7 @@ export function describeDBInstances(ctx: OpsContext): OpHandler {
     records = records.filter((r) => matchesFilters(r, fs));
     const result = page(records, maxRecords, str(req.flat, 'Marker'));
     return {
-      DBInstances: { DBInstance: result.items.map((r) => renderInstance(r, ctx.caValidTill)) },
+      DBInstances: result.items.map((r) => renderInstance(r, ctx.caValidTill)),
       Marker: result.marker,
     };
   };

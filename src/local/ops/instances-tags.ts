@@ -1,3 +1,4 @@
+import type { TagListMessage } from '@aws-sdk/client-rds';
 import type { OpHandler } from '../server/types.js';
 import { localRdsArn, localRdsArnName } from './arns.js';
 import type { OpsContext } from './context.js';
@@ -14,10 +15,10 @@ function instanceFromArn(ctx: OpsContext, arn: string): string {
   return id;
 }
 
-export function listTagsForResource(ctx: OpsContext): OpHandler {
+export function listTagsForResource(ctx: OpsContext): OpHandler<TagListMessage> {
   return async (req) => {
     const id = instanceFromArn(ctx, required(req.flat, 'ResourceName'));
-    return { TagList: { Tag: ctx.registry.get(id)?.tags ?? [] } };
+    return { TagList: ctx.registry.get(id)?.tags ?? [] };
   };
 }
 
