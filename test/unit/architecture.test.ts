@@ -19,7 +19,7 @@ const rel = (file: string) => path.relative(SRC, file).split(path.sep).join('/')
 /** Comments say why; they may name process.exit or an import without being one. */
 const code = (file: string) => fs.readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
 
-/** Every module a file imports (static, re-export, type-only and dynamic), as paths under src/ or package names. */
+/** Every module a file imports (static, re-export, type-only and dynamic): src files as `dir/file.ts`, else the package or node: name. */
 export function importsOf(file: string): string[] {
   const text = code(file);
   const specs = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm)].map((m) => m[1]);
@@ -56,6 +56,10 @@ describe('architecture', () => {
   it('core imports nothing but core (pure: no node: modules, no packages)', () => {
     // Pure: not even node: modules or packages, only other core files.
     expect(violations(under('core/'), (t) => !t.startsWith('core/'))).toEqual([]);
+  });
+
+  it('src/db (SQL sessions) imports only core and packages, so every command and the control plane can share it', () => {
+    expect(violations(under('db/'), (t) => t.endsWith('.ts') && !t.startsWith('core/') && !t.startsWith('db/'))).toEqual([]);
   });
 
   it('only src/cli/main.ts and src/local/main.ts end the process', () => {
