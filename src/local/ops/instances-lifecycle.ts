@@ -1,5 +1,5 @@
 import type { OpHandler, OpRequest } from '../server/types.js';
-import { servingNodeId, setServingPid, type InstanceRecord } from '../state/registry.js';
+import { nodeIds, setServingPid, type InstanceRecord } from '../state/registry.js';
 import { removeSecret } from '../state/secrets.js';
 import type { OpsContext } from './context.js';
 import { instanceNotFound, invalidCombination, invalidState } from './faults.js';
@@ -108,8 +108,7 @@ export function deleteDBInstance(ctx: OpsContext): OpHandler {
  */
 export async function runDelete(ctx: OpsContext, id: string): Promise<void> {
   const rec = ctx.registry.get(id);
-  const nodeIds = rec?.nodes?.length ? rec.nodes.map((n) => n.id) : [rec ? servingNodeId(rec) : id];
-  for (const nodeId of nodeIds) await ctx.engine.destroy(ctx.instancePaths(ctx.home, nodeId));
+  for (const node of rec ? nodeIds(rec) : [id]) await ctx.engine.destroy(ctx.instancePaths(ctx.home, node));
   removeSecret(ctx.home, id);
   ctx.registry.remove(id);
   ctx.usage.delete(id);

@@ -93,6 +93,11 @@ export function servingNodeId(rec: Pick<InstanceRecord, 'id' | 'nodes'>): string
   return servingNode(rec)?.id ?? rec.id;
 }
 
+/** Every node's id; the instance id for a record that has none yet. */
+export function nodeIds(rec: Pick<InstanceRecord, 'id' | 'nodes'>): string[] {
+  return rec.nodes?.length ? rec.nodes.map((n) => n.id) : [rec.id];
+}
+
 /** Records the serving node's pid (undefined: not running). */
 export function setServingPid(rec: InstanceRecord, pid: number | undefined): void {
   const node = servingNode(rec);
