@@ -37,12 +37,13 @@ describe('the instance store', () => {
     const rec = fromLegacy(legacy('b', 4001) as never);
     reg.save(rec);
     reg.save({ ...rec, id: 'a', nodes: [{ ...rec.nodes[0], id: 'a' }] });
-    expect(fs.readdirSync(path.join(home, 'state', 'instances')).sort()).toEqual(['a.json', 'b.json']);
+    reg.save({ ...rec, id: 'a-b', nodes: [{ ...rec.nodes[0], id: 'a-b' }] });
+    expect(fs.readdirSync(path.join(home, 'state', 'instances')).sort()).toEqual(['a-b.json', 'a.json', 'b.json']);
     expect(fs.statSync(path.join(home, 'state', 'instances', 'a.json')).mode & 0o777).toBe(0o600);
     expect(fs.existsSync(path.join(home, 'instances', 'a'))).toBe(false);
-    expect(reg.list().map((r) => r.id)).toEqual(['a', 'b']);
+    expect(reg.list().map((r) => r.id)).toEqual(['a', 'a-b', 'b']); // identifier order (DescribeDBInstances pages by it)
     reg.remove('a');
-    expect(reg.list().map((r) => r.id)).toEqual(['b']);
+    expect(reg.list().map((r) => r.id)).toEqual(['a-b', 'b']);
   });
 
   it('is generic: any kind gets its own folder and skips a writer\'s temp files', () => {

@@ -36,7 +36,7 @@ export class Store<T extends { id: string }> {
     fs.rmSync(this.file(id), { force: true });
   }
 
-  /** Every record, sorted by identifier. */
+  /** Every record, sorted by identifier (sorted ids, not file names: "a" before "a-b", though "a-b.json" < "a.json"). */
   list(): T[] {
     let names: string[];
     try {
@@ -44,9 +44,10 @@ export class Store<T extends { id: string }> {
     } catch {
       return [];
     }
+    const ids = names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).map((n) => n.slice(0, -'.json'.length));
     const out: T[] = [];
-    for (const name of names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort()) {
-      const rec = this.get(name.slice(0, -'.json'.length));
+    for (const id of ids.sort()) {
+      const rec = this.get(id);
       if (rec) out.push(rec);
     }
     return out;
