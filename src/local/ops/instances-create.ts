@@ -5,7 +5,7 @@ import { writeSecret, readSecret } from '../state/secrets.js';
 import type { OpsContext } from './context.js';
 import { instanceExists, instanceQuota, invalidCombination, invalidValue, storageQuota } from './faults.js';
 import { INSTANCE_QUOTA, TOTAL_STORAGE_QUOTA_GIB, planCreate, type CreatePlan } from './instances-validate.js';
-import { renderInstance } from './instances-render.js';
+import { renderInstance, type InstanceResult } from './instances-render.js';
 import { createDatabase } from './instances-sql.js';
 import { claimPort, pickInstancePort, releaseReservation } from './ports.js';
 
@@ -57,7 +57,7 @@ function newRecord(ctx: OpsContext, plan: CreatePlan, port: number): InstanceRec
 }
 
 /** CreateDBInstance: validates, records `creating`, answers at once; the engine work runs in the job queue. */
-export function createDBInstance(ctx: OpsContext): OpHandler {
+export function createDBInstance(ctx: OpsContext): OpHandler<InstanceResult> {
   return async (req) => {
     const plan = planCreate(req.flat, { mysqlAvailable: ctx.mysqlAvailable });
     if (plan.engineVersion && !ctx.engineVersion.startsWith(plan.engineVersion)) {

@@ -3,7 +3,7 @@ import { nodeIds, setServingPid, type InstanceRecord } from '../state/registry.j
 import { removeSecret } from '../state/secrets.js';
 import type { OpsContext } from './context.js';
 import { instanceNotFound, invalidCombination, invalidState } from './faults.js';
-import { renderInstance } from './instances-render.js';
+import { renderInstance, type InstanceResult } from './instances-render.js';
 import { checkIdentifier } from './instances-validate.js';
 import { restartWithConfig, runningStatus, setStatus, startProcess, takePending } from './instances-work.js';
 import { bool, required, str } from './params.js';
@@ -16,14 +16,14 @@ function load(ctx: OpsContext, req: OpRequest): InstanceRecord {
 }
 
 /** Sets the transitional status now, answers with it, and queues the work. */
-function begin(ctx: OpsContext, rec: InstanceRecord, status: string, work: () => Promise<void>, change?: (r: InstanceRecord) => void) {
+function begin(ctx: OpsContext, rec: InstanceRecord, status: string, work: () => Promise<void>, change?: (r: InstanceRecord) => void): InstanceResult {
   const updated = setStatus(ctx, rec.id, status, change)!;
   void ctx.jobs.run(rec.id, work);
   return { DBInstance: renderInstance(updated, ctx.caValidTill) };
 }
 
 /** RebootDBInstance: restarts mariadbd; also the "maintenance window" that applies PendingModifiedValues. */
-export function rebootDBInstance(ctx: OpsContext): OpHandler {
+export function rebootDBInstance(ctx: OpsContext): OpHandler<InstanceResult> {
   return async (req) => {
     const rec = load(ctx, req);
     if (bool(req.flat, 'ForceFailover')) throw invalidCombination('ForceFailover needs a Multi-AZ DB instance; this one is Single-AZ.');
@@ -41,7 +41,7 @@ export async function runReboot(ctx: OpsContext, id: string): Promise<void> {
   if (rec) setStatus(ctx, id, runningStatus(rec));
 }
 
-export function stopDBInstance(ctx: OpsContext): OpHandler {
+export function stopDBInstance(ctx: OpsContext): OpHandler<InstanceResult> {
   return async (req) => {
     const rec = load(ctx, req);
     if (str(req.flat, 'DBSnapshotIdentifier')) throw invalidCombination('Snapshots are not supported by the local endpoint yet: stop without DBSnapshotIdentifier.');
@@ -58,7 +58,7 @@ export async function runStop(ctx: OpsContext, id: string): Promise<void> {
   ctx.event(id, 'DB instance stopped', ['notification']);
 }
 
-export function startDBInstance(ctx: OpsContext): OpHandler {
+export function startDBInstance(ctx: OpsContext): OpHandler<InstanceResult> {
   return async (req) => {
     const rec = load(ctx, req);
     if (rec.status !== 'stopped') throw invalidState(`Instance ${rec.id} is not stopped, it is ${rec.status}.`);
@@ -85,7 +85,7 @@ function checkFinalSnapshot(req: OpRequest): void {
   }
 }
 
-export function deleteDBInstance(ctx: OpsContext): OpHandler {
+export function deleteDBInstance(ctx: OpsContext): OpHandler<InstanceResult> {
   return async (req) => {
     const rec = load(ctx, req);
     if (rec.deletionProtection) {

@@ -73,6 +73,11 @@ function settings(rec: InstanceRecord, caValidTill?: Date): DBInstance {
   };
 }
 
+/** The output of every single-instance operation (Create/Modify/Reboot/Stop/Start/DeleteDBInstanceResult). */
+export interface InstanceResult {
+  DBInstance: DBInstance;
+}
+
 /** An instance record as RDS describes it (the SDK's DBInstance shape; the protocol layer encodes it). */
 export function renderInstance(rec: InstanceRecord, caValidTill?: Date): DBInstance {
   return { ...identity(rec), ...settings(rec, caValidTill) };
