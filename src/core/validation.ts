@@ -24,11 +24,20 @@ export function requireRetention(days: number): number {
 }
 
 /**
+ * RDS's 10% rule: the smallest storage that counts as a real increase over `allocated` (a modification
+ * of AllocatedStorage must reach it, and so must MaxAllocatedStorage). Integer maths: 100 * 1.1 is
+ * 110.00000000000001.
+ */
+export function minStorageIncrease(allocated: number): number {
+  return Math.ceil((allocated * 11) / 10);
+}
+
+/**
  * RDS: the storage-autoscaling ceiling must be at least 10% above the allocated storage (else "Invalid
  * max storage size"), and at most 65536 GiB. Shared by the CLI and the local endpoint.
  */
 export function maxStorageProblem(max: number, allocated: number): string | undefined {
-  const min = Math.ceil((allocated * 11) / 10); // integer maths: 100 * 1.1 is 110.00000000000001
+  const min = minStorageIncrease(allocated);
   if (!Number.isInteger(max) || max < min) return `must be at least 10% more than the allocated storage (≥ ${min} GiB for ${allocated} GiB)`;
   if (max > STORAGE_MAX_GIB) return `must be at most ${STORAGE_MAX_GIB} GiB`;
   return undefined;

@@ -1,3 +1,4 @@
+import type { DBInstance, DBInstanceMessage } from '@aws-sdk/client-rds';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,7 +56,7 @@ async function insert(): Promise<void> {
   }
 }
 
-const status = async () => ((await call('DescribeDBInstances', { DBInstanceIdentifier: 'full' })).DBInstances as { DBInstance: { DBInstanceStatus: string }[] }).DBInstance[0].DBInstanceStatus;
+const status = async () => ((await call('DescribeDBInstances', { DBInstanceIdentifier: 'full' })) as DBInstanceMessage).DBInstances![0].DBInstanceStatus;
 
 describe('storage quota', () => {
   it('turns storage-full and read-only when used ≥ allocated, and writable again when storage is raised', async () => {
@@ -74,7 +75,7 @@ describe('storage quota', () => {
     expect(ctx.events.read().map((e) => e.Message).join('\n')).toContain('storage-full');
 
     const mod = await call('ModifyDBInstance', { DBInstanceIdentifier: 'full', AllocatedStorage: '20', ApplyImmediately: 'true' });
-    expect((mod.DBInstance as { DBInstanceStatus: string }).DBInstanceStatus).toBe('modifying');
+    expect((mod as { DBInstance: DBInstance }).DBInstance.DBInstanceStatus).toBe('modifying');
     await ctx.jobs.idle();
     expect(await status()).toBe('available');
     await insert();

@@ -69,7 +69,7 @@ describe('planCreate', () => {
 
 const rec = (over: Partial<InstanceRecord> = {}): InstanceRecord => ({
   id: 'shop', dbiResourceId: 'db-X', engine: 'mariadb', engineVersion: '10.11.6', instanceClass: 'db.t4g.micro', masterUsername: 'admin',
-  manageMasterUserPassword: false, port: 4000, serverId: 1, allocatedStorage: 100, storageType: 'gp3', backupRetentionPeriod: 7,
+  manageMasterUserPassword: false, port: 4000, nodes: [{ id: 'shop', role: 'primary', port: 4000, serverId: 1 }], allocatedStorage: 100, storageType: 'gp3', backupRetentionPeriod: 7,
   preferredBackupWindow: '03:00-03:30', preferredMaintenanceWindow: 'sun:05:00-sun:05:30', storageEncrypted: false, deletionProtection: false,
   createTime: '2026-01-01T00:00:00Z', status: 'available', desiredState: 'running', initCompleted: true, pending: {}, tags: [], availabilityZone: 'us-east-1a',
   ...over,

@@ -1,6 +1,6 @@
 import { usageError } from '../errors.js';
 import { requireClassFor } from '../instance-classes.js';
-import { requireMaxStorage, requireRetention, requireStorage } from '../validation.js';
+import { minStorageIncrease, requireMaxStorage, requireRetention, requireStorage } from '../validation.js';
 
 /** The fields `rdsctl modify` can change, as DescribeDBInstances reports them. */
 export interface ModifiableState {
@@ -122,9 +122,10 @@ export function planModify(current: CurrentInstance, desired: ModifyRequest, tar
         hint: 'To shrink, restore a snapshot into a smaller new instance.',
       });
     }
-    if (desired.AllocatedStorage < Math.ceil((from * 11) / 10)) {
-      throw usageError('STORAGE_INCREASE_TOO_SMALL', `Storage must grow by at least 10% (to ≥ ${Math.ceil((from * 11) / 10)} GiB).`, {
-        hint: `Pass --storage ${Math.ceil((from * 11) / 10)} or more.`,
+    const min = minStorageIncrease(from);
+    if (desired.AllocatedStorage < min) {
+      throw usageError('STORAGE_INCREASE_TOO_SMALL', `Storage must grow by at least 10% (to ≥ ${min} GiB).`, {
+        hint: `Pass --storage ${min} or more.`,
       });
     }
     changes.push({ field: 'AllocatedStorage', from: current.AllocatedStorage, to: desired.AllocatedStorage, note: 'cannot be undone' });

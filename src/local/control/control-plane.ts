@@ -11,6 +11,8 @@ import { loadOrCreateCredentials, LOCAL_REGION } from '../state/credentials.js';
 import { ensureHome } from '../state/home.js';
 import { acquireLock, releaseLock } from '../state/lock.js';
 import { fileLogger, type Logger } from '../state/log.js';
+import { migrateLegacyLayout } from '../state/migrate.js';
+import { nodeIds } from '../state/registry.js';
 import { readEndpointFile, writeEndpointFile } from './endpoint-file.js';
 
 /** What the control-plane process is built from (src/local/main.ts passes the MariaDB engine). */
@@ -61,6 +63,8 @@ export async function runControlPlane(deps: ControlPlaneDeps, opts: ControlPlane
   const lock = acquireLock(opts.home);
   if (!lock.ok) throw new StartupError(`another control plane (pid ${lock.holder}) already serves ${opts.home}`);
   try {
+    const migrated = migrateLegacyLayout(opts.home);
+    if (migrated.length > 0) log.info(`moved the records of ${migrated.join(', ')} from instances/<id>/instance.json to state/instances/`);
     const keys = loadOrCreateCredentials(opts.home);
     const ca = await deps.ensureHomeCa(opts.home);
     const ctx = createOpsContext({
@@ -90,14 +94,14 @@ async function shutdown(ctx: OpsContext, server: { close(): Promise<void> }, sup
   await server.close();
   await supervisor.stop();
   await ctx.jobs.idle();
-  await Promise.all(ctx.registry.list().map(async (rec) => {
-    const paths = ctx.paths(rec.id);
+  await Promise.all(ctx.registry.list().flatMap((rec) => nodeIds(rec)).map(async (node) => {
+    const paths = ctx.instancePaths(ctx.home, node);
     if (ctx.engine.runningPid(paths) === undefined) return;
     try {
       await ctx.engine.stop(paths);
-      ctx.log.info(`stopped ${rec.id}`);
+      ctx.log.info(`stopped ${node}`);
     } catch (err) {
-      ctx.log.error(`could not stop ${rec.id}: ${(err as Error).message}`);
+      ctx.log.error(`could not stop ${node}: ${(err as Error).message}`);
     }
   }));
   releaseLock(ctx.home);

@@ -24,7 +24,7 @@ export async function readLocalCredentials(home: string, id: string): Promise<Lo
       hint: 'Check the identifier with rdsctl list; instances created outside this RDSCTL_HOME are not known here.',
     });
   }
-  const rec = await import('../state/registry.js').then(({ Registry }) => new Registry(home).get(id.toLowerCase()));
+  const rec = await import('../state/migrate.js').then(({ readInstanceRecords }) => readInstanceRecords(home).find((r) => r.id === id.toLowerCase()));
   return {
     username: secret.username,
     password: secret.password,

@@ -7,6 +7,8 @@ import { loadOrCreateCredentials } from '../state/credentials.js';
 import { ensureHome, homeLayout } from '../state/home.js';
 import { isAlive, liveControlPlanePid } from '../state/lock.js';
 import { rotateLog } from '../state/log.js';
+import { readInstanceRecords } from '../state/migrate.js';
+import { servingNode } from '../state/registry.js';
 import { controlPlaneEnv } from './child-env.js';
 import { readEndpointFile, type EndpointFile } from './endpoint-file.js';
 import type { LocalEndpointInfo } from './types.js';
@@ -165,26 +167,22 @@ export async function localEndpointStatus(home: string): Promise<LocalEndpointSt
     region: known?.region,
     caFile: known?.caFile,
     logFile: layout.logFile,
-    instances: listInstances(layout.instancesDir),
+    instances: listInstances(home),
   };
 }
 
-function listInstances(dir: string): LocalEndpointStatus['instances'] {
-  let names: string[] = [];
+function listInstances(home: string): LocalEndpointStatus['instances'] {
+  let records;
   try {
-    names = fs.readdirSync(dir).sort();
+    records = readInstanceRecords(home);
   } catch {
     return [];
   }
-  return names.flatMap((name) => {
-    try {
-      const rec = JSON.parse(fs.readFileSync(path.join(dir, name, 'instance.json'), 'utf8')) as { id: string; status: string; port: number; pid?: number };
-      // A pid from the record is shown only while that process lives (after `local stop` none does).
-      const pid = rec.pid !== undefined && isAlive(rec.pid) ? rec.pid : undefined;
-      return [{ id: rec.id, status: rec.status, port: rec.port, pid, running: pid !== undefined }];
-    } catch {
-      return [];
-    }
+  return records.map((rec) => {
+    // The serving node's pid is shown only while that process lives (after `local stop` none does).
+    const known = servingNode(rec)?.pid;
+    const pid = known !== undefined && isAlive(known) ? known : undefined;
+    return { id: rec.id, status: rec.status, port: rec.port, pid, running: pid !== undefined };
   });
 }
 

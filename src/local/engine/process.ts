@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { conflictError, RdsctlError, ExitCode } from '../../core/errors.js';
 import { requireBinary } from '../../system/binaries.js';
+import { pidAlive, portInUse } from '../../system/processes.js';
 import { tail } from './exec.js';
 import type { InstancePaths } from './types.js';
 
@@ -23,10 +23,8 @@ export function runningPid(paths: InstancePaths): number | undefined {
 /** /proc/<pid>/cmdline must name mariadbd and our defaults file: a reused pid belongs to someone else. */
 export function isOurMariadbd(pid: number, configFile: string): boolean {
   try {
-    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    if (/\)\s+Z\s/.test(stat)) return false; // a zombie is dead, only not reaped yet
-    return matchesCmdline(args, configFile);
+    if (!pidAlive(pid)) return false; // a zombie is dead, only not reaped yet
+    return matchesCmdline(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'), configFile);
   } catch {
     return false;
   }
@@ -36,14 +34,7 @@ export function matchesCmdline(args: string[], configFile: string): boolean {
   return (args[0] ?? '').includes('mariadbd') && args.includes(`--defaults-file=${configFile}`);
 }
 
-/** True when something already listens on 127.0.0.1:port. */
-export function portInUse(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'EADDRINUSE' || e.code === 'EACCES'));
-    srv.listen({ port, host: '127.0.0.1', exclusive: true }, () => srv.close(() => resolve(false)));
-  });
-}
+export { pidAlive, portInUse };
 
 /**
  * portInUse, re-checked for a moment: a mariadbd that just died (kill -9) has already lost its
@@ -95,16 +86,6 @@ export function startError(paths: InstancePaths, what: string, logTail: string):
 /** True when the error log says the port was taken between our check and mariadbd's bind. */
 export function logSaysPortInUse(logTail: string): boolean {
   return /Address already in use|Can't start server: Bind on TCP\/IP port/i.test(logTail);
-}
-
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/\)\s+Z\s/.test(stat);
-  } catch {
-    return false;
-  }
 }
 
 /** SIGTERM (clean shutdown), wait up to timeoutMs, then SIGKILL. No-op when not running. */

@@ -2,7 +2,8 @@ import type { Engine, EngineSpec, InstancePaths } from '../engine/types.js';
 import { requireInstanceClass, localSettingsFor } from '../../core/instance-classes.js';
 import { EventLog } from '../state/events.js';
 import type { Logger } from '../state/log.js';
-import { Registry, type InstanceRecord } from '../state/registry.js';
+import { Registry, servingNode, servingNodeId, type InstanceRecord } from '../state/registry.js';
+import { instanceArn } from './arns.js';
 import { JobQueue } from './job-queue.js';
 import { autoscaleSettingsFromEnv, createAutoscaleState, type AutoscaleState } from './autoscale-samples.js';
 
@@ -28,7 +29,9 @@ export interface OpsContext extends OpsDeps {
   usage: Map<string, number>;
   /** Storage autoscaling: settings (env knobs) and recent usage samples per instance, in memory only. */
   autoscale: AutoscaleState;
+  /** The folder of the instance's serving node (the engine's paths for that node id). */
   paths(id: string): InstancePaths;
+  /** The node spec of the instance's serving node: all the engine ever sees of an instance. */
   spec(rec: InstanceRecord): EngineSpec;
   event(id: string, message: string, categories?: string[]): void;
   /** Marks the instance failed with a reason (StatusInfos + event); keeps it for DeleteDBInstance. */
@@ -48,7 +51,10 @@ export function createOpsContext(deps: OpsDeps): OpsContext {
     usage: new Map(),
     autoscale: createAutoscaleState(autoscale.settings),
     jobs: new JobQueue((id, err) => ctx.fail(id, err)),
-    paths: (id) => deps.instancePaths(deps.home, id),
+    paths: (id) => {
+      const rec = registry.get(id);
+      return deps.instancePaths(deps.home, rec ? servingNodeId(rec) : id);
+    },
     spec: (rec) => engineSpec(rec, deps.ca),
     event(id, message, categories = ['notification']) {
       events.append({ SourceIdentifier: id, Message: message, EventCategories: categories, SourceArn: instanceArn(id) });
@@ -67,17 +73,18 @@ export function createOpsContext(deps: OpsDeps): OpsContext {
   return ctx;
 }
 
-export function instanceArn(id: string): string {
-  return `arn:aws:rds:us-east-1:000000000000:db:${id}`;
-}
+export { instanceArn } from './arns.js';
 
+/** The serving node's spec: its own port and server_id; class and encryption come from the instance. */
 export function engineSpec(rec: InstanceRecord, ca: { caCertFile: string; caKeyFile: string }): EngineSpec {
   const settings = localSettingsFor(requireInstanceClass(rec.instanceClass));
+  const node = servingNode(rec);
+  if (!node) throw new Error(`instance ${rec.id} has no serving node`);
   return {
-    id: rec.id,
+    id: node.id,
     engine: rec.engine,
-    port: rec.port,
-    serverId: rec.serverId,
+    port: node.port,
+    serverId: node.serverId,
     innodbBufferPoolSize: settings.innodbBufferPoolSize,
     maxConnections: settings.maxConnections,
     storageEncrypted: rec.storageEncrypted,

@@ -1,16 +1,14 @@
+import type { EventsMessage } from '@aws-sdk/client-rds';
 import type { OpHandler } from '../server/types.js';
 import type { OpsContext } from './context.js';
 import { invalidValue } from './faults.js';
 import { int, list, str } from './params.js';
 import { checkMaxRecords } from './instances-describe.js';
 
-/** DescribeEvents for db-instance events (creation, failures, restarts, storage-full…). */
-export function describeEvents(ctx: OpsContext): OpHandler {
+/** DescribeEvents over the event log (instances today; snapshots, backups … share it by SourceType). */
+export function describeEvents(ctx: Pick<OpsContext, 'events'>): OpHandler<EventsMessage> {
   return async (req) => {
     const sourceType = str(req.flat, 'SourceType');
-    if (sourceType !== undefined && sourceType !== 'db-instance') {
-      return { Events: { Event: [] } }; // the local endpoint records db-instance events only
-    }
     const source = str(req.flat, 'SourceIdentifier')?.toLowerCase();
     const end = dateParam(req.flat.EndTime) ?? new Date();
     const duration = int(req.flat, 'Duration');
@@ -20,12 +18,12 @@ export function describeEvents(ctx: OpsContext): OpHandler {
     const offset = Number(str(req.flat, 'Marker') ?? '0') || 0;
     const events = ctx.events.read().filter((e) => {
       const t = new Date(e.Date).getTime();
-      return (!source || e.SourceIdentifier === source) && t >= start.getTime() && t <= end.getTime()
+      return (!source || e.SourceIdentifier === source) && (!sourceType || e.SourceType === sourceType) && t >= start.getTime() && t <= end.getTime()
         && (categories.length === 0 || e.EventCategories.some((c) => categories.includes(c)));
     });
     const slice = events.slice(offset, offset + maxRecords);
     return {
-      Events: { Event: slice.map((e) => ({ ...e, EventCategories: { EventCategory: e.EventCategories } })) },
+      Events: slice.map((e) => ({ ...e, Date: new Date(e.Date) })),
       Marker: offset + maxRecords < events.length ? String(offset + maxRecords) : undefined,
     };
   };

@@ -1,11 +1,11 @@
 import type { OpHandler } from '../server/types.js';
 import { randomFrom } from '../state/credentials.js';
-import type { InstanceRecord } from '../state/registry.js';
+import { setServingPid, type InstanceRecord } from '../state/registry.js';
 import { writeSecret, readSecret } from '../state/secrets.js';
 import type { OpsContext } from './context.js';
 import { instanceExists, instanceQuota, invalidCombination, invalidValue, storageQuota } from './faults.js';
 import { INSTANCE_QUOTA, TOTAL_STORAGE_QUOTA_GIB, planCreate, type CreatePlan } from './instances-validate.js';
-import { renderInstance } from './instances-render.js';
+import { renderInstance, type InstanceResult } from './instances-render.js';
 import { createDatabase } from './instances-sql.js';
 import { claimPort, pickInstancePort, releaseReservation } from './ports.js';
 
@@ -24,19 +24,30 @@ function checkQuotas(ctx: OpsContext, plan: CreatePlan): void {
   }
 }
 
+/** Endpoint ports and every node's port are taken. */
+export function takenPorts(ctx: OpsContext): Set<number> {
+  return new Set(ctx.registry.list().flatMap((r) => [r.port, ...(r.nodes ?? []).map((n) => n.port)]));
+}
+
 async function choosePort(ctx: OpsContext, plan: CreatePlan): Promise<number> {
-  const taken = new Set(ctx.registry.list().map((r) => r.port));
+  const taken = takenPorts(ctx);
   if (plan.port === undefined) return pickInstancePort(taken);
   if (!(await claimPort(plan.port, taken))) throw invalidValue(`Port ${plan.port} is already in use on 127.0.0.1; choose another Port or omit it.`);
   return plan.port;
 }
 
+/** server_id must differ between every pair of nodes that may ever replicate: unique in the home. */
+export function nextServerId(ctx: OpsContext): number {
+  return 1 + Math.max(0, ...ctx.registry.list().flatMap((r) => (r.nodes ?? []).map((n) => n.serverId)));
+}
+
+/** A new instance: one primary node that listens on the endpoint port (docs/ARCHITECTURE.md). */
 function newRecord(ctx: OpsContext, plan: CreatePlan, port: number): InstanceRecord {
-  const serverId = 1 + Math.max(0, ...ctx.registry.list().map((r) => r.serverId));
+  const nodes = [{ id: plan.id, role: 'primary' as const, port, serverId: nextServerId(ctx) }];
   return {
     id: plan.id, dbiResourceId: `db-${randomFrom('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 26)}`, engine: plan.engine,
     engineVersion: ctx.engineVersion, instanceClass: plan.instanceClass, masterUsername: plan.masterUsername,
-    manageMasterUserPassword: plan.manageMasterUserPassword, dbName: plan.dbName, port, serverId,
+    manageMasterUserPassword: plan.manageMasterUserPassword, dbName: plan.dbName, port, nodes,
     allocatedStorage: plan.allocatedStorage, maxAllocatedStorage: plan.maxAllocatedStorage, storageType: plan.storageType,
     iops: plan.iops, backupRetentionPeriod: plan.backupRetentionPeriod, preferredBackupWindow: plan.preferredBackupWindow,
     preferredMaintenanceWindow: plan.preferredMaintenanceWindow, storageEncrypted: plan.storageEncrypted, kmsKeyId: plan.kmsKeyId,
@@ -46,7 +57,7 @@ function newRecord(ctx: OpsContext, plan: CreatePlan, port: number): InstanceRec
 }
 
 /** CreateDBInstance: validates, records `creating`, answers at once; the engine work runs in the job queue. */
-export function createDBInstance(ctx: OpsContext): OpHandler {
+export function createDBInstance(ctx: OpsContext): OpHandler<InstanceResult> {
   return async (req) => {
     const plan = planCreate(req.flat, { mysqlAvailable: ctx.mysqlAvailable });
     if (plan.engineVersion && !ctx.engineVersion.startsWith(plan.engineVersion)) {
@@ -87,7 +98,7 @@ async function runCreate(ctx: OpsContext, id: string): Promise<void> {
   }
   ctx.registry.update(id, (r) => {
     r.initCompleted = true;
-    r.pid = pid;
+    setServingPid(r, pid);
     if (r.status === 'creating') r.status = 'available';
   });
   ctx.event(id, `DB instance is available (mariadbd pid ${pid}, port ${rec.port})`, ['availability']);

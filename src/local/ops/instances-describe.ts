@@ -1,12 +1,15 @@
+import type { DBInstanceMessage } from '@aws-sdk/client-rds';
 import type { OpHandler } from '../server/types.js';
 import type { InstanceRecord } from '../state/registry.js';
+import { rdsArnName } from '../../core/arn.js';
+import { instanceArn } from './arns.js';
 import type { OpsContext } from './context.js';
 import { instanceNotFound, invalidValue } from './faults.js';
 import { filters, int, str, type Filter } from './params.js';
 import { renderInstance } from './instances-render.js';
 
 const FILTERS: Record<string, (rec: InstanceRecord, value: string) => boolean> = {
-  'db-instance-id': (r, v) => r.id === v.toLowerCase() || `arn:aws:rds:us-east-1:000000000000:db:${r.id}` === v,
+  'db-instance-id': (r, v) => r.id === v.toLowerCase() || instanceArn(r.id) === v,
   'dbi-resource-id': (r, v) => r.dbiResourceId === v,
   engine: (r, v) => r.engine === v,
 };
@@ -30,7 +33,7 @@ export function checkMaxRecords(n: number | undefined): number {
   return n;
 }
 
-export function describeDBInstances(ctx: OpsContext): OpHandler {
+export function describeDBInstances(ctx: OpsContext): OpHandler<DBInstanceMessage> {
   return async (req) => {
     const fs = filters(req.flat);
     for (const f of fs) {
@@ -41,14 +44,15 @@ export function describeDBInstances(ctx: OpsContext): OpHandler {
     const idParam = str(req.flat, 'DBInstanceIdentifier');
     let records = ctx.registry.list();
     if (idParam !== undefined) {
-      const id = idParam.toLowerCase().replace(/^arn:aws:rds:[^:]+:\d+:db:/, '');
+      const lowered = idParam.toLowerCase();
+      const id = rdsArnName(lowered, 'db')?.name ?? lowered;
       records = records.filter((r) => r.id === id);
       if (records.length === 0) throw instanceNotFound(idParam);
     }
     records = records.filter((r) => matchesFilters(r, fs));
     const result = page(records, maxRecords, str(req.flat, 'Marker'));
     return {
-      DBInstances: { DBInstance: result.items.map((r) => renderInstance(r, ctx.caValidTill)) },
+      DBInstances: result.items.map((r) => renderInstance(r, ctx.caValidTill)),
       Marker: result.marker,
     };
   };

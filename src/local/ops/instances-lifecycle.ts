@@ -1,11 +1,9 @@
 import type { OpHandler, OpRequest } from '../server/types.js';
-import { readdir, rename, rm } from 'node:fs/promises';
-import path from 'node:path';
-import { instanceFile, type InstanceRecord } from '../state/registry.js';
+import { nodeIds, setServingPid, type InstanceRecord } from '../state/registry.js';
 import { removeSecret } from '../state/secrets.js';
 import type { OpsContext } from './context.js';
 import { instanceNotFound, invalidCombination, invalidState } from './faults.js';
-import { renderInstance } from './instances-render.js';
+import { renderInstance, type InstanceResult } from './instances-render.js';
 import { checkIdentifier } from './instances-validate.js';
 import { restartWithConfig, runningStatus, setStatus, startProcess, takePending } from './instances-work.js';
 import { bool, required, str } from './params.js';
@@ -18,14 +16,14 @@ function load(ctx: OpsContext, req: OpRequest): InstanceRecord {
 }
 
 /** Sets the transitional status now, answers with it, and queues the work. */
-function begin(ctx: OpsContext, rec: InstanceRecord, status: string, work: () => Promise<void>, change?: (r: InstanceRecord) => void) {
+function begin(ctx: OpsContext, rec: InstanceRecord, status: string, work: () => Promise<void>, change?: (r: InstanceRecord) => void): InstanceResult {
   const updated = setStatus(ctx, rec.id, status, change)!;
   void ctx.jobs.run(rec.id, work);
   return { DBInstance: renderInstance(updated, ctx.caValidTill) };
 }
 
 /** RebootDBInstance: restarts mariadbd; also the "maintenance window" that applies PendingModifiedValues. */
-export function rebootDBInstance(ctx: OpsContext): OpHandler {
+export function rebootDBInstance(ctx: OpsContext): OpHandler<InstanceResult> {
   return async (req) => {
     const rec = load(ctx, req);
     if (bool(req.flat, 'ForceFailover')) throw invalidCombination('ForceFailover needs a Multi-AZ DB instance; this one is Single-AZ.');
@@ -43,7 +41,7 @@ export async function runReboot(ctx: OpsContext, id: string): Promise<void> {
   if (rec) setStatus(ctx, id, runningStatus(rec));
 }
 
-export function stopDBInstance(ctx: OpsContext): OpHandler {
+export function stopDBInstance(ctx: OpsContext): OpHandler<InstanceResult> {
   return async (req) => {
     const rec = load(ctx, req);
     if (str(req.flat, 'DBSnapshotIdentifier')) throw invalidCombination('Snapshots are not supported by the local endpoint yet: stop without DBSnapshotIdentifier.');
@@ -56,13 +54,11 @@ export function stopDBInstance(ctx: OpsContext): OpHandler {
 
 export async function runStop(ctx: OpsContext, id: string): Promise<void> {
   await ctx.engine.stop(ctx.paths(id));
-  setStatus(ctx, id, 'stopped', (r) => {
-    r.pid = undefined;
-  });
+  setStatus(ctx, id, 'stopped', (r) => setServingPid(r, undefined));
   ctx.event(id, 'DB instance stopped', ['notification']);
 }
 
-export function startDBInstance(ctx: OpsContext): OpHandler {
+export function startDBInstance(ctx: OpsContext): OpHandler<InstanceResult> {
   return async (req) => {
     const rec = load(ctx, req);
     if (rec.status !== 'stopped') throw invalidState(`Instance ${rec.id} is not stopped, it is ${rec.status}.`);
@@ -89,7 +85,7 @@ function checkFinalSnapshot(req: OpRequest): void {
   }
 }
 
-export function deleteDBInstance(ctx: OpsContext): OpHandler {
+export function deleteDBInstance(ctx: OpsContext): OpHandler<InstanceResult> {
   return async (req) => {
     const rec = load(ctx, req);
     if (rec.deletionProtection) {
@@ -104,27 +100,16 @@ export function deleteDBInstance(ctx: OpsContext): OpHandler {
 }
 
 /**
- * Stops mariadbd, removes the secret, the instance folder (data, config, keys) and the record, in that
- * order. The record (instance.json) lives in the instance folder: it goes last, so DescribeDBInstances
- * says `deleting` until everything else is gone (a waiter that sees DBInstanceNotFound may trust it, and
- * a crash half-way leaves a record whose desired state `deleted` recovery finishes). The emptied folder
- * leaves instances/ by one rename, so the record and the folder vanish together.
+ * Stops every node of the instance and removes its folder (data, config, keys, socket), then the
+ * secret, then the record. The record lives outside the node folders (state/instances/): it goes last,
+ * so DescribeDBInstances says `deleting` until everything else is gone (a waiter that sees
+ * DBInstanceNotFound may trust it, and a crash half-way leaves a record whose desired state `deleted`
+ * recovery finishes).
  */
 export async function runDelete(ctx: OpsContext, id: string): Promise<void> {
-  const paths = ctx.paths(id);
-  await ctx.engine.stop(paths);
+  const rec = ctx.registry.get(id);
+  for (const node of rec ? nodeIds(rec) : [id]) await ctx.engine.destroy(ctx.instancePaths(ctx.home, node));
   removeSecret(ctx.home, id);
-  const record = path.basename(instanceFile(ctx.home, id));
-  for (const entry of await readdir(paths.root).catch(() => [] as string[])) {
-    if (entry !== record) await rm(path.join(paths.root, entry), { recursive: true, force: true });
-  }
-  const trash = path.join(ctx.home, `.deleting-${id}`); // outside instances/: never listed
-  await rm(trash, { recursive: true, force: true });
-  await rename(paths.root, trash).catch((err: NodeJS.ErrnoException) => {
-    if (err.code !== 'ENOENT') throw err;
-  });
-  await ctx.engine.destroy(paths); // the socket folder outside the root, if the engine made one
-  await rm(trash, { recursive: true, force: true });
   ctx.registry.remove(id);
   ctx.usage.delete(id);
   ctx.event(id, 'DB instance deleted', ['deletion']);

@@ -1,26 +1,27 @@
+import type { DBInstance, PendingModifiedValues } from '@aws-sdk/client-rds';
 import type { InstanceRecord } from '../state/registry.js';
-import { instanceArn } from './context.js';
+import { instanceArn, localArn } from './arns.js';
 
 /** The CA the local endpoint's server certificates chain to (shown as CACertificateIdentifier). */
 export const LOCAL_CA_ID = 'rdsctl-local-ca';
 export const LOCAL_HOST = '127.0.0.1';
 
-function pendingValues(rec: InstanceRecord): Record<string, unknown> {
+function pendingValues(rec: InstanceRecord): PendingModifiedValues {
   const p = rec.pending;
   return { DBInstanceClass: p.DBInstanceClass, AllocatedStorage: p.AllocatedStorage, BackupRetentionPeriod: p.BackupRetentionPeriod };
 }
 
-function masterUserSecret(rec: InstanceRecord): Record<string, unknown> | undefined {
+function masterUserSecret(rec: InstanceRecord): DBInstance['MasterUserSecret'] {
   if (!rec.manageMasterUserPassword) return undefined;
   return {
-    SecretArn: `arn:aws:secretsmanager:us-east-1:000000000000:secret:rds!${rec.dbiResourceId}`,
+    SecretArn: localArn('secretsmanager', `secret:rds!${rec.dbiResourceId}`),
     SecretStatus: 'active',
     KmsKeyId: 'alias/aws/secretsmanager',
   };
 }
 
 /** Identity, placement and engine fields of <DBInstance>. */
-function identity(rec: InstanceRecord): Record<string, unknown> {
+function identity(rec: InstanceRecord): DBInstance {
   const hasEndpoint = rec.initCompleted; // as on RDS: no endpoint until the instance has been created
   return {
     DBInstanceIdentifier: rec.id,
@@ -30,7 +31,7 @@ function identity(rec: InstanceRecord): Record<string, unknown> {
     MasterUsername: rec.masterUsername,
     DBName: rec.dbName,
     Endpoint: hasEndpoint ? { Address: LOCAL_HOST, Port: rec.port, HostedZoneId: 'Z2R2ITUGPM61AM' } : undefined,
-    InstanceCreateTime: rec.createTime,
+    InstanceCreateTime: new Date(rec.createTime),
     AvailabilityZone: rec.availabilityZone,
     MultiAZ: false,
     EngineVersion: rec.engineVersion,
@@ -42,12 +43,12 @@ function identity(rec: InstanceRecord): Record<string, unknown> {
     DBInstanceArn: instanceArn(rec.id),
     NetworkType: 'IPV4',
     PendingModifiedValues: pendingValues(rec),
-    TagList: { Tag: rec.tags },
+    TagList: rec.tags,
   };
 }
 
 /** Storage, backup, security and group fields of <DBInstance>. */
-function settings(rec: InstanceRecord, caValidTill?: Date): Record<string, unknown> {
+function settings(rec: InstanceRecord, caValidTill?: Date): DBInstance {
   return {
     AllocatedStorage: rec.allocatedStorage,
     MaxAllocatedStorage: rec.maxAllocatedStorage,
@@ -58,12 +59,12 @@ function settings(rec: InstanceRecord, caValidTill?: Date): Record<string, unkno
     BackupRetentionPeriod: rec.backupRetentionPeriod,
     BackupTarget: 'region',
     CopyTagsToSnapshot: rec.copyTagsToSnapshot ?? false,
-    DBSecurityGroups: { DBSecurityGroup: [] },
-    VpcSecurityGroups: { VpcSecurityGroupMembership: [] },
-    DBParameterGroups: { DBParameterGroup: [{ DBParameterGroupName: `default.${rec.engine}${rec.engineVersion.split('.').slice(0, 2).join('.')}`, ParameterApplyStatus: 'in-sync' }] },
-    ReadReplicaDBInstanceIdentifiers: { ReadReplicaDBInstanceIdentifier: [] },
+    DBSecurityGroups: [],
+    VpcSecurityGroups: [],
+    DBParameterGroups: [{ DBParameterGroupName: `default.${rec.engine}${rec.engineVersion.split('.').slice(0, 2).join('.')}`, ParameterApplyStatus: 'in-sync' }],
+    ReadReplicaDBInstanceIdentifiers: [],
     StorageEncrypted: rec.storageEncrypted,
-    KmsKeyId: rec.storageEncrypted ? (rec.kmsKeyId ?? `arn:aws:kms:us-east-1:000000000000:key/${rec.dbiResourceId}`) : undefined,
+    KmsKeyId: rec.storageEncrypted ? (rec.kmsKeyId ?? localArn('kms', `key/${rec.dbiResourceId}`)) : undefined,
     CACertificateIdentifier: LOCAL_CA_ID,
     CertificateDetails: { CAIdentifier: LOCAL_CA_ID, ValidTill: caValidTill },
     IAMDatabaseAuthenticationEnabled: false,
@@ -72,7 +73,12 @@ function settings(rec: InstanceRecord, caValidTill?: Date): Record<string, unkno
   };
 }
 
-/** An instance record in the shape RDS returns as <DBInstance> (XML member names included). */
-export function renderInstance(rec: InstanceRecord, caValidTill?: Date): Record<string, unknown> {
+/** The output of every single-instance operation (Create/Modify/Reboot/Stop/Start/DeleteDBInstanceResult). */
+export interface InstanceResult {
+  DBInstance: DBInstance;
+}
+
+/** An instance record as RDS describes it (the SDK's DBInstance shape; the protocol layer encodes it). */
+export function renderInstance(rec: InstanceRecord, caValidTill?: Date): DBInstance {
   return { ...identity(rec), ...settings(rec, caValidTill) };
 }

@@ -1,22 +1,24 @@
+import type { TagListMessage } from '@aws-sdk/client-rds';
 import type { OpHandler } from '../server/types.js';
+import { localRdsArn, localRdsArnName } from './arns.js';
 import type { OpsContext } from './context.js';
 import { instanceNotFound, invalidValue } from './faults.js';
 import { list, required, tags } from './params.js';
 
-const ARN_RE = /^arn:aws:rds:us-east-1:000000000000:db:([a-z][a-z0-9-]*)$/;
-
 /** Tag operations take an ARN; the local endpoint tags DB instances (db:<id>). */
 function instanceFromArn(ctx: OpsContext, arn: string): string {
-  const m = ARN_RE.exec(arn);
-  if (!m) throw invalidValue(`Invalid resource name: ${arn}. Use a DB instance ARN such as arn:aws:rds:us-east-1:000000000000:db:<id>.`);
-  if (!ctx.registry.get(m[1])) throw instanceNotFound(m[1]);
-  return m[1];
+  const id = localRdsArnName(arn, 'db');
+  if (id === undefined || !/^[a-z][a-z0-9-]*$/.test(id)) {
+    throw invalidValue(`Invalid resource name: ${arn}. Use a DB instance ARN such as ${localRdsArn('db', '<id>')}.`);
+  }
+  if (!ctx.registry.get(id)) throw instanceNotFound(id);
+  return id;
 }
 
-export function listTagsForResource(ctx: OpsContext): OpHandler {
+export function listTagsForResource(ctx: OpsContext): OpHandler<TagListMessage> {
   return async (req) => {
     const id = instanceFromArn(ctx, required(req.flat, 'ResourceName'));
-    return { TagList: { Tag: ctx.registry.get(id)?.tags ?? [] } };
+    return { TagList: ctx.registry.get(id)?.tags ?? [] };
   };
 }
 

@@ -1,5 +1,5 @@
 import { restartsInstance } from '../../core/plans/modify-plan.js';
-import type { InstanceRecord } from '../state/registry.js';
+import { setServingPid, type InstanceRecord } from '../state/registry.js';
 import type { OpsContext } from './context.js';
 
 /**
@@ -47,9 +47,7 @@ export async function restartWithConfig(ctx: OpsContext, id: string): Promise<nu
   await ctx.engine.writeConfig(paths, ctx.spec(rec));
   await ctx.engine.stop(paths);
   const { pid } = await ctx.engine.start(paths, ctx.spec(rec));
-  ctx.registry.update(id, (r) => {
-    r.pid = pid;
-  });
+  ctx.registry.update(id, (r) => setServingPid(r, pid));
   return pid;
 }
 
@@ -60,9 +58,7 @@ export async function startProcess(ctx: OpsContext, id: string): Promise<number>
   const paths = ctx.paths(id);
   await ctx.engine.writeConfig(paths, ctx.spec(rec));
   const { pid } = await ctx.engine.start(paths, ctx.spec(rec));
-  ctx.registry.update(id, (r) => {
-    r.pid = pid;
-  });
+  ctx.registry.update(id, (r) => setServingPid(r, pid));
   return pid;
 }
 

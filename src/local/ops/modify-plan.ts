@@ -1,5 +1,6 @@
 import type { FlatParams } from '../server/types.js';
 import type { InstanceRecord, PendingChanges } from '../state/registry.js';
+import { minStorageIncrease } from '../../core/validation.js';
 import { invalidCombination } from './faults.js';
 import { bool, int, str } from './params.js';
 import {
@@ -26,7 +27,7 @@ export function checkStorageGrowth(next: number, rec: InstanceRecord): number | 
   if (next === rec.allocatedStorage) return undefined;
   checkStorage(next, rec.storageType, rec.engine);
   if (next < rec.allocatedStorage) throw invalidCombination(`Invalid storage size: AllocatedStorage can't be decreased (from ${rec.allocatedStorage} to ${next} GiB).`);
-  const min = Math.ceil((rec.allocatedStorage * 11) / 10); // integer maths: 100 * 1.1 is 110.00000000000001
+  const min = minStorageIncrease(rec.allocatedStorage);
   if (next < min) throw invalidCombination(`Invalid storage size: the allocated storage must be increased by at least 10% (to ${min} GiB or more).`);
   return next;
 }

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import net from 'node:net';
+import { portInUse } from '../../system/processes.js';
 
 /**
  * Instance ports. An instance keeps its port for life (the endpoint must not move), so it is taken
@@ -17,12 +17,8 @@ export function ephemeralLow(): number {
   }
 }
 
-export function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
+export async function portIsFree(port: number): Promise<boolean> {
+  return !(await portInUse(port));
 }
 
 /** A port free on 127.0.0.1 now, not used by another instance, below the ephemeral range. */

@@ -1,5 +1,5 @@
 import { readSecret } from '../state/secrets.js';
-import type { InstanceRecord } from '../state/registry.js';
+import { setServingPid, type InstanceRecord } from '../state/registry.js';
 import type { OpsContext } from './context.js';
 import { runDelete, runStop } from './instances-lifecycle.js';
 import { stopStragglers } from './stragglers.js';
@@ -47,7 +47,7 @@ function recoverOne(ctx: OpsContext, rec: InstanceRecord): void {
     return void ctx.jobs.run(rec.id, () => redoChange(ctx, rec));
   }
   if (pid !== undefined) {
-    ctx.registry.update(rec.id, (r) => { r.pid = pid; });
+    ctx.registry.update(rec.id, (r) => setServingPid(r, pid));
     ctx.log.info(`re-adopted ${rec.id} (mariadbd pid ${pid})`);
     if (rec.status === 'starting') finishRunning(ctx, rec.id, 'DB instance started');
     return;

@@ -1,3 +1,4 @@
+import { servingNode, setServingPid } from '../state/registry.js';
 import type { OpsContext } from './context.js';
 import { runningStatus, setStatus, startProcess } from './instances-work.js';
 import { checkAllStorage } from './storage.js';
@@ -8,12 +9,13 @@ const WATCHED = new Set(['available', 'storage-full']);
 export function superviseOnce(ctx: OpsContext): void {
   for (const rec of ctx.registry.list()) {
     if (ctx.jobs.busy(rec.id) || rec.desiredState !== 'running' || !WATCHED.has(rec.status)) continue;
+    const known = servingNode(rec)?.pid;
     const pid = ctx.engine.runningPid(ctx.paths(rec.id));
     if (pid !== undefined) {
-      if (pid !== rec.pid) ctx.registry.update(rec.id, (r) => { r.pid = pid; });
+      if (pid !== known) ctx.registry.update(rec.id, (r) => setServingPid(r, pid));
       continue;
     }
-    ctx.event(rec.id, `mariadbd (pid ${rec.pid ?? '?'}) exited unexpectedly; restarting it`, ['failure']);
+    ctx.event(rec.id, `mariadbd (pid ${known ?? '?'}) exited unexpectedly; restarting it`, ['failure']);
     setStatus(ctx, rec.id, 'rebooting');
     void ctx.jobs.run(rec.id, async () => {
       const newPid = await startProcess(ctx, rec.id);

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../state/log.js';
 import { classify, parseForm } from './protocol.js';
 import { verifySigV4 } from './sigv4.js';
-import { AwsFault, type OpRegistry, type ServiceName } from './types.js';
+import { AwsFault, type OpRegistry, type OpResult, type ServiceName } from './types.js';
 import { errorXml, successXml } from './xml.js';
 
 export interface ServerOptions {
@@ -122,7 +122,7 @@ function guessService(body: Buffer | undefined, req: http.IncomingMessage): Serv
   return version === '2010-05-08' ? 'iam' : version === '2010-08-01' ? 'monitoring' : 'rds';
 }
 
-function sendResult(res: http.ServerResponse, r: Reply, action: string, result: Record<string, unknown>): void {
+function sendResult(res: http.ServerResponse, r: Reply, action: string, result: OpResult): void {
   if (r.json) {
     const body = JSON.stringify(result, (_k, v) => (v instanceof Date ? v.getTime() / 1000 : v));
     res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': r.requestId }).end(body);

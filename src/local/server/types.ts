@@ -21,14 +21,15 @@ export interface OpRequest {
 }
 
 /**
- * A handler returns the *Result* element's content as a plain object, e.g.
- * { DBInstance: { DBInstanceIdentifier: 'shop', … } }. Lists are arrays under their *member* name
- * wrapped by the list name: { DBInstances: { DBInstance: [ … ] } } — exactly the XML shape.
- * Booleans/numbers/Date are fine; undefined/null fields are omitted.
+ * A handler returns the operation's typed output, in the SDK's shapes (e.g. DBInstanceMessage:
+ * { DBInstances: [ … ], Marker }): lists are arrays, timestamps Dates, undefined fields are omitted.
+ * The protocol layer encodes it — Query → XML with the model's member names (xml.ts + shapes.ts),
+ * JSON 1.0 as is with timestamps in epoch seconds — so one op serves either protocol.
  */
-export type OpResult = Record<string, unknown>;
+export type OpResult = object;
 
-export type OpHandler = (req: OpRequest) => Promise<OpResult>;
+/** R: the operation's output type from the SDK (DBInstanceMessage, EventsMessage …). */
+export type OpHandler<R extends OpResult = OpResult> = (req: OpRequest) => Promise<R>;
 
 /** An error answered the AWS way: `code` is the wire code (DBInstanceNotFound), status the HTTP status. */
 export class AwsFault extends Error {

@@ -1,4 +1,6 @@
 import { XMLBuilder } from 'fast-xml-parser';
+import { outputShape, type Shape } from './shapes.js';
+import type { OpResult, ServiceName } from './types.js';
 
 /** Query-protocol XML namespaces per service version. */
 export const NAMESPACES: Record<string, string> = {
@@ -32,11 +34,38 @@ export function toXmlValue(value: unknown): unknown {
   return String(value);
 }
 
-export function successXml(service: string, action: string, result: Record<string, unknown>, requestId: string): string {
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+
+/**
+ * A typed result (SDK shapes: lists are arrays, timestamps Dates) → the Query protocol's XML tree, by
+ * the operation's shape: a list becomes its wrapper element holding one element per item, named as the
+ * model names the list's member (DBInstances → DBInstance…; "member" when the model names none).
+ * Members keep the result's order; a member the model lacks is written as it is.
+ */
+export function toQueryXml(shape: Shape | undefined, value: unknown): unknown {
+  if (value === undefined || value === null) return undefined;
+  if (shape?.kind === 'list' && Array.isArray(value)) {
+    const items = value.map((v) => toQueryXml(shape.member.shape, v)).filter((v) => v !== undefined);
+    return shape.flattened ? items : { [shape.member.xmlName ?? 'member']: items };
+  }
+  if (shape?.kind === 'structure' && isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const m = shape.members.get(k);
+      const x = toQueryXml(m?.shape, v);
+      if (x !== undefined) out[m?.xmlName ?? k] = x;
+    }
+    return out;
+  }
+  return toXmlValue(value);
+}
+
+export function successXml(service: ServiceName, action: string, result: OpResult, requestId: string): string {
   const doc = {
     [`${action}Response`]: {
       '@_xmlns': NAMESPACES[service] ?? NAMESPACES.rds,
-      [`${action}Result`]: toXmlValue(result),
+      [`${action}Result`]: toQueryXml(outputShape(service, action), result),
       ResponseMetadata: { RequestId: requestId },
     },
   };

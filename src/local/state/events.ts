@@ -1,11 +1,18 @@
 import fs from 'node:fs';
 import { homeLayout } from './home.js';
 
+/** RDS's SourceType values (DescribeEvents); the local endpoint records db-instance events so far. */
+export const SOURCE_TYPES = [
+  'db-instance', 'db-parameter-group', 'db-security-group', 'db-snapshot', 'db-cluster', 'db-cluster-snapshot',
+  'custom-engine-version', 'db-proxy', 'blue-green-deployment',
+] as const;
+export type SourceType = (typeof SOURCE_TYPES)[number];
+
 /** One RDS-style event (DescribeEvents shape). */
 export interface EventRecord {
   Date: string;
   SourceIdentifier: string;
-  SourceType: 'db-instance';
+  SourceType: SourceType;
   Message: string;
   EventCategories: string[];
   SourceArn?: string;
@@ -18,8 +25,10 @@ export class EventLog {
     this.file = homeLayout(home).eventsFile;
   }
 
-  append(ev: Omit<EventRecord, 'Date' | 'SourceType'> & { Date?: string }): EventRecord {
-    const full: EventRecord = { Date: ev.Date ?? new Date().toISOString(), SourceType: 'db-instance', ...ev } as EventRecord;
+  /** SourceType defaults to db-instance (every event so far); snapshots, backups … pass theirs. */
+  append(ev: Omit<EventRecord, 'Date' | 'SourceType'> & { Date?: string; SourceType?: SourceType }): EventRecord {
+    const { Date: date, SourceType: type, ...rest } = ev;
+    const full: EventRecord = { Date: date ?? new Date().toISOString(), SourceType: type ?? 'db-instance', ...rest };
     fs.appendFileSync(this.file, `${JSON.stringify(full)}\n`, { mode: 0o600 });
     return full;
   }

@@ -1,10 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** Every path the control plane keeps in RDSCTL_HOME (the engine owns instances/<id>/ beyond instance.json). */
+/**
+ * Every path the control plane keeps in RDSCTL_HOME. instances/<node-id>/ are the engine's node folders
+ * (one mariadbd each); the records of every resource kind live in state/<kind>/ (store.ts).
+ */
 export interface HomeLayout {
   home: string;
   instancesDir: string;
+  stateDir: string;
   secretsDir: string;
   credentialsFile: string;
   endpointFile: string;
@@ -18,6 +22,7 @@ export function homeLayout(home: string): HomeLayout {
   return {
     home: root,
     instancesDir: path.join(root, 'instances'),
+    stateDir: path.join(root, 'state'),
     secretsDir: path.join(root, 'secrets'),
     credentialsFile: path.join(root, 'credentials.json'),
     endpointFile: path.join(root, 'endpoint.json'),
@@ -30,7 +35,7 @@ export function homeLayout(home: string): HomeLayout {
 /** Creates the home (0700) and its folders; tightens the mode of an existing home. */
 export function ensureHome(home: string): HomeLayout {
   const layout = homeLayout(home);
-  for (const dir of [layout.home, layout.instancesDir, layout.secretsDir]) {
+  for (const dir of [layout.home, layout.instancesDir, layout.stateDir, layout.secretsDir]) {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     fs.chmodSync(dir, 0o700);
   }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { pidAlive } from '../../system/processes.js';
 import { homeLayout } from './home.js';
 
 /** The pid file that makes one control plane per home. */
@@ -7,20 +8,8 @@ export interface ControlPlaneLock {
   startedAt: string;
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  // A zombie still answers kill(0); it is not alive for our purposes.
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true;
-  }
-}
+/** The one liveness rule (src/system/processes.ts), under the name the control code knows. */
+export const isAlive = pidAlive;
 
 /** The pid recorded in the home's pid file if that process is alive and is a control plane. */
 export function liveControlPlanePid(home: string): number | undefined {

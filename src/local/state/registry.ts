@@ -1,7 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { readJson, writeJsonAtomic } from './atomic-file.js';
-import { homeLayout } from './home.js';
+import { Store, storeDir } from './store.js';
 
 /** What the control plane wants the process to be; survives control-plane restarts. */
 export type DesiredState = 'running' | 'stopped' | 'deleted';
@@ -18,7 +15,30 @@ export interface Tag {
   Value: string;
 }
 
-/** One instance, as persisted in instances/<id>/instance.json. Field names follow RDS where they exist. */
+/** What a node (one mariadbd) does for its instance. */
+export type NodeRole = 'primary' | 'replica' | 'standby' | 'restore';
+
+/**
+ * One mariadbd behind a DB instance. Its folder is the engine's (paths for the node id); its port is
+ * private to the control plane — only the serving node listens on the instance's endpoint port.
+ * Node ids: the instance's first node takes the instance identifier (so its folder is
+ * instances/<id>/ as before); later nodes of the same instance (a Multi-AZ standby, a restore
+ * scratch node) take `<id>.<role>…`, which no identifier can collide with (identifiers have no '.').
+ */
+export interface NodeRecord {
+  id: string;
+  role: NodeRole;
+  /** The TCP port this mariadbd listens on (the serving node: the instance's endpoint port). */
+  port: number;
+  serverId: number;
+  pid?: number;
+}
+
+/**
+ * A DB instance: the API resource, as persisted in state/instances/<id>.json. Field names follow RDS
+ * where they exist. `port` is the endpoint port (Endpoint.Port), owned by the control plane and stable
+ * for the instance's life; the processes are its `nodes`.
+ */
 export interface InstanceRecord {
   id: string;
   dbiResourceId: string;
@@ -28,8 +48,12 @@ export interface InstanceRecord {
   masterUsername: string;
   manageMasterUserPassword: boolean;
   dbName?: string;
+  /** Endpoint.Port. */
   port: number;
-  serverId: number;
+  /** The mariadbd processes behind the instance; the serving one first (servingNode). */
+  nodes: NodeRecord[];
+  /** ReadReplicaSourceDBInstanceIdentifier, for a read replica. Its replicas are the instances naming it here. */
+  source?: string;
   allocatedStorage: number;
   maxAllocatedStorage?: number;
   storageType: string;
@@ -52,29 +76,57 @@ export interface InstanceRecord {
   pending: PendingChanges;
   tags: Tag[];
   availabilityZone: string;
-  pid?: number;
-  usedBytes?: number;
   /** Storage-full made the server read-only; lifted when storage is raised. */
   readOnlyForStorage?: boolean;
   /** ISO time AllocatedStorage last changed (modification or autoscaling): starts the autoscaling cooldown. */
   lastStorageChange?: string;
 }
 
-export function instanceFile(home: string, id: string): string {
-  return path.join(homeLayout(home).instancesDir, id, 'instance.json');
+/**
+ * The node that serves the endpoint: the primary, or a replica instance's own node. A failover makes
+ * another node serve by giving it this role and the endpoint port (docs/ARCHITECTURE.md).
+ */
+export function servingNode(rec: Pick<InstanceRecord, 'id' | 'nodes'>): NodeRecord | undefined {
+  return rec.nodes?.find((n) => n.role === 'primary' || n.role === 'replica');
 }
 
-/** The persistent registry: one crash-safe JSON file per instance. */
+/** The id of the serving node's folder; the instance id for records that have no node yet. */
+export function servingNodeId(rec: Pick<InstanceRecord, 'id' | 'nodes'>): string {
+  return servingNode(rec)?.id ?? rec.id;
+}
+
+/** Every node's id; the instance id for a record that has none yet. */
+export function nodeIds(rec: Pick<InstanceRecord, 'id' | 'nodes'>): string[] {
+  return rec.nodes?.length ? rec.nodes.map((n) => n.id) : [rec.id];
+}
+
+/** Records the serving node's pid (undefined: not running). */
+export function setServingPid(rec: InstanceRecord, pid: number | undefined): void {
+  const node = servingNode(rec);
+  if (node) node.pid = pid;
+}
+
+export function instanceFile(home: string, id: string): string {
+  return instanceStore(home).file(id);
+}
+
+export function instanceStore(home: string): Store<InstanceRecord> {
+  return new Store<InstanceRecord>(storeDir(home, 'instances'));
+}
+
+/** The DB instances: the store of their records, plus the rules every change to one obeys. */
 export class Registry {
-  constructor(readonly home: string) {}
+  private readonly store: Store<InstanceRecord>;
+  constructor(readonly home: string) {
+    this.store = instanceStore(home);
+  }
 
   get(id: string): InstanceRecord | undefined {
-    return readJson<InstanceRecord>(instanceFile(this.home, id));
+    return this.store.get(id);
   }
 
   save(rec: InstanceRecord): void {
-    fs.mkdirSync(path.dirname(instanceFile(this.home, rec.id)), { recursive: true, mode: 0o700 });
-    writeJsonAtomic(instanceFile(this.home, rec.id), rec);
+    this.store.save(rec);
   }
 
   /** Applies `change` to the stored record and saves it; returns the new record (undefined if gone). */
@@ -91,23 +143,11 @@ export class Registry {
   }
 
   remove(id: string): void {
-    fs.rmSync(instanceFile(this.home, id), { force: true });
+    this.store.remove(id);
   }
 
   /** All instances, sorted by identifier (Describe pages in this order). */
   list(): InstanceRecord[] {
-    const dir = homeLayout(this.home).instancesDir;
-    let names: string[];
-    try {
-      names = fs.readdirSync(dir);
-    } catch {
-      return [];
-    }
-    const out: InstanceRecord[] = [];
-    for (const name of names.sort()) {
-      const rec = this.get(name);
-      if (rec) out.push(rec);
-    }
-    return out;
+    return this.store.list();
   }
 }

@@ -1,0 +1,107 @@
+import { createRequire } from 'node:module';
+import type { ServiceName } from './types.js';
+
+/**
+ * The table of operation shapes, derived from the service models the AWS SDK packages ship (each
+ * `@aws-sdk/client-*` exports a static schema `<Operation>$` per operation), not written by hand: list
+ * member element names (DBInstance, ReadReplicaDBInstanceIdentifier, EventCategory …) and which members
+ * are timestamps come from AWS's own model, for every operation the ops layer answers.
+ *
+ * The static schema format (@smithy/core schema, "static" tuples):
+ *   structure  [3, namespace, name, traits, memberNames[], memberSchemas[]]   (error: -3)
+ *   list       [1, namespace, name, traits, valueSchema]
+ *   map        [2, namespace, name, traits, keySchema, valueSchema]
+ *   operation  [9, namespace, name, traits, () => input, () => output]
+ *   simple     [0, namespace, name, traits, schema]
+ *   sentinels  0 string · 1 number · 2 boolean · 4–7 timestamps · 21 blob · 64|x list of x · 128|x map
+ *   a member   schema, `() => schema`, or [schema, traits] with traits { xmlName, xmlFlattened, … }
+ */
+export type Shape =
+  | { kind: 'structure'; name: string; members: Map<string, Member> }
+  | { kind: 'list'; name: string; member: Member; flattened: boolean }
+  | { kind: 'timestamp' }
+  | { kind: 'scalar' };
+
+export interface Member {
+  shape: Shape;
+  /** The XML element name when it differs from the member name (list members: DBInstance; default "member"). */
+  xmlName?: string;
+}
+
+/** The SDK package whose model describes each service the endpoint serves. */
+const MODELS: Record<ServiceName, string> = {
+  rds: '@aws-sdk/client-rds',
+  monitoring: '@aws-sdk/client-cloudwatch',
+  iam: '@aws-sdk/client-iam',
+};
+
+const require = createRequire(import.meta.url);
+const modules = new Map<ServiceName, Record<string, unknown>>();
+const outputs = new Map<string, Shape | undefined>();
+
+/** The model module, loaded on first use (the control plane serves RDS; the others load only if asked). */
+function model(service: ServiceName): Record<string, unknown> {
+  let mod = modules.get(service);
+  if (!mod) {
+    mod = require(MODELS[service]) as Record<string, unknown>;
+    modules.set(service, mod);
+  }
+  return mod;
+}
+
+const TIMESTAMPS = new Set([4, 5, 6, 7]);
+const SCALAR: Shape = { kind: 'scalar' };
+const TIMESTAMP: Shape = { kind: 'timestamp' };
+
+type Traits = Record<string, unknown> | number | undefined;
+
+function traitsOf(t: Traits): Record<string, unknown> {
+  return typeof t === 'object' && t !== null ? t : {};
+}
+
+/** A member reference: [schema, traits] (a 2-tuple; every static schema tuple is longer). */
+function member(ref: unknown, seen: Map<unknown, Shape>): Member {
+  if (Array.isArray(ref) && ref.length === 2) {
+    const xmlName = traitsOf(ref[1] as Traits).xmlName;
+    return { shape: shapeOf(ref[0], seen), ...(typeof xmlName === 'string' ? { xmlName } : {}) };
+  }
+  return { shape: shapeOf(ref, seen) };
+}
+
+/** The shape of one schema reference; `seen` ties recursive structures into a cycle instead of looping. */
+export function shapeOf(ref: unknown, seen = new Map<unknown, Shape>()): Shape {
+  const schema = typeof ref === 'function' ? (ref as () => unknown)() : ref;
+  if (typeof schema === 'number') {
+    if (TIMESTAMPS.has(schema)) return TIMESTAMP;
+    if ((schema & 64) === 64 && schema < 128) return { kind: 'list', name: '', member: member(schema & 63, seen), flattened: false };
+    return SCALAR;
+  }
+  if (!Array.isArray(schema)) return SCALAR; // "unit" (no output), documents
+  const known = seen.get(schema);
+  if (known) return known;
+  const [tag, , name, traits] = schema as [number, string, string, Traits];
+  if (tag === 3 || tag === -3) {
+    const shape: Shape = { kind: 'structure', name, members: new Map() };
+    seen.set(schema, shape);
+    const [names, refs] = [schema[4] as string[], schema[5] as unknown[]];
+    names.forEach((n, i) => shape.members.set(n, member(refs[i], seen)));
+    return shape;
+  }
+  if (tag === 1) return { kind: 'list', name, member: member(schema[4], seen), flattened: traitsOf(traits).xmlFlattened === 1 };
+  if (tag === 0) return shapeOf(schema[4], seen);
+  return SCALAR; // maps: none in the outputs served so far
+}
+
+/** The output shape of (service, action) from the SDK's model; undefined for an action the model lacks. */
+export function outputShape(service: ServiceName, action: string): Shape | undefined {
+  const key = `${service}:${action}`;
+  if (outputs.has(key)) return outputs.get(key);
+  const mod = model(service);
+  const name = `${action}$`;
+  // hasOwn: an action named from the request (e.g. "__proto__") must not reach the prototype.
+  const op = Object.hasOwn(mod, name) ? mod[name] : undefined;
+  const found = Array.isArray(op) && op[0] === 9 ? shapeOf(op[5]) : undefined;
+  const shape = found?.kind === 'structure' ? found : undefined; // "unit": the operation answers nothing
+  outputs.set(key, shape);
+  return shape;
+}
