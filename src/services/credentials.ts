@@ -13,6 +13,8 @@ export interface DbCredentials {
   caFile?: string;
   /** Where the password lives when rdsctl cannot read it (AWS Secrets Manager). */
   secretArn?: string;
+  /** The instance's initial database (DBName), when it was created with one. */
+  dbName?: string;
 }
 
 /** Connection facts for an instance; the password is read only here, and only for the local target. */
@@ -32,6 +34,7 @@ function fromDescription(db: DBInstance): DbCredentials {
     host: db.Endpoint?.Address ?? '',
     port: db.Endpoint?.Port ?? 3306,
     secretArn: db.MasterUserSecret?.SecretArn,
+    dbName: db.DBName,
   };
 }
 

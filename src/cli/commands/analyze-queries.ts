@@ -28,7 +28,7 @@ export const registerAnalyzeQueries: RegisterCommand = (program, run) => {
     .option('--password-stdin', 'read the database password from stdin (aws target, or a DSN without one)')
     .action((id: string | undefined, o: Opts, cmd) =>
       run(cmd, async (ctx) => {
-        const { runAnalyze } = await import('../../services/analyze-run.js');
+        const { analysisFailedError, runAnalyze } = await import('../../services/analyze-run.js');
         const { renderReport } = await import('../../analyze/report/render.js');
         const { confirm, readStdin } = await import('../interaction.js');
         // Same rule as confirm(), checked before the analysis and its validation copy, not after them.
@@ -56,6 +56,8 @@ export const registerAnalyzeQueries: RegisterCommand = (program, run) => {
         // Folded to the terminal's width, or 80 columns when piped (a log, a ticket, less).
         const width = process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 80;
         ctx.out.result(report, () => renderReport(report, (s, t) => ctx.out.paint(s, t), 25, width));
+        const failure = analysisFailedError(report); // most statements failed: the report is out, the exit code says so
+        if (failure) throw failure;
         // The report (with each statement's outcome) is out; a script must still see that --apply fell short.
         const failed = report.applied?.filter((a) => !a.ok) ?? [];
         if (failed.length) {
