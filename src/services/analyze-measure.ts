@@ -1,4 +1,4 @@
-import { parseExplainJson } from '../analyze/plan/parse.js';
+import { joinBufferComparisons, parseExplainJson } from '../analyze/plan/parse.js';
 import type { MeasuredRun } from '../analyze/report/types.js';
 import type { SqlSession } from './analyze-db.js';
 import { explainableText, useDatabase } from './analyze-explain.js';
@@ -40,7 +40,8 @@ async function handlerReads(s: SqlSession): Promise<number> {
  * Runs one read on the copy under ANALYZE FORMAT=JSON (executed, no rows sent back) inside a READ ONLY
  * transaction, with MariaDB's per-statement time limit, and returns what the server itself counted: the
  * Handler_read_* delta (every row and index entry the engine handed over — SHOW SESSION STATUS does not
- * count itself on MariaDB) and whether the executed plan sorted or used a temporary table. A timeout still
+ * count itself on MariaDB), the row combinations its join buffers compared (which those counters miss),
+ * and whether the executed plan sorted or used a temporary table. A timeout still
  * reports the rows read until the interruption, as a lower bound.
  */
 export async function measureRead(s: SqlSession & { currentDb?: string }, db: string | undefined, sql: string, timeoutMs = MEASURE_TIMEOUT_MS): Promise<MeasureResult> {
@@ -58,12 +59,14 @@ export async function measureRead(s: SqlSession & { currentDb?: string }, db: st
     try {
       const rows = await s.query(`SET STATEMENT max_statement_time=${seconds} FOR ANALYZE FORMAT=JSON ${text}`);
       const ms = performance.now() - t0;
-      const plan = parseExplainJson(String(rows[0] ? Object.values(rows[0])[0] : ''));
+      const doc = JSON.parse(String(rows[0] ? Object.values(rows[0])[0] : '')) as object;
+      const plan = parseExplainJson(doc);
       const keys = [...new Set(plan.tables.map((t) => t.key).filter((k): k is string => Boolean(k)))];
-      return { run: { rowsRead: (await handlerReads(s)) - start, filesort: plan.filesort, temporaryTable: plan.temporaryTable, keys, ms: Math.round(ms) } };
+      return { run: { rowsRead: (await handlerReads(s)) - start, joinBufferRows: joinBufferComparisons(doc), filesort: plan.filesort,
+        temporaryTable: plan.temporaryTable, keys, ms: Math.round(ms) } };
     } catch (err) {
       if ((err as { errno?: number }).errno !== STATEMENT_TIMEOUT) throw err;
-      return { run: { rowsRead: (await handlerReads(s)) - start, filesort: false, temporaryTable: false, keys: [], ms: Math.round(performance.now() - t0), timedOut: true } };
+      return { run: { rowsRead: (await handlerReads(s)) - start, joinBufferRows: 0, filesort: false, temporaryTable: false, keys: [], ms: Math.round(performance.now() - t0), timedOut: true } };
     }
   } catch (err) {
     return { notMeasured: `could not be run on the copy: ${((err as Error).message ?? String(err)).replace(/\s+/g, ' ')}` };

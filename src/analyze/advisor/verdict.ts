@@ -10,6 +10,13 @@ const keysOf = (p: QueryPlan) => [...new Set(p.tables.map((t) => t.key).filter((
 const isRun = (m: Measured | undefined): m is MeasuredRun => m !== undefined && 'rowsRead' in m;
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
+/** The measured figure: rows the engine handed over plus the row combinations join buffers compared. */
+export const measuredRows = (r: MeasuredRun) => r.rowsRead + r.joinBufferRows;
+
+/** ", join buffer 562k → 0 comparisons" when a join buffer did part of the work. */
+export const joinBufferNote = (b: MeasuredRun, a: MeasuredRun) =>
+  (b.joinBufferRows || a.joinBufferRows ? ` (of which join-buffer comparisons ${fmt(b.joinBufferRows)} → ${fmt(a.joinBufferRows)})` : '');
+
 /** EXPLAIN estimate: 1 − after/before on rows examined; MySQL's cost breaks a tie in rows. */
 export function reduction(before: QueryPlan, after: QueryPlan): number {
   if (before.rowsExamined > 0 && after.rowsExamined !== before.rowsExamined) return 1 - after.rowsExamined / before.rowsExamined;
@@ -31,10 +38,10 @@ export function planDelta(b: QueryPlan, a: QueryPlan, mb?: Measured, ma?: Measur
   const estimate = (why?: string): PlanDelta => ({ ...base, basis: 'estimated', reduction: estimated, ...(why ? { estimateReason: why } : {}) });
   if (!isRun(mb) || !isRun(ma)) return estimate((mb && !isRun(mb) ? mb.notMeasured : undefined) ?? (ma && !isRun(ma) ? ma.notMeasured : undefined));
   if (ma.timedOut) return { ...estimate(`timed out on the copy after ${fmt(ma.ms)} ms with the indexes`), measured: { before: mb, after: ma } };
-  const cut = mb.rowsRead > 0 ? 1 - ma.rowsRead / mb.rowsRead : 0;
+  const cut = measuredRows(mb) > 0 ? 1 - measuredRows(ma) / measuredRows(mb) : 0;
   const sortGone = (mb.filesort && !ma.filesort) || (mb.temporaryTable && !ma.temporaryTable);
   // A sort of fewer rows than are worth naming costs nothing worth an index (as in the problem list).
-  const sortAvoided = !mb.timedOut && sortGone && ma.rowsRead <= mb.rowsRead && mb.rowsRead >= MIN_ROWS_WORTH_NAMING;
+  const sortAvoided = !mb.timedOut && sortGone && measuredRows(ma) <= measuredRows(mb) && measuredRows(mb) >= MIN_ROWS_WORTH_NAMING;
   return { ...base, basis: 'measured', reduction: Math.max(-1, cut), measured: { before: mb, after: ma }, ...(sortAvoided ? { sortAvoided } : {}) };
 }
 
@@ -47,10 +54,10 @@ const helps = (d: PlanDelta, threshold: number) => d.reduction >= threshold || d
 export function deltaFigures(d: PlanDelta): string {
   if (d.basis === 'estimated') return `~${fmt(d.before.rowsExamined)} → ~${fmt(d.after.rowsExamined)} rows examined, EXPLAIN estimate${d.estimateReason ? ` (not measured: ${d.estimateReason})` : ''}`;
   const m = d.measured!;
-  const before = `${m.before.timedOut ? '≥' : ''}${fmt(m.before.rowsRead)}`;
+  const before = `${m.before.timedOut ? '≥' : ''}${fmt(measuredRows(m.before))}`;
   const sort = (r: MeasuredRun) => [r.filesort ? 'filesort' : '', r.temporaryTable ? 'temporary table' : ''].filter(Boolean).join(' + ');
   const sorts = sort(m.before) && !sort(m.after) ? `, ${sort(m.before)} avoided` : sort(m.before) !== sort(m.after) && sort(m.after) ? `, ${sort(m.after)} after` : '';
-  return `${before} → ${fmt(m.after.rowsRead)} rows read measured${m.before.timedOut ? ' (the run without it timed out)' : ''}${sorts}; EXPLAIN estimated −${pct(d.estimatedReduction)}`;
+  return `${before} → ${fmt(measuredRows(m.after))} rows read measured${joinBufferNote(m.before, m.after)}${m.before.timedOut ? ' (the run without it timed out)' : ''}${sorts}; EXPLAIN estimated −${pct(d.estimatedReduction)}`;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { joinBufferNote, measuredRows } from '../advisor/verdict.js';
 import { fmt } from '../plan/problems.js';
 import type { AnalysisReport, MeasuredRun, PlanDelta, PlanSummary, QueryReport, ValidatedRecommendation } from './types.js';
 
@@ -50,7 +51,7 @@ function deltaLines(v: PlanDelta, paint: Paint): string[] {
   }
   const { before: b, after: a } = v.measured;
   const limit = b.timedOut ? ` (the run without the index hit the time limit after ${fmt(b.ms)} ms: at least that many)` : '';
-  return [`    before/after (measured on the copy): ${b.timedOut ? '≥' : ''}${fmt(b.rowsRead)} → ${fmt(a.rowsRead)} rows read (${cut}), ${b.timedOut ? '?' : sorts(b)} → ${sorts(a)}, ${keys}${limit}`,
+  return [`    before/after (measured on the copy): ${b.timedOut ? '≥' : ''}${fmt(measuredRows(b))} → ${fmt(measuredRows(a))} rows read${joinBufferNote(b, a)} (${cut}), ${b.timedOut ? '?' : sorts(b)} → ${sorts(a)}, ${keys}${limit}`,
     `    ${paint('dim', `EXPLAIN estimated ${estimate} (${signed(v.estimatedReduction)})`)}`];
 }
 

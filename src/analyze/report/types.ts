@@ -16,6 +16,8 @@ export interface PlanSummary {
 export interface MeasuredRun {
   /** Handler_read_* delta: rows and index entries the storage engine handed over (a lower bound when timedOut). */
   rowsRead: number;
+  /** Row combinations compared in join buffers (outer rows × buffered rows): work the handler counters miss. */
+  joinBufferRows: number;
   /** The executed plan (ANALYZE FORMAT=JSON) sorted / used a temporary table. */
   filesort: boolean;
   temporaryTable: boolean;
