@@ -26,10 +26,10 @@ export function reduction(before: QueryPlan, after: QueryPlan): number {
 
 /**
  * Before/after of one query. The figure that decides is the measured one (rows the copy's engine handed
- * over running the read, before and after) whenever both runs exist and the run with the indexes finished;
- * a run without them that hit the time limit still counts, as a lower bound. Otherwise EXPLAIN's estimate
- * decides and `estimateReason` says why. EXPLAIN ignores LIMIT, so only the measurement sees an index that
- * lets an ORDER BY … LIMIT stop after LIMIT rows.
+ * over running the read, plus join-buffer comparisons, before and after) whenever both runs finished.
+ * A run stopped by the time limit proves nothing either way (its counters miss the join-buffer work it was
+ * doing), so then EXPLAIN's estimate decides and `estimateReason` says why. EXPLAIN ignores LIMIT: only the
+ * measurement sees an index that lets an ORDER BY … LIMIT stop after LIMIT rows.
  */
 export function planDelta(b: QueryPlan, a: QueryPlan, mb?: Measured, ma?: Measured): PlanDelta {
   const estimated = reduction(b, a);
@@ -37,16 +37,19 @@ export function planDelta(b: QueryPlan, a: QueryPlan, mb?: Measured, ma?: Measur
     estimatedReduction: estimated };
   const estimate = (why?: string): PlanDelta => ({ ...base, basis: 'estimated', reduction: estimated, ...(why ? { estimateReason: why } : {}) });
   if (!isRun(mb) || !isRun(ma)) return estimate((mb && !isRun(mb) ? mb.notMeasured : undefined) ?? (ma && !isRun(ma) ? ma.notMeasured : undefined));
-  if (ma.timedOut) return { ...estimate(`timed out on the copy after ${fmt(ma.ms)} ms with the indexes`), measured: { before: mb, after: ma } };
+  if (mb.timedOut || ma.timedOut) {
+    const which = ma.timedOut ? `with the indexes${mb.timedOut ? ' and without them' : ''}` : `without the indexes (with them it took ${fmt(ma.ms)} ms)`;
+    return { ...estimate(`timed out on the copy after ${fmt((ma.timedOut ? ma : mb).ms)} ms ${which}`), measured: { before: mb, after: ma } };
+  }
   const cut = measuredRows(mb) > 0 ? 1 - measuredRows(ma) / measuredRows(mb) : 0;
   const sortGone = (mb.filesort && !ma.filesort) || (mb.temporaryTable && !ma.temporaryTable);
   // A sort of fewer rows than are worth naming costs nothing worth an index (as in the problem list).
-  const sortAvoided = !mb.timedOut && sortGone && measuredRows(ma) <= measuredRows(mb) && measuredRows(mb) >= MIN_ROWS_WORTH_NAMING;
+  const sortAvoided = sortGone && measuredRows(ma) <= measuredRows(mb) && measuredRows(mb) >= MIN_ROWS_WORTH_NAMING;
   return { ...base, basis: 'measured', reduction: Math.max(-1, cut), measured: { before: mb, after: ma }, ...(sortAvoided ? { sortAvoided } : {}) };
 }
 
 /** Indexes the query's new plan uses: the executed plan when it ran, else EXPLAIN's. */
-export const usedKeys = (d: PlanDelta) => (d.measured && !d.measured.after.timedOut ? d.measured.after.keys : d.after.keys);
+export const usedKeys = (d: PlanDelta) => (d.basis === 'measured' ? d.measured!.after.keys : d.after.keys);
 
 const helps = (d: PlanDelta, threshold: number) => d.reduction >= threshold || d.sortAvoided === true;
 
@@ -54,10 +57,9 @@ const helps = (d: PlanDelta, threshold: number) => d.reduction >= threshold || d
 export function deltaFigures(d: PlanDelta): string {
   if (d.basis === 'estimated') return `~${fmt(d.before.rowsExamined)} → ~${fmt(d.after.rowsExamined)} rows examined, EXPLAIN estimate${d.estimateReason ? ` (not measured: ${d.estimateReason})` : ''}`;
   const m = d.measured!;
-  const before = `${m.before.timedOut ? '≥' : ''}${fmt(measuredRows(m.before))}`;
   const sort = (r: MeasuredRun) => [r.filesort ? 'filesort' : '', r.temporaryTable ? 'temporary table' : ''].filter(Boolean).join(' + ');
   const sorts = sort(m.before) && !sort(m.after) ? `, ${sort(m.before)} avoided` : sort(m.before) !== sort(m.after) && sort(m.after) ? `, ${sort(m.after)} after` : '';
-  return `${before} → ${fmt(measuredRows(m.after))} rows read measured${joinBufferNote(m.before, m.after)}${m.before.timedOut ? ' (the run without it timed out)' : ''}${sorts}; EXPLAIN estimated −${pct(d.estimatedReduction)}`;
+  return `${fmt(measuredRows(m.before))} → ${fmt(measuredRows(m.after))} rows read measured${joinBufferNote(m.before, m.after)}${sorts}; EXPLAIN estimated −${pct(d.estimatedReduction)}`;
 }
 
 /**

@@ -14,7 +14,7 @@ export interface PlanSummary {
 
 /** One execution of a read on the validation copy, as the server counted it. */
 export interface MeasuredRun {
-  /** Handler_read_* delta: rows and index entries the storage engine handed over (a lower bound when timedOut). */
+  /** Handler_read_* delta: rows and index entries the storage engine handed over (until the interruption when timedOut). */
   rowsRead: number;
   /** Row combinations compared in join buffers (outer rows × buffered rows): work the handler counters miss. */
   joinBufferRows: number;
@@ -24,7 +24,7 @@ export interface MeasuredRun {
   /** Indexes the executed plan used. */
   keys: string[];
   ms: number;
-  /** Stopped by the per-statement time limit: rowsRead counts up to the interruption. */
+  /** Stopped by the per-statement time limit: the figures are partial and decide nothing. */
   timedOut?: boolean;
 }
 
