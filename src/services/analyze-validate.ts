@@ -43,16 +43,30 @@ interface Observation {
   runs: Map<string, Measured>;
 }
 
-/** EXPLAIN every affected query on the copy, and run each read once there to count what it really reads. */
-async function observe(vt: ValidationTarget, queries: ValidationQuery[], opts: MeasureOptions): Promise<Observation> {
+/** What decides how a read executes: with the same plan on the same data, it reads the same rows. */
+const planKey = (id: string, p: QueryPlan) => JSON.stringify([id, p.filesort, p.temporaryTable,
+  p.tables.map((t) => [t.table, t.accessType, t.key, t.usedKeyParts, t.ref, t.joinBuffer, t.coveringIndex])]);
+
+/**
+ * EXPLAIN every affected query on the copy, and run each read there to count what it really reads — once
+ * per distinct plan: a query whose plan did not change since an earlier run (most of them, after a round
+ * drops a few indexes) keeps that run's figures instead of executing again.
+ */
+async function observe(vt: ValidationTarget, queries: ValidationQuery[], opts: MeasureOptions, runsByPlan: Map<string, Measured>): Promise<Observation> {
   const plans = new Map<string, QueryPlan>();
   const runs = new Map<string, Measured>();
   for (const q of queries) {
     const r = await explainStatement(vt.session, vt.mapDb(q.db), q.sample);
     if (!('plan' in r)) continue;
     plans.set(q.id, r.plan);
-    const m = await measureRead(vt.session, vt.mapDb(q.db), q.sample, opts.statementTimeoutMs ?? MEASURE_TIMEOUT_MS);
-    runs.set(q.id, 'run' in m ? m.run : m);
+    const key = planKey(q.id, r.plan);
+    let m = runsByPlan.get(key);
+    if (!m) {
+      const res = await measureRead(vt.session, vt.mapDb(q.db), q.sample, opts.statementTimeoutMs ?? MEASURE_TIMEOUT_MS);
+      m = 'run' in res ? res.run : res;
+      runsByPlan.set(key, m);
+    }
+    runs.set(q.id, m);
   }
   return { plans, runs };
 }
@@ -69,7 +83,8 @@ async function observe(vt: ValidationTarget, queries: ValidationQuery[], opts: M
 export async function validateRecommendations(vt: ValidationTarget, recs: Recommendation[], queries: ValidationQuery[], threshold: number,
   perTableBudget = Infinity, opts: MeasureOptions = {}): Promise<ValidationOutcome> {
   const affected = queries.filter((q) => recs.some((r) => r.queries.includes(q.id)));
-  const before = await observe(vt, affected, opts);
+  const runsByPlan = new Map<string, Measured>();
+  const before = await observe(vt, affected, opts, runsByPlan);
   const built = new Set<Recommendation>();
   const failed = new Map<string, string>();
   const invisible = vt.session.flavor === 'mysql8';
@@ -87,13 +102,13 @@ export async function validateRecommendations(vt: ValidationTarget, recs: Recomm
         failed.set(r.name, (err as Error).message);
       }
     }
-    let outcome = judge(recs, before, await observe(vt, affected, opts), failed, threshold, perTableBudget);
+    let outcome = judge(recs, before, await observe(vt, affected, opts, runsByPlan), failed, threshold, perTableBudget);
     for (let round = 0; round < recs.length; round++) {
       const verdict = new Map(outcome.recommendations.map((r) => [r.name, r.validation?.kept === true]));
       const gone = [...built].filter((r) => !verdict.get(r.name));
       if (!gone.length) break;
       for (const r of gone) await drop(r);
-      const next = judge([...built], before, await observe(vt, affected, opts), failed, threshold, perTableBudget);
+      const next = judge([...built], before, await observe(vt, affected, opts, runsByPlan), failed, threshold, perTableBudget);
       outcome = { perQuery: next.perQuery, recommendations: outcome.recommendations.map((r) => next.recommendations.find((x) => x.name === r.name) ?? r) };
     }
     return outcome;

@@ -7,6 +7,7 @@ import type { AnalysisReport, PlanDelta } from '../../src/analyze/report/types.j
 import type { QueryClass } from '../../src/analyze/types.js';
 import { analyzeQueries } from '../../src/services/analyze.js';
 import { openSession, parseDsn, type SqlSession } from '../../src/services/analyze-db.js';
+import { measureRead } from '../../src/services/analyze-measure.js';
 import { validationCopy } from '../../src/services/analyze-target.js';
 import { assertBuilt, isolatedEnv, oneJsonDoc, runRdsctl } from '../helpers/cli-aws.js';
 import { startMariadb, type TestMariadb } from '../helpers/mariadb.js';
@@ -18,6 +19,8 @@ const LISTING = "SELECT id, sku, name, price FROM products WHERE category_id = 7
 const DRAFTS = "SELECT id, sku, name FROM products WHERE status = 'draft' LIMIT 24";
 const REPRICE = "UPDATE products SET price = price + 1 WHERE sku = 'SKU-00012345'";
 const SOLD = 'SELECT COUNT(*) FROM sales s JOIN products p ON p.sku = s.sku WHERE s.qty > 3';
+// A read that writes through a stored function: running it on the copy must not change the copy.
+const TOUCHING = "SELECT id, touch() AS t FROM products WHERE category_id = 8 AND status = 'active' ORDER BY created_at DESC LIMIT 5";
 const IX_LISTING = 'ix_products_category_id_status_created_at';
 
 const SCHEMA = [
@@ -29,6 +32,8 @@ const SCHEMA = [
     IF(seq <= 600, 'draft', IF(RAND(11) < 0.1, 'retired', 'active')), '2024-01-01' + INTERVAL FLOOR(RAND(5) * 900 * 86400) SECOND FROM seq_1_to_60000`,
   'CREATE TABLE sales (id INT UNSIGNED NOT NULL AUTO_INCREMENT, sku VARCHAR(32) NOT NULL, qty SMALLINT UNSIGNED NOT NULL, PRIMARY KEY (id)) ENGINE=InnoDB',
   "INSERT INTO sales SELECT seq, CONCAT('SKU-', LPAD(1 + FLOOR(RAND(13) * 60000), 8, '0')), 1 + FLOOR(RAND(17) * 5) FROM seq_1_to_20000",
+  'CREATE TABLE touched (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY) ENGINE=InnoDB',
+  'CREATE FUNCTION touch() RETURNS INT MODIFIES SQL DATA BEGIN INSERT INTO touched VALUES (NULL); RETURN 1; END',
   'ANALYZE TABLE products, sales',
 ];
 
@@ -103,6 +108,22 @@ describe('analyze-queries decides on what the validation copy measures', () => {
   it('the UPDATE is judged by EXPLAIN only (never run on the copy), and its index still gets built there and validated', () => {
     expect(delta('Q3')).toMatchObject({ basis: 'estimated', estimateReason: 'a write: never run on the copy' });
     expect(rec('ix_products_sku_price').validation).toMatchObject({ kept: true, basis: 'estimated' });
+  });
+
+  // (The analyzed server's READ ONLY session already refuses even to EXPLAIN it: errno 1792.)
+  it('on the copy, a read that writes through a function is refused by the READ ONLY transaction it runs in: nothing written', async () => {
+    const copy = await openSession(parseDsn(dsn('store_copy')));
+    try {
+      const m = await measureRead(copy, 'store_copy', TOUCHING);
+      expect(m).toEqual({ notMeasured: expect.stringMatching(/^could not be run on the copy: Cannot execute statement in a READ ONLY transaction/) });
+      const [rows] = await conn.query('SELECT COUNT(*) AS n FROM store_copy.touched');
+      expect(Number((rows as Array<{ n: number }>)[0].n)).toBe(0);
+      // The session is usable afterwards (the transaction was rolled back): an index can still be built there.
+      await copy.query('ALTER TABLE store_copy.touched ADD INDEX ix_probe (id)');
+      await copy.query('ALTER TABLE store_copy.touched DROP INDEX ix_probe');
+    } finally {
+      await copy.close();
+    }
   });
 
   it('a read that hits the per-statement time limit is reported as timed out and falls back to the estimate', () => {
