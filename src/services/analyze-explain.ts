@@ -14,7 +14,7 @@ const LEADING_COMMENT = /^\s*(?:\/\*(?![!M+])[\s\S]*?\*\/|(?:--\s|#)[^\n]*(?:\n|
  * First words of statements that are real SQL but not queries (DDL, SET, SHOW, CALL, administration …):
  * skipped, never sent. Anything else that is not explainable is no SQL statement the server knows.
  */
-const NOT_A_QUERY = /^\s*(create|alter|drop|rename|truncate|set|show|call|grant|revoke|flush|kill|use|begin|commit|rollback|start|stop|savepoint|release|lock|unlock|analyze|optimize|repair|check|checksum|load|handler|do|prepare|execute|deallocate|reset|purge|change|install|uninstall|help|describe|desc|explain|xa|signal|resignal|get|backup|binlog|cache|shutdown|restart)\b/i;
+const NOT_A_QUERY = /^\s*(create|alter|drop|rename|truncate|set|show|call|grant|revoke|flush|kill|use|begin|commit|rollback|start|stop|savepoint|release|lock|unlock|analyze|optimize|repair|check|checksum|load|handler|do|prepare|execute|deallocate|reset|purge|change|install|uninstall|help|describe|desc|explain|xa|signal|resignal|get|backup|binlog|cache|shutdown|restart|values)\b/i;
 
 function stripped(sql: string): string {
   let text = sql.trim().replace(/[;\s]+$/, '');

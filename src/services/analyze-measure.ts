@@ -41,8 +41,8 @@ async function handlerReads(s: SqlSession): Promise<number> {
  * transaction, with MariaDB's per-statement time limit, and returns what the server itself counted: the
  * Handler_read_* delta (every row and index entry the engine handed over — SHOW SESSION STATUS does not
  * count itself on MariaDB), the row combinations its join buffers compared (which those counters miss),
- * and whether the executed plan sorted or used a temporary table. A timeout still
- * reports the rows read until the interruption, as a lower bound.
+ * and whether the executed plan sorted or used a temporary table. A run stopped by the time limit comes
+ * back marked timedOut (its partial counts are shown, never used to decide).
  */
 export async function measureRead(s: SqlSession & { currentDb?: string }, db: string | undefined, sql: string, timeoutMs = MEASURE_TIMEOUT_MS): Promise<MeasureResult> {
   const why = notMeasurable(sql, s.flavor);
