@@ -67,6 +67,23 @@ describe('renderReport: what a DBA reads in the terminal', () => {
     expect(short).toMatch(/… 1 more problem queries \(--json lists them all\)/);
   });
 
+  it('a measured before/after says so, with the EXPLAIN estimate under it; the validation line counts both and the timeouts', () => {
+    const base = report();
+    const run = (rowsRead: number, filesort: boolean, keys: string[]) => ({ rowsRead, joinBufferRows: 0, filesort, temporaryTable: false, keys, ms: 1 });
+    const measured = renderReport({ ...base,
+      queries: [{ ...base.queries[0], validation: { before: { rowsExamined: 80, keys: ['category_id'] }, after: { rowsExamined: 73, keys: ['ix_listing'] },
+        basis: 'measured', reduction: 1 - 24 / 81, estimatedReduction: 0.0875, measured: { before: run(81, true, ['category_id']), after: run(24, false, ['ix_listing']) } } }],
+      validation: { ...base.validation, measured: 1, estimated: 2, timedOut: 1, statementTimeoutMs: 5000 } });
+    expect(measured).toMatch(/before\/after \(measured on the copy\): 81 → 24 rows read \(−70%\), filesort → no sort, keys category_id → ix_listing/);
+    expect(measured).toMatch(/EXPLAIN estimated ~80 → ~73 rows examined \(−9%\)/);
+    expect(measured).toMatch(/keep when rows read drop ≥ 50% or a sort goes away · 1 query measured on the copy, 2 estimated by EXPLAIN \(writes are never run\) · 1 measurement timed out \(5 s per statement\)/);
+  });
+
+  it('a statement the server could not parse is a syntax error, not a failed EXPLAIN', () => {
+    const typo = renderReport(report({ queries: [{ ...report().queries[1], sample: 'SELEC oops', explainError: { message: "You have an error in your SQL syntax … near 'SELEC oops'", errno: 1064 } }] }));
+    expect(typo).toMatch(/SELEC oops\n\s+syntax error \(parse failure\): You have an error in your SQL syntax … near 'SELEC oops' \(errno 1064\)/);
+  });
+
   it('after --apply it lists what ran instead', () => {
     const applied = renderReport(report({ applied: [{ ddl: 'ALTER …', ok: true }, { ddl: 'ALTER x', ok: false, error: 'Duplicate key name' }] }));
     expect(applied).toMatch(/ok  ALTER …/);
