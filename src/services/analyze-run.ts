@@ -129,9 +129,7 @@ export async function runAnalyze(o: AnalyzeCommandOptions, env: AnalyzeEnv): Pro
 /** Most statements failed (e.g. no default database): the report is out, the command must still fail (exit 6). */
 export function analysisFailedError(r: AnalysisReport): RdsctlError | undefined {
   if (!r.failure) return undefined;
-  const hint = /--database/.test(r.failure.reason) ? 'Pass --database <db> (or a database in the DSN); each statement\'s error is in the report.'
-    : 'Each statement\'s error is in the report; fix the cause and run again.';
-  return new RdsctlError('ANALYSIS_FAILED', ExitCode.checkFailed, `${r.failure.reason}.`, { hint });
+  return new RdsctlError('ANALYSIS_FAILED', ExitCode.checkFailed, `${r.failure.reason}.`, { hint: r.failure.hint });
 }
 
 /** The recommendations as runnable DDL; redundant/unused indexes only as commented-out hide steps. */

@@ -190,11 +190,12 @@ describe('analyze-queries decides on what the validation copy measures', () => {
       const json = await runRdsctl(['analyze-queries', '--dsn', noDb, '--queries', file, '--json'], env());
       expect(json.code).toBe(6);
       const doc = oneJsonDoc(json.stdout);
-      expect(doc.data.failure).toEqual({ failed: 3, analyzed: 3, reason: expect.stringMatching(/^3 of 3 statements failed: No database selected — pass --database <db>$/) });
+      expect(doc.data.failure).toMatchObject({ failed: 3, analyzed: 3, reason: '3 of 3 statements failed: No database selected — pass --database <db>' });
       const human = await runRdsctl(['analyze-queries', '--dsn', noDb, '--queries', file], env());
       expect(human.code).toBe(6);
       expect(human.stdout).toMatch(/Problem queries/);
       expect(human.stderr).toMatch(/^error: 3 of 3 statements failed: No database selected — pass --database <db>\.$/m);
+      expect(human.stderr).toMatch(/^hint: Pass --database <db> \(or a database in the DSN\)/m);
       const ok = await runRdsctl(['analyze-queries', '--dsn', noDb, '--database', 'store', '--queries', file, '--json'], env());
       expect(ok.code, ok.stderr).toBe(0);
     });

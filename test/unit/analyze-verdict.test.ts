@@ -64,7 +64,8 @@ describe('analysisFailure: most statements failing is a failed run', () => {
   const noDb = q({ explainError: { message: 'No database selected', errno: 1046 } });
   it('42 of 44 failing with "No database selected" names --database', () => {
     const qs = [...Array(42).fill(noDb), q({}), q({})];
-    expect(analysisFailure(qs)).toEqual({ failed: 42, analyzed: 44, reason: '42 of 44 statements failed: No database selected — pass --database <db>' });
+    expect(analysisFailure(qs)).toEqual({ failed: 42, analyzed: 44, reason: '42 of 44 statements failed: No database selected — pass --database <db>',
+      hint: "Pass --database <db> (or a database in the DSN); each statement's error is in the report." });
   });
   it('half failing, or skipped non-queries, is not a failure', () => {
     expect(analysisFailure([noDb, q({})])).toBeUndefined();

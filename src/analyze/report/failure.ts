@@ -19,6 +19,7 @@ export function analysisFailure(queries: QueryReport[]): AnalysisReport['failure
   }
   const [message, top] = [...counts].sort((a, b) => b[1].n - a[1].n)[0];
   const fix = top.errno === 1046 ? ' — pass --database <db>' : top.errno === 1064 ? ' — check the statements' : '';
-  return { failed: failed.length, analyzed: analyzed.length,
-    reason: `${failed.length} of ${analyzed.length} statements failed: ${message}${fix}` };
+  const hint = top.errno === 1046 ? "Pass --database <db> (or a database in the DSN); each statement's error is in the report."
+    : "Each statement's error is in the report; fix the cause and run again.";
+  return { failed: failed.length, analyzed: analyzed.length, reason: `${failed.length} of ${analyzed.length} statements failed: ${message}${fix}`, hint };
 }

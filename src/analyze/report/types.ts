@@ -87,7 +87,7 @@ export interface AnalysisReport {
   validation: { mode: 'off' | 'validate-on' | 'temporary-instance'; target?: string; threshold: number; note?: string;
     measured?: number; estimated?: number; timedOut?: number; statementTimeoutMs?: number };
   /** Most analysed statements failed (EXPLAIN error or unreadable): the command exits non-zero with this. */
-  failure?: { failed: number; analyzed: number; reason: string };
+  failure?: { failed: number; analyzed: number; reason: string; hint: string };
   /** The DDL of the recommendations kept, in order. */
   ddl: string[];
   applied?: Array<{ ddl: string; ok: boolean; error?: string }>;
