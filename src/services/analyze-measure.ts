@@ -25,7 +25,7 @@ export function notMeasurable(sql: string, flavor: SqlSession['flavor']): string
   const text = explainableText(sql);
   if (!text || !/^\s*(\(\s*)?(select|with)\b/i.test(text)) return 'a write: never run on the copy';
   // SELECT … INTO OUTFILE/DUMPFILE would write a file on the copy's host. (A data-changing statement that
-  // starts with WITH is refused by the READ ONLY transaction the measurement runs in.)
+  // starts with WITH is refused by the READ ONLY session the measurements run in.)
   if (/\binto\s+(outfile|dumpfile|@)/i.test(text)) return 'SELECT … INTO: never run on the copy';
   if (flavor !== 'mariadb') return 'MySQL 8 copy: measuring needs MariaDB ANALYZE FORMAT=JSON';
   return undefined;
@@ -36,41 +36,67 @@ async function handlerReads(s: SqlSession): Promise<number> {
   return rows.reduce((sum, r) => sum + Number(r.Value), 0);
 }
 
+export interface MeasureItem {
+  db: string | undefined;
+  sql: string;
+}
+
 /**
- * Runs one read on the copy under ANALYZE FORMAT=JSON (executed, no rows sent back) inside a READ ONLY
- * transaction, with MariaDB's per-statement time limit, and returns what the server itself counted: the
- * Handler_read_* delta (every row and index entry the engine handed over — SHOW SESSION STATUS does not
- * count itself on MariaDB), the row combinations its join buffers compared (which those counters miss),
- * and whether the executed plan sorted or used a temporary table. A run stopped by the time limit comes
- * back marked timedOut (its partial counts are shown, never used to decide).
+ * Runs each read on the copy under ANALYZE FORMAT=JSON (executed, no rows sent back), with MariaDB's
+ * per-statement time limit, in a session switched to READ ONLY for the whole batch (a read that writes
+ * through a stored function is refused), and returns what the server itself counted: the Handler_read_*
+ * delta (every row and index entry the engine handed over — SHOW SESSION STATUS does not count itself on
+ * MariaDB, so one snapshot ends a run and starts the next), the row combinations its join buffers compared
+ * (which those counters miss), and whether the executed plan sorted or used a temporary table. A run
+ * stopped by the time limit comes back marked timedOut (its partial counts are shown, never used to decide).
  */
-export async function measureRead(s: SqlSession & { currentDb?: string }, db: string | undefined, sql: string, timeoutMs = MEASURE_TIMEOUT_MS): Promise<MeasureResult> {
-  const why = notMeasurable(sql, s.flavor);
-  if (why) return { notMeasured: why };
-  const text = explainableText(sql)!;
-  const seconds = Math.max(0.001, timeoutMs / 1000);
-  let began = false;
+export async function measureReads(s: SqlSession & { currentDb?: string }, items: MeasureItem[], timeoutMs = MEASURE_TIMEOUT_MS): Promise<MeasureResult[]> {
+  const reasons = items.map((i) => notMeasurable(i.sql, s.flavor));
+  if (reasons.every(Boolean)) return reasons.map((why) => ({ notMeasured: why! }));
+  const toggle = !s.readOnly; // the copy's session builds indexes between batches: READ ONLY only around the runs
+  if (toggle) await s.query('SET SESSION TRANSACTION READ ONLY');
+  const out: MeasureResult[] = [];
   try {
-    await useDatabase(s, db);
-    await s.query('START TRANSACTION READ ONLY');
-    began = true;
-    const start = await handlerReads(s);
-    const t0 = performance.now();
-    try {
-      const rows = await s.query(`SET STATEMENT max_statement_time=${seconds} FOR ANALYZE FORMAT=JSON ${text}`);
-      const ms = performance.now() - t0;
-      const doc = JSON.parse(String(rows[0] ? Object.values(rows[0])[0] : '')) as object;
-      const plan = parseExplainJson(doc);
-      const keys = [...new Set(plan.tables.map((t) => t.key).filter((k): k is string => Boolean(k)))];
-      return { run: { rowsRead: (await handlerReads(s)) - start, joinBufferRows: joinBufferComparisons(doc), filesort: plan.filesort,
-        temporaryTable: plan.temporaryTable, keys, ms: Math.round(ms) } };
-    } catch (err) {
-      if ((err as { errno?: number }).errno !== STATEMENT_TIMEOUT) throw err;
-      return { run: { rowsRead: (await handlerReads(s)) - start, joinBufferRows: 0, filesort: false, temporaryTable: false, keys: [], ms: Math.round(performance.now() - t0), timedOut: true } };
+    let mark: number | undefined;
+    for (const [i, item] of items.entries()) {
+      if (reasons[i]) { out.push({ notMeasured: reasons[i]! }); continue; }
+      try {
+        if (item.db && s.currentDb !== item.db) { await useDatabase(s, item.db); mark = undefined; }
+        mark ??= await handlerReads(s);
+        const r = await runOnce(s, explainableText(item.sql)!, timeoutMs, mark);
+        mark = r.mark;
+        out.push({ run: r.run });
+      } catch (err) {
+        mark = undefined; // a statement that failed half-way may have read rows: start afresh
+        out.push({ notMeasured: `could not be run on the copy: ${((err as Error).message ?? String(err)).replace(/\s+/g, ' ')}` });
+      }
     }
-  } catch (err) {
-    return { notMeasured: `could not be run on the copy: ${((err as Error).message ?? String(err)).replace(/\s+/g, ' ')}` };
   } finally {
-    if (began) await s.query('ROLLBACK').catch(() => undefined);
+    if (toggle) await s.query('SET SESSION TRANSACTION READ WRITE').catch(() => undefined);
   }
+  return out;
+}
+
+/** One ANALYZE run from the handler snapshot `mark`; returns the run and the snapshot that ends it. */
+async function runOnce(s: SqlSession, text: string, timeoutMs: number, mark: number): Promise<{ run: MeasuredRun; mark: number }> {
+  const t0 = performance.now();
+  try {
+    const rows = await s.query(`SET STATEMENT max_statement_time=${Math.max(0.001, timeoutMs / 1000)} FOR ANALYZE FORMAT=JSON ${text}`);
+    const ms = Math.round(performance.now() - t0);
+    const end = await handlerReads(s);
+    const doc = JSON.parse(String(rows[0] ? Object.values(rows[0])[0] : '')) as object;
+    const plan = parseExplainJson(doc);
+    const keys = [...new Set(plan.tables.map((t) => t.key).filter((k): k is string => Boolean(k)))];
+    return { mark: end, run: { rowsRead: end - mark, joinBufferRows: joinBufferComparisons(doc), filesort: plan.filesort, temporaryTable: plan.temporaryTable, keys, ms } };
+  } catch (err) {
+    if ((err as { errno?: number }).errno !== STATEMENT_TIMEOUT) throw err;
+    const ms = Math.round(performance.now() - t0);
+    const end = await handlerReads(s);
+    return { mark: end, run: { rowsRead: end - mark, joinBufferRows: 0, filesort: false, temporaryTable: false, keys: [], ms, timedOut: true } };
+  }
+}
+
+/** One read (see measureReads). */
+export async function measureRead(s: SqlSession & { currentDb?: string }, db: string | undefined, sql: string, timeoutMs = MEASURE_TIMEOUT_MS): Promise<MeasureResult> {
+  return (await measureReads(s, [{ db, sql }], timeoutMs))[0];
 }

@@ -7,7 +7,7 @@ import type { PlanDelta, ValidatedRecommendation } from '../analyze/report/types
 import { usageError } from '../core/errors.js';
 import type { SqlSession } from './analyze-db.js';
 import { explainStatement } from './analyze-explain.js';
-import { MEASURE_TIMEOUT_MS, measureRead } from './analyze-measure.js';
+import { MEASURE_TIMEOUT_MS, measureReads } from './analyze-measure.js';
 
 /** A throwaway copy of the involved tables where candidate indexes may be built. Never the user's server. */
 export interface ValidationTarget {
@@ -54,20 +54,15 @@ const planKey = (id: string, p: QueryPlan) => JSON.stringify([id, p.filesort, p.
  */
 async function observe(vt: ValidationTarget, queries: ValidationQuery[], opts: MeasureOptions, runsByPlan: Map<string, Measured>): Promise<Observation> {
   const plans = new Map<string, QueryPlan>();
-  const runs = new Map<string, Measured>();
   for (const q of queries) {
     const r = await explainStatement(vt.session, vt.mapDb(q.db), q.sample);
-    if (!('plan' in r)) continue;
-    plans.set(q.id, r.plan);
-    const key = planKey(q.id, r.plan);
-    let m = runsByPlan.get(key);
-    if (!m) {
-      const res = await measureRead(vt.session, vt.mapDb(q.db), q.sample, opts.statementTimeoutMs ?? MEASURE_TIMEOUT_MS);
-      m = 'run' in res ? res.run : res;
-      runsByPlan.set(key, m);
-    }
-    runs.set(q.id, m);
+    if ('plan' in r) plans.set(q.id, r.plan);
   }
+  const fresh = queries.filter((q) => plans.has(q.id) && !runsByPlan.has(planKey(q.id, plans.get(q.id)!)));
+  const results = await measureReads(vt.session, fresh.map((q) => ({ db: vt.mapDb(q.db), sql: q.sample })), opts.statementTimeoutMs ?? MEASURE_TIMEOUT_MS);
+  fresh.forEach((q, i) => { const m = results[i]; runsByPlan.set(planKey(q.id, plans.get(q.id)!), 'run' in m ? m.run : m); });
+  const runs = new Map<string, Measured>();
+  for (const [id, p] of plans) runs.set(id, runsByPlan.get(planKey(id, p))!);
   return { plans, runs };
 }
 

@@ -111,14 +111,14 @@ describe('analyze-queries decides on what the validation copy measures', () => {
   });
 
   // (The analyzed server's READ ONLY session already refuses even to EXPLAIN it: errno 1792.)
-  it('on the copy, a read that writes through a function is refused by the READ ONLY transaction it runs in: nothing written', async () => {
+  it('on the copy, a read that writes through a function is refused by the READ ONLY session it runs in: nothing written', async () => {
     const copy = await openSession(parseDsn(dsn('store_copy')));
     try {
       const m = await measureRead(copy, 'store_copy', TOUCHING);
       expect(m).toEqual({ notMeasured: expect.stringMatching(/^could not be run on the copy: Cannot execute statement in a READ ONLY transaction/) });
       const [rows] = await conn.query('SELECT COUNT(*) AS n FROM store_copy.touched');
       expect(Number((rows as Array<{ n: number }>)[0].n)).toBe(0);
-      // The session is usable afterwards (the transaction was rolled back): an index can still be built there.
+      // The session is usable afterwards (switched back to READ WRITE): an index can still be built there.
       await copy.query('ALTER TABLE store_copy.touched ADD INDEX ix_probe (id)');
       await copy.query('ALTER TABLE store_copy.touched DROP INDEX ix_probe');
     } finally {
