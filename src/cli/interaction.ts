@@ -30,6 +30,8 @@ export function requireConfirmable(ctx: CliContext, what: string, hint: string):
   if (!term) throw usageError('CONFIRMATION_REQUIRED', `${what} needs confirmation, and there is no terminal to ask on.`, { hint });
 }
 
+const READER_SETTLE_MS = 300;
+
 /**
  * Destructive actions ask on a terminal; without one they need --yes. `before` runs just before the question
  * (e.g. the report the question is about), after the spinner is gone: nothing ticks over the prompt.
@@ -40,6 +42,9 @@ export async function confirm(ctx: CliContext, question: string, before?: () => 
   const term = promptTerminal(ctx)!;
   ctx.out.pause();
   before?.();
+  // stdout piped into a reader that prints to this terminal (`| tee log`): our question goes straight to the
+  // terminal and would overtake the report's last lines still on their way through the reader. Give it a moment.
+  if (before && !process.stdout.isTTY) await new Promise((r) => setTimeout(r, READER_SETTLE_MS));
   const rl = createInterface({ input: process.stdin, output: term.output, terminal: true });
   try {
     // Ctrl-C at the prompt reaches readline (raw mode), not the SIGINT handler: it rejects with AbortError.

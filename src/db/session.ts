@@ -29,6 +29,8 @@ export interface SqlSession {
   flavor: ServerFlavor;
   version: string;
   label: string;
+  /** Opened READ ONLY (the analyzed server); a validation copy is not. */
+  readOnly?: boolean;
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
@@ -66,7 +68,7 @@ export async function openSession(t: DbTarget, opts: { readOnly?: boolean } = {}
   // Defence in depth: the analyzer only reads; a read-only session refuses any write that slips through.
   if (opts.readOnly) await conn.query('SET SESSION TRANSACTION READ ONLY');
   return {
-    flavor, version, label: t.label,
+    flavor, version, label: t.label, readOnly: opts.readOnly === true,
     async query<T>(sql: string, params?: unknown[]) {
       const [result] = await conn.query(sql, params);
       return (Array.isArray(result) ? result : [result]) as T[];

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { AnalysisReport } from '../analyze/report/types.js';
 import type { WorkloadSummary } from '../analyze/types.js';
-import { RdsctlError, usageError } from '../core/errors.js';
+import { ExitCode, RdsctlError, usageError } from '../core/errors.js';
 import { analyzeQueries } from './analyze.js';
 import { openSession, type SqlSession } from './analyze-db.js';
 import { applyDdl, resolveDbTarget, validationCopy } from './analyze-target.js';
@@ -86,14 +86,17 @@ export function digestHint(err: unknown, target: 'local' | 'aws', localInstance:
 export async function runAnalyze(o: AnalyzeCommandOptions, env: AnalyzeEnv): Promise<AnalysisReport> {
   checkOptions(o);
   if (o.ddlOut) await checkWritable(o.ddlOut);
-  const { db, localInstance } = await resolveDbTarget({ instanceId: o.instanceId, dsn: o.dsn, database: o.database, target: env.target, home: env.home, rds: env.rds, password: env.password });
+  // Read once: the analyzed server and a --validate-on copy may both need it, and stdin can be read only once.
+  let secret: Promise<string | undefined> | undefined;
+  const password = env.password && (() => (secret ??= env.password!()));
+  const { db, localInstance } = await resolveDbTarget({ instanceId: o.instanceId, dsn: o.dsn, database: o.database, target: env.target, home: env.home, rds: env.rds, password });
   env.progress(`connecting to ${db.label}`);
   const session = await openSession(db, { readOnly: true });
   let report: AnalysisReport;
   let copy: ValidationTarget | undefined;
   try {
     // Checked before any work: a --validate-on that is the analyzed database itself is refused up front.
-    if (o.validateOn) copy = await validationCopy(o.validateOn, session, [db.database ?? '']);
+    if (o.validateOn) copy = await validationCopy(o.validateOn, session, [db.database ?? ''], password);
     const workload = await loadSource(o, session, db.database).catch((err: unknown) => { throw digestHint(err, env.target, localInstance, o.instanceId); });
     env.progress(`workload: ${workload.events} events in ${workload.classes.length} classes (${workload.source})`);
     const validateWanted = o.validateOn !== undefined || (o.validate ?? localInstance);
@@ -121,6 +124,12 @@ export async function runAnalyze(o: AnalyzeCommandOptions, env: AnalyzeEnv): Pro
     report.applied = await applyDdl(db, report.ddl);
   }
   return report;
+}
+
+/** Most statements failed (e.g. no default database): the report is out, the command must still fail (exit 6). */
+export function analysisFailedError(r: AnalysisReport): RdsctlError | undefined {
+  if (!r.failure) return undefined;
+  return new RdsctlError('ANALYSIS_FAILED', ExitCode.checkFailed, `${r.failure.reason}.`, { hint: r.failure.hint });
 }
 
 /** The recommendations as runnable DDL; redundant/unused indexes only as commented-out hide steps. */

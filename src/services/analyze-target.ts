@@ -33,8 +33,10 @@ export async function resolveDbTarget(req: ConnectionRequest): Promise<{ db: DbT
       hint: 'Set RDSCTL_DB_PASSWORD or pipe it with --password-stdin (never on the command line).' });
   }
   const tls = req.target === 'local' ? { caFile: c.caFile } : { profile: 'Amazon RDS' as const };
-  return { db: { host: c.host, port: c.port, user: c.username, password, database: req.database, tls,
-    label: `mysql://${c.username}@${c.host}:${c.port}/${req.database ?? ''} (${c.DBInstanceIdentifier})` }, localInstance: req.target === 'local' };
+  // Without --database the statements run in the instance's own database (DBName), as an application's would.
+  const database = req.database ?? c.dbName;
+  return { db: { host: c.host, port: c.port, user: c.username, password, database, tls,
+    label: `mysql://${c.username}@${c.host}:${c.port}/${database ?? ''} (${c.DBInstanceIdentifier})` }, localInstance: req.target === 'local' };
 }
 
 function withDatabase(dsn: string, database: string): string {
@@ -49,9 +51,13 @@ async function serverIdentity(s: SqlSession): Promise<string> {
   return `${r.h}:${r.p}:${r.d}`;
 }
 
-/** --validate-on <dsn>: a copy the user provides. Refused when it is the analyzed database itself. */
-export async function validationCopy(dsn: string, source: SqlSession, sourceDbs: string[]): Promise<ValidationTarget> {
-  const t = parseDsn(dsn);
+/**
+ * --validate-on <dsn>: a copy the user provides. Refused when it is the analyzed database itself. A DSN
+ * without a password takes it from `password` (RDSCTL_DB_PASSWORD or --password-stdin), as --dsn does.
+ */
+export async function validationCopy(dsn: string, source: SqlSession, sourceDbs: string[], password?: () => Promise<string | undefined>): Promise<ValidationTarget> {
+  const parsed = parseDsn(dsn);
+  const t = parsed.password ? parsed : { ...parsed, password: await password?.() };
   const session = await openSession(t);
   const single = t.database && sourceDbs.length <= 1 ? t.database : undefined;
   const mapDb = (db: string) => single ?? db;

@@ -4,14 +4,16 @@ import { findRedundant, findUnused } from '../analyze/advisor/redundant.js';
 import { catalogKey, type Catalog, type Recommendation, type TableStats } from '../analyze/advisor/types.js';
 import { detectProblems } from '../analyze/plan/problems.js';
 import type { AnalysisReport, PlanDelta, QueryReport, ValidatedRecommendation } from '../analyze/report/types.js';
+import { analysisFailure } from '../analyze/report/failure.js';
 import { summarizePlan } from '../analyze/report/types.js';
 import { shapeOf } from '../analyze/shape/parse-sql.js';
 import type { SqlShape } from '../analyze/shape/types.js';
 import type { QueryClass } from '../analyze/types.js';
 import { readCatalog, readUsage, sampleDistinct } from './analyze-catalog.js';
 import type { SqlSession } from './analyze-db.js';
-import { explainableText, explainStatement } from './analyze-explain.js';
-import { validateRecommendations, type ValidationTarget } from './analyze-validate.js';
+import { explainableText, explainStatement, isNotAQuery } from './analyze-explain.js';
+import { MEASURE_TIMEOUT_MS } from './analyze-measure.js';
+import { missingOnCopy, validateRecommendations, type ValidationTarget } from './analyze-validate.js';
 
 export interface AnalyzeInput {
   /** The user's server: EXPLAIN and information_schema reads only (read-only session). */
@@ -25,6 +27,8 @@ export interface AnalyzeInput {
   perTableBudget?: number;
   /** Opens the throwaway copy for the tables the recommendations touch; absent = no validation. */
   openValidation?: (tables: TableStats[], dbs: string[]) => Promise<ValidationTarget>;
+  /** Per-statement time limit of a measured run on the copy (default MEASURE_TIMEOUT_MS). */
+  statementTimeoutMs?: number;
   onProgress?: (message: string) => void;
 }
 
@@ -102,7 +106,7 @@ function resolverFor(catalog: Catalog, work: Work[]) {
 }
 
 async function explainInto(session: SqlSession, w: Work, catalog: Catalog): Promise<void> {
-  if (!explainableText(w.cls.sample)) { w.report.skipped = 'not a SELECT, UPDATE, DELETE, INSERT or REPLACE: nothing to EXPLAIN'; return; }
+  if (isNotAQuery(w.cls.sample)) { w.report.skipped = 'not a SELECT, UPDATE, DELETE, INSERT or REPLACE: nothing to EXPLAIN'; return; }
   const r = await explainStatement(session, w.db || undefined, w.cls.sample);
   if ('error' in r) { w.report.explainError = r.error; return; }
   w.report.plan = summarizePlan(r.plan);
@@ -173,12 +177,24 @@ async function validate(input: AnalyzeInput, recs: Recommendation[], work: Work[
   }
   const vt = await input.openValidation(tables, [...new Set(tables.map((t) => t.db))]);
   try {
-    progress(`validating ${recs.length} candidate index(es) on ${vt.label}`);
+    const missing = await missingOnCopy(vt, tables);
+    const present = recs.filter((r) => !missing.has(catalogKey(r.db, r.table)));
+    progress(`validating ${present.length} candidate index(es) on ${vt.label}: measuring each affected read there`);
     const list = queries.map((w) => ({ id: w.cls.id, db: w.db, sample: w.cls.sample }));
-    return { ...(await validateRecommendations(vt, recs, list, input.threshold ?? 0.5, input.perTableBudget ?? 3)), target: { mode: vt.mode, label: vt.label } };
+    const out = await validateRecommendations(vt, present, list, input.threshold ?? 0.5, input.perTableBudget ?? 3, { statementTimeoutMs: input.statementTimeoutMs });
+    const absent = recs.filter((r) => !present.includes(r)).map((r): ValidatedRecommendation => ({ ...r,
+      validation: { kept: false, bestReduction: 0, usedBy: [], note: `not validated: ${vt.mapDb(r.db)}.${r.table} is missing on the copy` } }));
+    return { ...out, recommendations: [...out.recommendations, ...absent], target: { mode: vt.mode, label: vt.label } };
   } finally {
     await vt.cleanup();
   }
+}
+
+/** How many validated queries were decided on measured reads, on estimates, and how many runs timed out. */
+function basisCounts(perQuery: Map<string, PlanDelta>) {
+  const all = [...perQuery.values()];
+  return { measured: all.filter((d) => d.basis === 'measured').length, estimated: all.filter((d) => d.basis === 'estimated').length,
+    timedOut: all.filter((d) => d.measured?.before.timedOut || d.measured?.after.timedOut).length };
 }
 
 async function buildReport(input: AnalyzeInput, work: Work[], catalog: Catalog, outcome: Outcome): Promise<AnalysisReport> {
@@ -191,6 +207,7 @@ async function buildReport(input: AnalyzeInput, work: Work[], catalog: Catalog, 
     w.report.validation = outcome.perQuery.get(w.cls.id);
   }
   const usage = await readUsage(input.session);
+  const failure = analysisFailure(work.map((w) => w.report));
   const flavor = input.session.flavor;
   const tables = [...catalog.values()];
   return {
@@ -202,7 +219,9 @@ async function buildReport(input: AnalyzeInput, work: Work[], catalog: Catalog, 
     unused: tables.flatMap((t) => findUnused(t, usage, flavor)),
     usage: { source: usage.source, uptimeSeconds: usage.uptimeSeconds },
     validation: { mode: outcome.target?.mode ?? 'off', target: outcome.target?.label, threshold: input.threshold ?? 0.5,
-      ...(input.openValidation && !outcome.target ? { note: 'no candidate index to validate' } : {}) },
+      ...(input.openValidation && !outcome.target ? { note: 'no candidate index to validate' } : {}),
+      ...(outcome.target ? { ...basisCounts(outcome.perQuery), statementTimeoutMs: input.statementTimeoutMs ?? MEASURE_TIMEOUT_MS } : {}) },
     ddl: kept.map((r) => r.ddl),
+    ...(failure ? { failure } : {}),
   };
 }

@@ -125,3 +125,25 @@ function summarize(flavor: PlanFlavor, acc: Walk, cost: number | undefined): Que
     message: acc.message,
   };
 }
+
+/**
+ * ANALYZE FORMAT=JSON (MariaDB): row combinations the join buffers compared — per block-nl-join node, the
+ * outer rows joined (`r_loops`) × the buffered table's rows that passed its own condition
+ * (`r_effective_rows`). The engine hands each inner row over once per buffer refill, so the Handler_read_*
+ * counters miss this work, which is exactly what an index on the join column removes.
+ */
+export function joinBufferComparisons(doc: unknown): number {
+  if (Array.isArray(doc)) return doc.reduce((s: number, d) => s + joinBufferComparisons(d), 0);
+  if (!doc || typeof doc !== 'object') return 0;
+  let sum = 0;
+  for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
+    if ((key === 'block-nl-join' || key === 'hash-join') && value && typeof value === 'object') {
+      const v = value as Record<string, unknown>;
+      const inner = (v.table ?? {}) as Record<string, unknown>;
+      const effective = v.r_effective_rows !== undefined ? num(v.r_effective_rows) : (num(inner.r_rows) * num(inner.r_filtered ?? 100)) / 100;
+      sum += num(v.r_loops) * effective;
+    }
+    sum += joinBufferComparisons(value);
+  }
+  return Math.round(sum);
+}

@@ -25,12 +25,15 @@ export interface ProblemInput {
 
 const STRING_TYPES = /char|text|enum|set|binary|blob/;
 
+/** Scans, sorts and temporary tables of fewer rows cost nothing worth an index (validation uses it too). */
+export const MIN_ROWS_WORTH_NAMING = 100;
+
 /** Names every problem a plan (plus the statement's shape) shows. Pure: plan data in, problems out. */
 export function detectProblems(input: ProblemInput): Problem[] {
   return [...planProblems(input), ...ratioProblem(input), ...shapeProblems(input)];
 }
 
-function planProblems({ plan, minRows = 100 }: ProblemInput): Problem[] {
+function planProblems({ plan, minRows = MIN_ROWS_WORTH_NAMING }: ProblemInput): Problem[] {
   const out: Problem[] = [];
   const firstOfSelect = new Map<number, string>();
   for (const t of plan.tables) {

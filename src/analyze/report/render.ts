@@ -1,5 +1,6 @@
+import { joinBufferNote, measuredRows } from '../advisor/verdict.js';
 import { fmt } from '../plan/problems.js';
-import type { AnalysisReport, PlanSummary, QueryReport, ValidatedRecommendation } from './types.js';
+import type { AnalysisReport, MeasuredRun, PlanDelta, PlanSummary, QueryReport, ValidatedRecommendation } from './types.js';
 
 type Style = 'red' | 'yellow' | 'green' | 'dim' | 'bold' | 'cyan';
 export type Paint = (style: Style, text: string) => string;
@@ -24,22 +25,39 @@ function queryBlock(q: QueryReport, rank: number, paint: Paint, sampleWidth: num
   const perExec = q.rowsExamined > 0 ? `${fmt(q.rowsExamined)} rows examined/exec (measured)` : q.plan ? `~${fmt(q.plan.rowsExamined)} rows examined/exec (plan)` : '';
   const head = `${String(rank).padStart(2)}. ${paint('bold', q.id)}  ×${q.count}${q.totalTime ? `  ${q.totalTime.toFixed(3)} s total` : ''}  ${perExec}${q.db ? `  [${q.db}]` : ''}`;
   const lines = [head, `    ${paint('dim', oneLine(q.sample, sampleWidth))}`];
-  if (q.explainError) lines.push(`    ${paint('red', 'EXPLAIN failed:')} ${q.explainError.message}${q.explainError.errno ? ` (errno ${q.explainError.errno})` : ''}`);
+  // 1064: the server could not parse the statement at all (a typo such as `SELEC`), not a failed EXPLAIN of a query.
+  const failedHow = q.explainError?.errno === 1064 ? 'syntax error (parse failure):' : 'EXPLAIN failed:';
+  if (q.explainError) lines.push(`    ${paint('red', failedHow)} ${q.explainError.message}${q.explainError.errno ? ` (errno ${q.explainError.errno})` : ''}`);
   if (q.plan) lines.push(`    plan: ${planLine(q.plan)}`);
   for (const p of q.problems) lines.push(`    ${paint('yellow', PROBLEM_LABEL[p.kind] ?? p.kind)}: ${p.detail}`);
   if (q.parseError) lines.push(`    ${paint('dim', `(no index advice: the SQL parser could not read it: ${q.parseError})`)}`);
   if (q.recommendations.length) lines.push(`    fix: ${q.recommendations.join(', ')}`);
-  if (q.validation) {
-    const v = q.validation;
-    lines.push(`    before/after: ${fmt(v.before.rowsExamined)} → ${fmt(v.after.rowsExamined)} rows examined (${paint(v.reduction >= 0.5 ? 'green' : 'yellow', `−${pct(v.reduction)}`)}), keys ${v.before.keys.join(', ') || 'none'} → ${v.after.keys.join(', ') || 'none'}`);
-  }
+  if (q.validation) lines.push(...deltaLines(q.validation, paint));
   return lines;
+}
+
+const signed = (x: number) => (x >= 0 ? `−${pct(x)}` : `+${pct(-x)}`);
+const sorts = (r: MeasuredRun) => [r.filesort ? 'filesort' : '', r.temporaryTable ? 'temporary table' : ''].filter(Boolean).join(' + ') || 'no sort';
+
+/** Before/after of one query, saying which figure was measured on the copy and which is EXPLAIN's estimate. */
+function deltaLines(v: PlanDelta, paint: Paint): string[] {
+  const cut = paint(v.reduction >= 0.5 || v.sortAvoided ? 'green' : 'yellow', signed(v.reduction));
+  const keys = `keys ${v.before.keys.join(', ') || 'none'} → ${v.after.keys.join(', ') || 'none'}`;
+  const estimate = `~${fmt(v.before.rowsExamined)} → ~${fmt(v.after.rowsExamined)} rows examined`;
+  if (v.basis === 'estimated' || !v.measured) {
+    const lines = [`    before/after (EXPLAIN estimate): ${estimate} (${cut}), ${keys}`];
+    if (v.estimateReason) lines.push(`    ${paint('dim', `not measured: ${v.estimateReason} (judged by the EXPLAIN estimate)`)}`);
+    return lines;
+  }
+  const { before: b, after: a } = v.measured;
+  return [`    before/after (measured on the copy): ${fmt(measuredRows(b))} → ${fmt(measuredRows(a))} rows read${joinBufferNote(b, a)} (${cut}), ${sorts(b)} → ${sorts(a)}, ${keys}`,
+    `    ${paint('dim', `EXPLAIN estimated ${estimate} (${signed(v.estimatedReduction)})`)}`];
 }
 
 function recBlock(r: ValidatedRecommendation, i: number, paint: Paint): string[] {
   const lines = [`${String(i + 1).padStart(2)}. ${paint('green', r.name)} on ${r.db}.${r.table} (${r.columns.join(', ')})`,
     `    why: ${r.reason}; serves ${r.queries.join(', ')}`,
-    `    expected: ~${fmt(r.benefit)} fewer rows read per workload run${r.writeCost ? `, write cost ~${fmt(r.writeCost)}` : ''}`];
+    `    expected (estimate): ~${fmt(r.benefit)} fewer rows read per workload run${r.writeCost ? `, write cost ~${fmt(r.writeCost)}` : ''}`];
   if (r.supersedes.length) lines.push(`    extends ${r.supersedes.join(', ')}: redundant once this exists (a foreign key is served by the new one: an index the server made for it alone goes by itself; otherwise hide it first, drop later)`);
   if (r.validation) lines.push(`    validated: ${r.validation.note}`);
   lines.push(`    ${paint('cyan', r.ddl)}`);
@@ -85,8 +103,7 @@ function renderLines(r: AnalysisReport, paint: Paint, maxQueries: number, sample
   out.push(paint('bold', `analyze-queries — ${r.server.label} (${r.server.version})`));
   const skipped = r.queries.filter((q) => q.skipped).length;
   out.push(`workload: ${r.workload.source} · ${r.workload.events} events · ${r.workload.classes} classes · ${r.workload.analyzed} analyzed · ${r.workload.malformed} malformed${skipped ? ` · ${skipped} not queries (DDL, SET, SHOW …: skipped)` : ''}`);
-  out.push(r.validation.note ? `validation: on, but ${r.validation.note}` : r.validation.mode === 'off' ? 'validation: off (recommendations are estimates)'
-    : `validation: ${r.validation.mode === 'validate-on' ? 'on the copy' : 'on'} ${r.validation.target} · keep when rows examined drop ≥ ${pct(r.validation.threshold)}`);
+  out.push(validationLine(r));
   // A query a recommendation serves is listed too, so every id under "serves" can be looked up above.
   const bad = r.queries.filter((q) => q.problems.length || q.explainError || q.recommendations.length);
   out.push('', paint('bold', `Problem queries (${bad.length} of ${r.queries.length}, ranked by executions × rows examined)`));
@@ -108,6 +125,18 @@ function renderLines(r: AnalysisReport, paint: Paint, maxQueries: number, sample
     out.push('', paint('dim', 'Nothing was changed. Save the DDL with --ddl-out file.sql, or build it with --apply (ADD INDEX only).'));
   }
   return out;
+}
+
+function validationLine(r: AnalysisReport): string {
+  const v = r.validation;
+  if (v.note) return `validation: on, but ${v.note}`;
+  if (v.mode === 'off') return 'validation: off (recommendations are estimates)';
+  const where = `${v.mode === 'validate-on' ? 'on the copy' : 'on'} ${v.target}`;
+  const basis = v.measured !== undefined || v.estimated !== undefined
+    ? ` · ${v.measured ?? 0} quer${v.measured === 1 ? 'y' : 'ies'} measured on the copy, ${v.estimated ?? 0} estimated by EXPLAIN (writes are never run)` : '';
+  const limit = v.statementTimeoutMs ? `${v.statementTimeoutMs / 1000} s` : 'the limit';
+  const timeouts = v.timedOut ? ` · ${v.timedOut} measurement${v.timedOut === 1 ? '' : 's'} timed out (${limit} per statement)` : '';
+  return `validation: ${where} · keep when rows read drop ≥ ${pct(v.threshold)} or a sort goes away${basis}${timeouts}`;
 }
 
 function hygiene(r: AnalysisReport, paint: Paint): string[] {

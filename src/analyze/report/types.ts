@@ -12,11 +12,37 @@ export interface PlanSummary {
   cost?: number;
 }
 
+/** One execution of a read on the validation copy, as the server counted it. */
+export interface MeasuredRun {
+  /** Handler_read_* delta: rows and index entries the storage engine handed over (until the interruption when timedOut). */
+  rowsRead: number;
+  /** Row combinations compared in join buffers (outer rows × buffered rows): work the handler counters miss. */
+  joinBufferRows: number;
+  /** The executed plan (ANALYZE FORMAT=JSON) sorted / used a temporary table. */
+  filesort: boolean;
+  temporaryTable: boolean;
+  /** Indexes the executed plan used. */
+  keys: string[];
+  ms: number;
+  /** Stopped by the per-statement time limit: the figures are partial and decide nothing. */
+  timedOut?: boolean;
+}
+
 export interface PlanDelta {
+  /** EXPLAIN estimates on the copy, before and after the candidate indexes. */
   before: { rowsExamined: number; cost?: number; keys: string[] };
   after: { rowsExamined: number; cost?: number; keys: string[] };
-  /** 1 − after/before on rows examined (cost when rows tie and both have it). */
+  /** Which figure `reduction` (and the decision) uses: the copy's own counters, or EXPLAIN's row estimate. */
+  basis: 'measured' | 'estimated';
+  /** 1 − after/before of the basis figure (rows read measured; rows examined estimated, cost when rows tie). */
   reduction: number;
+  /** 1 − after/before of the EXPLAIN estimate, kept next to the measured figure to show where they differ. */
+  estimatedReduction: number;
+  measured?: { before: MeasuredRun; after: MeasuredRun };
+  /** Measured: a filesort or temporary table the index removed, without reading more rows. */
+  sortAvoided?: boolean;
+  /** Why the decision rests on the estimate: a write (never run), a timeout, a server error, MySQL 8. */
+  estimateReason?: string;
 }
 
 export interface QueryReport {
@@ -44,7 +70,8 @@ export interface QueryReport {
 }
 
 export interface ValidatedRecommendation extends Recommendation {
-  validation?: { kept: boolean; bestReduction: number; usedBy: string[]; note: string };
+  /** basis: the figure behind bestReduction (measured rows read on the copy, or EXPLAIN's estimate). */
+  validation?: { kept: boolean; bestReduction: number; basis?: 'measured' | 'estimated'; usedBy: string[]; note: string };
 }
 
 export interface AnalysisReport {
@@ -56,7 +83,11 @@ export interface AnalysisReport {
   redundant: RedundantIndex[];
   unused: RedundantIndex[];
   usage: { source: string; uptimeSeconds: number };
-  validation: { mode: 'off' | 'validate-on' | 'temporary-instance'; target?: string; threshold: number; note?: string };
+  /** measured/estimated: how many validated queries were decided on the copy's counters vs EXPLAIN estimates. */
+  validation: { mode: 'off' | 'validate-on' | 'temporary-instance'; target?: string; threshold: number; note?: string;
+    measured?: number; estimated?: number; timedOut?: number; statementTimeoutMs?: number };
+  /** Most analysed statements failed (EXPLAIN error or unreadable): the command exits non-zero with this. */
+  failure?: { failed: number; analyzed: number; reason: string; hint: string };
   /** The DDL of the recommendations kept, in order. */
   ddl: string[];
   applied?: Array<{ ddl: string; ok: boolean; error?: string }>;

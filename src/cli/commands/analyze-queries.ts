@@ -18,17 +18,17 @@ export const registerAnalyzeQueries: RegisterCommand = (program, run) => {
     .option('--digest', 'workload from performance_schema statement digests')
     .option('--database <db>', 'default database for the statements')
     .option('--top <n>', 'analyze only the N classes with the most total time')
-    .option('--validate', 'build candidates on a throwaway copy and re-EXPLAIN (default for a local instance)')
+    .option('--validate', 'build candidates on a throwaway copy and measure the reads there (default for a local instance)')
     .option('--no-validate', 'estimates only: build nothing anywhere')
     .option('--validate-on <dsn>', 'a copy of the database to validate on (never the analyzed server)')
-    .option('--threshold <pct>', 'keep an index only if it cuts rows examined by this percent', '50')
+    .option('--threshold <pct>', 'keep an index only if it cuts rows read by this percent', '50')
     .option('--budget <n>', 'at most N new indexes per table', '3')
     .option('--ddl-out <file>', 'write the recommended DDL to a file')
     .option('--apply', 'build the recommended indexes on the analyzed server (asks first; --yes without a TTY)')
     .option('--password-stdin', 'read the database password from stdin (aws target, or a DSN without one)')
     .action((id: string | undefined, o: Opts, cmd) =>
       run(cmd, async (ctx) => {
-        const { runAnalyze } = await import('../../services/analyze-run.js');
+        const { analysisFailedError, runAnalyze } = await import('../../services/analyze-run.js');
         const { renderReport } = await import('../../analyze/report/render.js');
         const { confirm, readStdin, requireConfirmable } = await import('../interaction.js');
         // Same rule as confirm(), checked before the analysis and its validation copy, not after them.
@@ -57,6 +57,8 @@ export const registerAnalyzeQueries: RegisterCommand = (program, run) => {
         // After a confirmation only the outcome of --apply is new: the rest was printed before the question.
         const full = render(report);
         ctx.out.result(report, () => (shown && full.startsWith(shown) ? full.slice(shown.length).replace(/^\n/, '') : full));
+        const failure = analysisFailedError(report); // most statements failed: the report is out, the exit code says so
+        if (failure) throw failure;
         // The report (with each statement's outcome) is out; a script must still see that --apply fell short.
         const failed = report.applied?.filter((a) => !a.ok) ?? [];
         if (failed.length) {
