@@ -181,7 +181,8 @@ export function createMariadbEngine(): Engine {
         if (await ariaEncrypted(c)) await scrubAriaLog(c);
       }),
     setReadOnly: (paths, ro) => withAdmin(paths, (c) => setGlobalReadOnly(c, ro)),
-    storageUsage: async (paths) => ({ usedBytes: await directoryBytes(paths.datadir) }),
+    // tmp/ too: spilled temporary tables, sort files and INTO OUTFILE results take real disk.
+    storageUsage: async (paths) => ({ usedBytes: (await directoryBytes(paths.datadir)) + (await directoryBytes(paths.tmpDir)) }),
     destroy,
   };
 }

@@ -52,7 +52,7 @@ export interface ProcessInfo {
 
 /** Numbers the control plane reads to answer DescribeDBInstances and enforce storage. */
 export interface StorageUsage {
-  /** Bytes used by the instance's data: datadir (tables, redo, undo, binlogs). */
+  /** Bytes used by the instance: datadir (tables, redo, undo, binlogs) and tmp/ (spilled temporary tables, sort files). */
   usedBytes: number;
 }
 
