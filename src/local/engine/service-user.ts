@@ -38,18 +38,19 @@ export function parsePasswdLine(line: string): ServiceAccount | undefined {
   return name && Number.isInteger(u) && Number.isInteger(g) ? { name, uid: u, gid: g } : undefined;
 }
 
-async function lookup(): Promise<ServiceAccount | undefined> {
+/** The account if it exists (no creation). */
+export async function lookupServiceAccount(): Promise<ServiceAccount | undefined> {
   const out = await run('getent', ['passwd', SERVICE_USER]).catch(() => ''); // exit 2 = no such user
   return parsePasswdLine(out);
 }
 
 async function lookupOrCreate(): Promise<ServiceAccount> {
-  const found = await lookup();
+  const found = await lookupServiceAccount();
   if (found) return found;
   // Two control planes may race here: the loser's useradd fails with "already exists"; look again.
   await run('useradd', ['--system', '--user-group', '--no-create-home', '--home-dir', '/nonexistent',
     '--shell', '/usr/sbin/nologin', '--comment', 'rdsctl local MariaDB instances', SERVICE_USER]).catch(() => undefined);
-  const made = await lookup();
+  const made = await lookupServiceAccount();
   if (made) return made;
   throw new RdsctlError('SERVICE_USER_MISSING', ExitCode.unexpected,
     `The OS user ${SERVICE_USER} (which runs every mariadbd when rdsctl runs as root) does not exist and could not be created.`, {

@@ -37,11 +37,14 @@ export function ensureHome(home: string): HomeLayout {
   const layout = homeLayout(home);
   for (const dir of [layout.home, layout.instancesDir, layout.secretsDir]) {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const st = fs.statSync(dir);
-    const passable = dir !== layout.secretsDir && (st.mode & 0o777) === 0o710 && st.uid === 0 && st.gid !== 0;
-    if (!passable) fs.chmodSync(dir, 0o700);
+    if (dir === layout.secretsDir || !serviceOnlyPassage(fs.statSync(dir))) fs.chmodSync(dir, 0o700);
   }
   return layout;
+}
+
+/** root:<a group> 0710 — the pass-through the engine gives the service account (nobody may list or read). */
+export function serviceOnlyPassage(st: { mode: number; uid: number; gid: number }): boolean {
+  return (st.mode & 0o777) === 0o710 && st.uid === 0 && st.gid !== 0;
 }
 
 export function instanceRoot(home: string, id: string): string {
