@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nativePasswordHash } from '../../src/local/engine/admin.js';
+import { excessGlobalPrivileges, nativePasswordHash } from '../../src/local/engine/admin.js';
 import { checkBinaries, findBinary, isMysql8VersionLine, requireBinary } from '../../src/system/binaries.js';
 import { renderKeyLines } from '../../src/local/engine/keys.js';
 import { MAX_SOCKET_PATH, ancestorsTraversable, instancePaths, serverRootFor, socketPathFor } from '../../src/local/engine/paths.js';
@@ -102,5 +102,21 @@ describe('binaries', () => {
     expect(() => requireBinary('mariadbd-does-not-exist' as BinaryName)).toThrow(
       expect.objectContaining({ code: 'MARIADB_MISSING', exitCode: 2, hint: expect.stringContaining('apt-get install -y mariadb-server') }),
     );
+  });
+});
+
+describe('excessGlobalPrivileges (start-path migration of the master user)', () => {
+  it('finds nothing to migrate in the grants 10.11 shows for the current master user', () => {
+    expect(excessGlobalPrivileges([
+      "GRANT RELOAD, PROCESS, SHOW DATABASES, REPLICATION SLAVE, BINLOG MONITOR, CREATE USER ON *.* TO `admin`@`%` IDENTIFIED BY PASSWORD '*7C2A' WITH GRANT OPTION",
+      'GRANT SELECT ON `mysql`.* TO `admin`@`%`',
+      'GRANT SELECT, INSERT, UPDATE, DELETE ON `%`.* TO `admin`@`%` WITH GRANT OPTION',
+    ])).toEqual([]);
+  });
+
+  it('finds the write privileges on *.* an earlier version (or an escalation) left', () => {
+    expect(excessGlobalPrivileges(["GRANT SELECT, INSERT, UPDATE, RELOAD, CREATE USER ON *.* TO `admin`@`%` IDENTIFIED BY PASSWORD '*7C2A' WITH GRANT OPTION"]))
+      .toEqual(['SELECT', 'INSERT', 'UPDATE']);
+    expect(excessGlobalPrivileges(['GRANT ALL PRIVILEGES ON *.* TO `admin`@`%` WITH GRANT OPTION'])).toEqual(['ALL PRIVILEGES']);
   });
 });

@@ -88,7 +88,8 @@ export async function grantMasterPrivileges(conn: Connection, username: string):
 
 /** Global privileges beyond the master set, from SHOW GRANTS (e.g. an earlier rdsctl's ALL ON *.*). */
 export function excessGlobalPrivileges(grantLines: string[]): string[] {
-  const allowed = new Set(['USAGE', ...MASTER_GLOBAL_PRIVILEGES]);
+  // 10.5+ shows REPLICATION CLIENT under its new name.
+  const allowed = new Set(['USAGE', 'BINLOG MONITOR', ...MASTER_GLOBAL_PRIVILEGES]);
   const global = grantLines.map((l) => /^GRANT (.+?) ON \*\.\* TO /.exec(l)?.[1]).find((p) => p !== undefined);
   if (!global) return [];
   return global.split(', ').map((p) => p.trim()).filter((p) => !allowed.has(p));
