@@ -208,6 +208,7 @@ describe('a home the service account cannot walk to (under a 0700 folder, like /
       expect(existsSync(join(p.root, 'my.cnf'))).toBe(true); // rdsctl's part stays in the home
       await engine.destroy(p);
       expect(existsSync(p.serverRoot)).toBe(false);
+      expect(existsSync(dirname(p.serverRoot))).toBe(false); // nothing left in /var/lib/rdsctl for this home
       expect(existsSync(dirname(p.root))).toBe(true);
     } finally {
       await rm(closed, { recursive: true, force: true });

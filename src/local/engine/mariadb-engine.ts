@@ -1,4 +1,5 @@
-import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { conflictError, usageError } from '../../core/errors.js';
 import {
   adminUser, alterMasterPassword, createMasterUser, migrateMasterPrivileges, pingOnce, setGlobalReadOnly, withAdmin,
@@ -161,7 +162,10 @@ async function build(paths: InstancePaths, spec: EngineSpec, master: MasterUser)
 async function destroy(paths: InstancePaths): Promise<void> {
   await stopProcess(paths);
   await rm(paths.root, { recursive: true, force: true });
-  if (paths.serverRoot !== paths.root) await rm(paths.serverRoot, { recursive: true, force: true });
+  if (paths.serverRoot !== paths.root) {
+    await rm(paths.serverRoot, { recursive: true, force: true });
+    await rmdir(dirname(paths.serverRoot)).catch(() => undefined); // the home's folder, once its last instance is gone
+  }
   const sockDir = externalSocketDir(paths);
   if (sockDir) await rm(sockDir, { recursive: true, force: true });
 }
