@@ -91,6 +91,7 @@ describe('mariadbd runs as the unprivileged service account', () => {
   it('writes server-side files as the service user, and cannot write root\'s files even with SUPER', async () => {
     const acct = (await serviceAccount())!;
     const log = join(paths.tmpDir, 'general.log');
+    const slow = join(paths.tmpDir, 'slow.log');
     const outfile = join(paths.tmpDir, `out-${randomBytes(4).toString('hex')}.txt`);
     const probe = `/etc/rdsctl-probe-${randomBytes(4).toString('hex')}`;
     await withAdmin(paths, async (c) => { // root@localhost: everything the control plane could do
@@ -98,6 +99,14 @@ describe('mariadbd runs as the unprivileged service account', () => {
       await c.query('SET GLOBAL general_log = ON');
       await c.query("SELECT 'general-log-marker'");
       await c.query('SET GLOBAL general_log = OFF');
+      await c.query('SET GLOBAL slow_query_log_file = ?', [slow]); // as analyze-style slow-log capture would
+      await c.query('SET GLOBAL long_query_time = 0');
+      await c.query('SET GLOBAL slow_query_log = ON');
+      const s2 = await connect(spec); // long_query_time is read per session at connect
+      await s2.query("SELECT 'slow-log-marker'");
+      await s2.end();
+      await c.query('SET GLOBAL slow_query_log = OFF');
+      await c.query('SET GLOBAL long_query_time = 10');
       await c.query(`SELECT 'outfile-marker' INTO OUTFILE '${outfile}'`);
       expect(await errno(c.query(`SELECT 'x' INTO OUTFILE '${probe}'`))).toBe(1290); // secure_file_priv
       // The server checks that it can write there — as the service user it cannot (1231 wrong value).
@@ -106,6 +115,8 @@ describe('mariadbd runs as the unprivileged service account', () => {
     });
     expect((await stat(log)).uid).toBe(acct.uid);
     expect(await readFile(log, 'utf8')).toContain('general-log-marker');
+    expect((await stat(slow)).uid).toBe(acct.uid);
+    expect(await readFile(slow, 'utf8')).toContain('slow-log-marker');
     expect((await stat(outfile)).uid).toBe(acct.uid);
     expect(existsSync(probe)).toBe(false);
   });
