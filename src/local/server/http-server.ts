@@ -14,8 +14,6 @@ export interface ServerOptions {
   log: Logger;
   /** 0 (or undefined) = any free port. */
   port?: number;
-  /** The region credential scopes must name (default us-east-1). */
-  region?: string;
 }
 
 export interface RunningServer {
@@ -92,7 +90,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, opts:
   const c = classify(contentType, header(req, 'x-amz-target'), text, auth.service);
   if ('problem' in c) return sendFault(res, guess, new AwsFault('InvalidAction', c.problem, 400));
   const reply: Reply = { service: c.service, json: c.protocol === 'json', requestId };
-  const scope = checkScope(auth, { region: opts.region ?? LOCAL_REGION, service: c.service });
+  const scope = checkScope(auth, { region: LOCAL_REGION, service: c.service });
   if (scope) {
     opts.log.warn(`rejected ${c.service} ${c.action}: ${scope.code} (scope ${auth.region}/${auth.service})`);
     return sendFault(res, reply, new AwsFault(scope.code, scope.message, 403));
