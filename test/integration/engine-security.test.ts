@@ -131,6 +131,10 @@ describe('the master user, kept away from the grant tables as on RDS', () => {
       expect(await errno(c.query("SET GLOBAL general_log_file='/tmp/x'"))).toBe(1227); // needs SUPER
       expect(await errno(c.query('SET GLOBAL general_log=ON'))).toBe(1227);
       expect(await errno(c.query("SELECT 1 INTO OUTFILE '/tmp/rdsctl-outfile'"))).toBe(1227); // no FILE
+      const [lf] = await c.query<RowDataPacket[]>("SELECT LOAD_FILE('/etc/passwd') AS f");
+      expect(lf[0].f).toBeNull();
+      expect(await errno(c.query('SET GLOBAL max_connections = 10'))).toBe(1227);
+      expect(await errno(c.query('SHUTDOWN'))).toBe(1227);
       expect(await errno(c.query("INSERT INTO mysql.plugin VALUES ('x', 'y.so')"))).toBe(1142);
     });
     await asMaster(async (c) => {
