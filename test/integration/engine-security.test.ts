@@ -230,3 +230,27 @@ describe('a home the service account cannot walk to (under a 0700 folder, like /
     }
   });
 });
+
+describe('the measured gap: CREATE USER reaches root@localhost (docs/SECURITY.md)', () => {
+  it('the master user can take root over; its SUPER still writes only as the service user; the next start says what happened at once', async () => {
+    const evil = `Evil-${randomBytes(6).toString('hex')}`;
+    await asMaster(async (c) => {
+      await c.query("RENAME USER root@localhost TO root@'%'");
+      await c.query("ALTER USER root@'%' IDENTIFIED BY ?", [evil]);
+    });
+    const root = await connect(spec, { username: 'root', password: evil });
+    try {
+      const [g] = await root.query<RowDataPacket[]>('SHOW GRANTS');
+      expect(String(Object.values(g[0])[0])).toContain('ALL PRIVILEGES'); // the gap, as measured on 10.11
+      expect(await errno(root.query("SET GLOBAL general_log_file = '/etc/rdsctl-hijack'"))).toBe(1231); // bounded by the service user
+    } finally {
+      await root.end();
+    }
+    await engine.stop(paths);
+    const t0 = Date.now();
+    const err = await engine.start(paths, spec).then(() => undefined, (e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ENGINE_ADMIN_REFUSED', message: expect.stringContaining('root@localhost') });
+    expect(Date.now() - t0).toBeLessThan(20_000); // not the 90 s start timeout
+    expect(engine.runningPid(paths)).toBeUndefined();
+  });
+});

@@ -33,15 +33,20 @@ export async function withAdmin<T>(paths: InstancePaths, fn: (c: Connection) => 
   }
 }
 
-/** One try: true when the server accepts an admin connection and answers a ping. */
-export async function pingOnce(paths: InstancePaths): Promise<boolean> {
+/**
+ * One try: 'up' when the server accepts an admin connection and answers a ping, 'refused' when it
+ * answers but rejects the admin account (someone with CREATE USER renamed or re-authenticated
+ * root@localhost, see docs/SECURITY.md), 'down' otherwise (not listening yet).
+ */
+export async function pingOnce(paths: InstancePaths): Promise<'up' | 'down' | 'refused'> {
   try {
     const conn = await adminConnect(paths, 2_000);
     await conn.ping();
     await conn.end().catch(() => conn.destroy());
-    return true;
-  } catch {
-    return false;
+    return 'up';
+  } catch (e) {
+    const errno = (e as { errno?: number }).errno;
+    return errno === 1045 || errno === 1698 ? 'refused' : 'down';
   }
 }
 

@@ -1,6 +1,6 @@
 import { readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { conflictError, usageError } from '../../core/errors.js';
+import { conflictError, ExitCode, RdsctlError, usageError } from '../../core/errors.js';
 import {
   adminUser, alterMasterPassword, createMasterUser, migrateMasterPrivileges, pingOnce, setGlobalReadOnly, withAdmin,
 } from './admin.js';
@@ -113,9 +113,21 @@ async function stopLegacyServer(paths: InstancePaths): Promise<void> {
   await rm(legacy.pidFile, { force: true });
 }
 
+/** Fail fast and say why: waiting would only end in a misleading "did not answer" after 90 s. */
+function adminRefused(paths: InstancePaths, spec: EngineSpec): RdsctlError {
+  return new RdsctlError('ENGINE_ADMIN_REFUSED', ExitCode.unexpected,
+    `mariadbd for ${spec.id} is running but refuses rdsctl's admin account ${adminUser()}@localhost (socket ${paths.socket}): it was renamed, dropped or given a password, which the master user's CREATE USER privilege allows (docs/SECURITY.md, "Known gap").`, {
+      hint: `Delete the instance (rdsctl delete ${spec.id}) and create it again, or restore root@localhost (IDENTIFIED VIA unix_socket) by hand.`,
+    });
+}
+
 async function waitReady(paths: InstancePaths, spec: EngineSpec, pid: number): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
-  while (!(await pingOnce(paths))) {
+  for (let state = await pingOnce(paths); state !== 'up'; state = await pingOnce(paths)) {
+    if (state === 'refused') {
+      await stopProcess(paths); // a server rdsctl cannot administer must not keep running unmanaged
+      throw adminRefused(paths, spec);
+    }
     if (!pidAlive(pid)) {
       const logTail = await errorLogTail(paths);
       if (logSaysPortInUse(logTail)) throw portInUseError(spec.port);
