@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { serviceOnlyPassage } from '../local/state/home.js';
 
 export interface DoctorCheck {
   name: string;
@@ -38,7 +39,20 @@ export async function runDoctor(home: string): Promise<DoctorCheck[]> {
     checks.push({ name: b.name, ok: Boolean(found), required: false, detail: found ?? `missing (${b.why})`, fix: found ? undefined : b.fix });
   }
   checks.push(await homeCheck(home));
+  if (process.getuid?.() === 0) checks.push(await serviceUserCheck());
   return checks;
+}
+
+/** As root every mariadbd runs as a dedicated account (docs/SECURITY.md); it is created on first use. */
+async function serviceUserCheck(): Promise<DoctorCheck> {
+  const { SERVICE_USER, lookupServiceAccount } = await import('../system/service-user.js');
+  const { findBinary } = await import('../system/binaries.js');
+  const acct = await lookupServiceAccount();
+  if (acct) return { name: 'service user', ok: true, required: true, detail: `${SERVICE_USER} (uid ${acct.uid}) runs every mariadbd` };
+  const useradd = findBinary('useradd');
+  return useradd
+    ? { name: 'service user', ok: true, required: true, detail: `${SERVICE_USER} will be created on first use (${useradd})` }
+    : { name: 'service user', ok: false, required: true, detail: `${SERVICE_USER} is missing and useradd is not installed`, fix: 'apt-get install -y passwd' };
 }
 
 function nodeCheck(): DoctorCheck {
@@ -56,6 +70,7 @@ async function homeCheck(home: string): Promise<DoctorCheck> {
   try {
     const s = await stat(home);
     const mode = s.mode & 0o777;
+    if (serviceOnlyPassage(s)) return { name: 'RDSCTL_HOME', ok: true, required: true, detail: `${home} (mode 0710: the service user may pass through, not list)` };
     return mode === 0o700
       ? { name: 'RDSCTL_HOME', ok: true, required: true, detail: `${home} (mode 0700)` }
       : { name: 'RDSCTL_HOME', ok: false, required: true, detail: `${home} has mode 0${mode.toString(8)}`, fix: `chmod 700 ${home}` };

@@ -192,9 +192,10 @@ describe('DescribeDBInstances', () => {
 });
 
 describe('master password and files', () => {
-  it('keeps secrets 0600 in a 0700 home, and resets the master password in the running server', async () => {
+  it('keeps secrets 0600 in a home only the service account may pass through, and resets the master password in the running server', async () => {
     const mode = (p: string) => fs.statSync(p).mode & 0o777;
-    expect(mode(h.home)).toBe(0o700);
+    expect(mode(h.home)).toBe(0o710); // as root: root:rdsctl-mysql, pass-through only (docs/SECURITY.md)
+    expect(mode(`${h.home}/secrets`)).toBe(0o700);
     expect(mode(`${h.home}/credentials.json`)).toBe(0o600);
     expect(mode(`${h.home}/secrets/beta.json`)).toBe(0o600);
     const before = await connect(h.home, 'beta'); // the generated password works

@@ -6,6 +6,7 @@ import { ensureLocalEndpoint, localEndpointStatus, stopLocalEndpoint } from '../
 import type { LocalEndpointInfo } from '../../src/local/control/types.js';
 import { readLocalCredentials } from '../../src/local/control/credentials.js';
 import { processesMentioning } from '../../src/local/ops/stragglers.js';
+import { instancePaths } from '../../src/local/engine/paths.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -92,7 +93,7 @@ export async function waitFor(h: Harness, id: string, pred: (db: Awaited<ReturnT
 
 export function instancePid(home: string, id: string): number | undefined {
   try {
-    return Number(fs.readFileSync(path.join(home, 'instances', id, 'mysqld.pid'), 'utf8').trim()) || undefined;
+    return Number(fs.readFileSync(instancePaths(home, id).pidFile, 'utf8').trim()) || undefined;
   } catch {
     return undefined;
   }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
@@ -7,6 +7,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nativePasswordHash } from '../../src/local/engine/admin.js';
 import { createMariadbEngine, ensureHomeCa, instancePaths } from '../../src/local/engine/index.js';
+import { serviceAccount } from '../../src/system/service-user.js';
 import type { EngineSpec, InstancePaths } from '../../src/local/engine/index.js';
 import { filesContaining, freePort } from './engine-helpers.js';
 
@@ -72,6 +73,8 @@ describe('encryption at rest', () => {
     expect(innodb.unencrypted).toBe(0);
     expect(await filesContaining(inst.enc.paths.datadir, marker)).toEqual([]);
     expect(await filesContaining(inst.enc.paths.datadir, hashHex)).toEqual([]);
+    // The Aria redo log is among the files searched (it is never encrypted, see the scrub tests below).
+    expect((await readdir(inst.enc.paths.datadir)).filter((f) => /^aria_log\.\d+$/.test(f)).length).toBeGreaterThan(0);
   });
 
   it('finds both in an unencrypted datadir (the check can fail)', async () => {
@@ -88,6 +91,38 @@ describe('encryption at rest', () => {
     const [rows] = await c.query<RowDataPacket[]>('SELECT body FROM secrets.notes WHERE id = 1');
     await c.end();
     expect(rows[0].body).toBe(`${marker}-v2`);
+  });
+
+  it('spilled internal temporary tables: plaintext in tmp/ while the query runs (measured gap), gone after it', async () => {
+    const { spec, paths } = inst.enc;
+    const spill = `spill-${randomBytes(6).toString('hex')}`;
+    const c = await connect(spec);
+    await c.query('CREATE TABLE secrets.spill (id INT PRIMARY KEY AUTO_INCREMENT, g VARCHAR(100), pad VARCHAR(200)) ENGINE=InnoDB');
+    await c.query("INSERT INTO secrets.spill (g, pad) SELECT CONCAT(?, seq), REPEAT('x', 100) FROM secrets.seq_1_to_20000", [spill]);
+    await c.query('SET SESSION tmp_table_size = 16384, max_heap_table_size = 16384');
+    const seen = new Set<string>();
+    let running = true;
+    const watch = (async () => {
+      while (running) {
+        for (const f of await readdir(paths.tmpDir).catch(() => [] as string[])) {
+          const bytes = await readFile(join(paths.tmpDir, f)).catch(() => undefined);
+          if (bytes?.includes(spill)) seen.add(f.replace(/-[0-9a-f]+-\d+-\d+\./, '-*.'));
+        }
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+    await c.query('SELECT g, COUNT(*), SLEEP(0.0001) FROM secrets.spill GROUP BY g ORDER BY NULL');
+    running = false;
+    await watch;
+    const [st] = await c.query<RowDataPacket[]>("SHOW SESSION STATUS LIKE 'Created_tmp_disk_tables'");
+    const [v] = await c.query<RowDataPacket[]>('SELECT @@encrypt_tmp_disk_tables AS t, @@aria_encrypt_tables AS a');
+    await c.end();
+    expect(Number(st[0].Value)).toBeGreaterThanOrEqual(1);
+    expect([Number(v[0].t), Number(v[0].a)]).toEqual([1, 1]);
+    // MariaDB 10.11 writes these Aria temp tables unencrypted despite encrypt_tmp_disk_tables=ON
+    // (docs/SECURITY.md, "What is NOT encrypted"). If this starts failing, the gap is closed: update the docs.
+    expect([...seen].sort()).toEqual(['#sql-temptable-*.MAD', '#sql-temptable-*.MAI']);
+    expect(await filesContaining(paths.tmpDir, spill)).toEqual([]);
   });
 
   it('a user created over SQL sits in the plaintext Aria log until the next start scrubs it', async () => {
@@ -113,11 +148,14 @@ describe('encryption at rest', () => {
     expect(await filesContaining(paths.datadir, nativePasswordHash(next.password).slice(1))).toEqual([]);
   });
 
-  it('keeps key material private (0600 files)', async () => {
+  it('keeps key material private: root-only, or readable by the service account\'s group only', async () => {
     const ca = await ensureHomeCa(home);
-    const files = [ca.caKeyFile, join(inst.enc.paths.keysDir, 'keyfile.enc'), join(inst.enc.paths.keysDir, 'keyfile.pass'),
-      join(inst.enc.paths.tlsDir, 'server-key.pem'), inst.enc.paths.configFile];
-    for (const f of files) expect({ f, mode: (await stat(f)).mode & 0o777 }).toEqual({ f, mode: 0o600 });
+    const gid = (await serviceAccount())!.gid;
+    const own = async (f: string) => { const st = await stat(f); return { f, uid: st.uid, gid: st.gid, mode: st.mode & 0o777 }; };
+    for (const f of [ca.caKeyFile, inst.enc.paths.configFile]) expect(await own(f)).toEqual({ f, uid: 0, gid: 0, mode: 0o600 });
+    for (const f of [join(inst.enc.paths.keysDir, 'keyfile.enc'), join(inst.enc.paths.keysDir, 'keyfile.pass'), join(inst.enc.paths.tlsDir, 'server-key.pem')]) {
+      expect(await own(f)).toEqual({ f, uid: 0, gid, mode: 0o640 });
+    }
   });
 });
 

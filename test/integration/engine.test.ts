@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMariadbEngine, ensureHomeCa, instancePaths } from '../../src/local/engine/index.js';
+import { createMariadbEngine, ensureHomeCa, instancePaths, withAdmin } from '../../src/local/engine/index.js';
 import type { EngineSpec, InstancePaths, MasterUser } from '../../src/local/engine/index.js';
 import { filesContaining, freePort } from './engine-helpers.js';
 
@@ -100,6 +100,17 @@ describe('MariaDB engine on a real mariadbd', () => {
     for (let i = 0; i < 4; i++) await query(spec, "INSERT INTO shop.blobs VALUES (?, REPEAT('z', 1048576))", [i]);
     const after = (await engine.storageUsage(paths)).usedBytes;
     expect(after - before).toBeGreaterThan(4 * MiB); // rows land in the .ibd and the binlog
+  });
+
+  it('counts tmp/ toward used storage (spilled temporary tables, sort files, server-side files live there)', async () => {
+    const before = (await engine.storageUsage(paths)).usedBytes;
+    const file = join(paths.tmpDir, 'dump.bin');
+    await withAdmin(paths, (c) => c.query(`SELECT REPEAT('t', 3 * 1048576) INTO DUMPFILE '${file}'`));
+    try {
+      expect((await engine.storageUsage(paths)).usedBytes - before).toBeGreaterThanOrEqual(3 * MiB);
+    } finally {
+      await rm(file, { force: true });
+    }
   });
 
   it('setReadOnly stops writes by the master user, and lifts again', async () => {

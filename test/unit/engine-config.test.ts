@@ -10,7 +10,7 @@ const spec: EngineSpec = {
   storageEncrypted: false, requireSecureTransport: true, readOnly: false,
   caCertFile: '/home/u/.rdsctl/ca/ca-cert.pem', caKeyFile: '/home/u/.rdsctl/ca/ca-key.pem',
 };
-const lines = (s: EngineSpec, runAsRoot = true) => renderMyCnf(paths, s, { runAsRoot }).split('\n');
+const lines = (s: EngineSpec, user: string | undefined = 'rdsctl-mysql') => renderMyCnf(paths, s, { user }).split('\n');
 
 describe('bufferPoolChunkSize', () => {
   it.each([
@@ -29,10 +29,12 @@ describe('bufferPoolChunkSize', () => {
 });
 
 describe('renderMyCnf', () => {
-  it('starts with the [mysqld] group and user=root only when running as root', () => {
+  it('starts with the [mysqld] group and names the service user only when given one (never root)', () => {
     expect(lines(spec)[1]).toBe('[mysqld]');
-    expect(lines(spec, true)).toContain('user=root');
-    expect(lines(spec, false).some((l) => l.startsWith('user='))).toBe(false);
+    expect(lines(spec)).toContain('user=rdsctl-mysql');
+    expect(lines(spec, '').some((l) => l.startsWith('user='))).toBe(false);
+    expect(lines(spec).some((l) => l.startsWith('log-error') || l.startsWith('log_error'))).toBe(false);
+    expect(lines(spec)).toContain(`ssl_ca=${paths.tlsDir}/ca-cert.pem`);
   });
 
   it.each([
@@ -63,6 +65,6 @@ describe('renderMyCnf', () => {
   });
 
   it('never names /etc/mysql', () => {
-    expect(renderMyCnf(paths, spec, { runAsRoot: true })).not.toContain('/etc/mysql');
+    expect(renderMyCnf(paths, spec, { user: 'rdsctl-mysql' })).not.toContain('/etc/mysql');
   });
 });

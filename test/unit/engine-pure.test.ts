@@ -1,19 +1,35 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nativePasswordHash } from '../../src/local/engine/admin.js';
+import { excessGlobalPrivileges, nativePasswordHash } from '../../src/local/engine/admin.js';
 import { checkBinaries, findBinary, isMysql8VersionLine, requireBinary } from '../../src/system/binaries.js';
 import { renderKeyLines } from '../../src/local/engine/keys.js';
-import { MAX_SOCKET_PATH, instancePaths, socketPathFor } from '../../src/local/engine/paths.js';
+import { MAX_SOCKET_PATH, ancestorsTraversable, instancePaths, serverRootFor, socketPathFor } from '../../src/local/engine/paths.js';
 import { logSaysPortInUse, matchesCmdline } from '../../src/local/engine/process.js';
 import type { BinaryName } from '../../src/system/binaries.js';
 
 describe('instancePaths', () => {
-  it('puts everything under RDSCTL_HOME/instances/<id>', () => {
+  it('puts everything under RDSCTL_HOME/instances/<id>, socket and pid file in run/', () => {
     const p = instancePaths('/h', 'db1');
     expect(p).toEqual({
-      root: '/h/instances/db1', datadir: '/h/instances/db1/data', configFile: '/h/instances/db1/my.cnf',
-      socket: '/h/instances/db1/mysqld.sock', pidFile: '/h/instances/db1/mysqld.pid', errorLog: '/h/instances/db1/error.log',
-      tlsDir: '/h/instances/db1/tls', keysDir: '/h/instances/db1/keys', tmpDir: '/h/instances/db1/tmp',
+      root: '/h/instances/db1', serverRoot: '/h/instances/db1', datadir: '/h/instances/db1/data', configFile: '/h/instances/db1/my.cnf',
+      runDir: '/h/instances/db1/run', socket: '/h/instances/db1/run/mysqld.sock', pidFile: '/h/instances/db1/run/mysqld.pid',
+      errorLog: '/h/instances/db1/error.log', tlsDir: '/h/instances/db1/tls', keysDir: '/h/instances/db1/keys', tmpDir: '/h/instances/db1/tmp',
     });
+  });
+
+  it('as root, moves the server side out of a home the service user cannot walk to (a 0700 folder above it)', async () => {
+    const closed = await mkdtemp(join(tmpdir(), 'rdsctl-closed-')); // mkdtemp makes it 0700
+    try {
+      const home = join(closed, 'home');
+      expect(ancestorsTraversable(home)).toBe(false);
+      expect(serverRootFor(home, 'db1', true)).toMatch(/^\/var\/lib\/rdsctl\/[0-9a-f]{16}\/db1$/);
+      expect(serverRootFor(home, 'db1', false)).toBe(join(home, 'instances', 'db1'));
+      expect(serverRootFor(join(tmpdir(), 'open-home'), 'db1', true)).toBe(join(tmpdir(), 'open-home', 'instances', 'db1'));
+    } finally {
+      await rm(closed, { recursive: true, force: true });
+    }
   });
 
   it('moves the socket to a short stable folder when the home path is too long', () => {
@@ -86,5 +102,21 @@ describe('binaries', () => {
     expect(() => requireBinary('mariadbd-does-not-exist' as BinaryName)).toThrow(
       expect.objectContaining({ code: 'MARIADB_MISSING', exitCode: 2, hint: expect.stringContaining('apt-get install -y mariadb-server') }),
     );
+  });
+});
+
+describe('excessGlobalPrivileges (start-path migration of the master user)', () => {
+  it('finds nothing to migrate in the grants 10.11 shows for the current master user', () => {
+    expect(excessGlobalPrivileges([
+      "GRANT RELOAD, PROCESS, SHOW DATABASES, REPLICATION SLAVE, BINLOG MONITOR, CREATE USER ON *.* TO `admin`@`%` IDENTIFIED BY PASSWORD '*7C2A' WITH GRANT OPTION",
+      'GRANT SELECT ON `mysql`.* TO `admin`@`%`',
+      'GRANT SELECT, INSERT, UPDATE, DELETE ON `%`.* TO `admin`@`%` WITH GRANT OPTION',
+    ])).toEqual([]);
+  });
+
+  it('finds the write privileges on *.* an earlier version (or an escalation) left', () => {
+    expect(excessGlobalPrivileges(["GRANT SELECT, INSERT, UPDATE, RELOAD, CREATE USER ON *.* TO `admin`@`%` IDENTIFIED BY PASSWORD '*7C2A' WITH GRANT OPTION"]))
+      .toEqual(['SELECT', 'INSERT', 'UPDATE']);
+    expect(excessGlobalPrivileges(['GRANT ALL PRIVILEGES ON *.* TO `admin`@`%` WITH GRANT OPTION'])).toEqual(['ALL PRIVILEGES']);
   });
 });

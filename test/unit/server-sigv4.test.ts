@@ -2,14 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
-import { verifySigV4, type SignedRequest } from '../../src/local/server/sigv4.js';
+import { checkScope, verifySigV4, type SignedRequest } from '../../src/local/server/sigv4.js';
+import { own } from '../../src/local/server/protocol.js';
 
 const keys = { accessKeyId: 'AKIAEXAMPLEEXAMPLE12', secretAccessKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCD' };
 const now = new Date('2026-11-26T12:00:00Z');
 
 /** Signs like the SDK does and returns the request as our server sees it. */
-async function signed(body: string, opts: { secret?: string; date?: Date; service?: string; headers?: Record<string, string> } = {}): Promise<SignedRequest> {
-  const signer = new SignatureV4({ service: opts.service ?? 'rds', region: 'us-east-1', sha256: Sha256, applyChecksum: true, credentials: { accessKeyId: keys.accessKeyId, secretAccessKey: opts.secret ?? keys.secretAccessKey } });
+async function signed(body: string, opts: { secret?: string; date?: Date; service?: string; region?: string; headers?: Record<string, string> } = {}): Promise<SignedRequest> {
+  const signer = new SignatureV4({ service: opts.service ?? 'rds', region: opts.region ?? 'us-east-1', sha256: Sha256, applyChecksum: true, credentials: { accessKeyId: keys.accessKeyId, secretAccessKey: opts.secret ?? keys.secretAccessKey } });
   const req = new HttpRequest({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: 4566, path: '/', body,
     headers: { host: '127.0.0.1:4566', 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), ...opts.headers } });
   const s = await signer.sign(req, { signingDate: opts.date ?? now });
@@ -43,5 +44,24 @@ describe('verifySigV4', () => {
 
   it('accepts 14 minutes of clock skew', async () => {
     expect(verifySigV4(await signed(body, { date: new Date(now.getTime() - 14 * 60_000) }), keys, now)).toMatchObject({ service: 'rds' });
+  });
+
+  it('checks the credential scope: the endpoint\'s region and the request\'s service', async () => {
+    const want = { region: 'us-east-1', service: 'rds' };
+    const ok = verifySigV4(await signed(body), keys, now);
+    expect('code' in ok ? ok : checkScope(ok, want)).toBeUndefined();
+    for (const [scope, message] of [[{ region: 'eu-west-1' }, /valid region, not 'eu-west-1'/], [{ service: 's3' }, /correct service: 'rds'/]] as const) {
+      const v = verifySigV4(await signed(body, scope), keys, now); // a valid signature …
+      if ('code' in v) throw new Error(v.message);
+      expect(checkScope(v, want)).toMatchObject({ code: 'SignatureDoesNotMatch', message: expect.stringMatching(message) }); // … for another scope
+    }
+  });
+});
+
+describe('own', () => {
+  it('finds only a table\'s own keys, never Object.prototype members', () => {
+    const t: Record<string, number> = { DescribeDBInstances: 1 };
+    expect(own(t, 'DescribeDBInstances')).toBe(1);
+    for (const k of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) expect(own(t, k)).toBeUndefined();
   });
 });

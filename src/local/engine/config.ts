@@ -3,9 +3,12 @@ import type { EngineSpec, InstancePaths } from './types.js';
 
 const MiB = 1024 * 1024;
 
-/** Server certificate files of one instance (signed by the home CA). */
+/**
+ * Server certificate files of one instance (signed by the home CA), and the instance's copy of the CA
+ * certificate: the home's ca/ folder stays root-only (it holds the CA key).
+ */
 export function tlsFiles(paths: InstancePaths) {
-  return { cert: join(paths.tlsDir, 'server-cert.pem'), key: join(paths.tlsDir, 'server-key.pem') };
+  return { cert: join(paths.tlsDir, 'server-cert.pem'), key: join(paths.tlsDir, 'server-key.pem'), ca: join(paths.tlsDir, 'ca-cert.pem') };
 }
 
 /** Encryption-at-rest files: the encrypted key file and the file holding its password. */
@@ -26,19 +29,23 @@ export function bufferPoolChunkSize(poolBytes: number): number {
 }
 
 export interface RenderOptions {
-  /** mariadbd refuses to run as root unless the config says user=root. */
-  runAsRoot: boolean;
+  /**
+   * The OS user mariadbd switches to after reading this file (rdsctl as root: the service account).
+   * Omitted when rdsctl is not root: mariadbd then simply runs as us.
+   */
+  user?: string;
 }
 
 const onOff = (b: boolean) => (b ? 'ON' : 'OFF');
 
 function coreLines(paths: InstancePaths, spec: EngineSpec, opts: RenderOptions): string[] {
   return [
-    ...(opts.runAsRoot ? ['user=root'] : []),
+    ...(opts.user ? [`user=${opts.user}`] : []),
     `datadir=${paths.datadir}`,
     `socket=${paths.socket}`,
     `pid-file=${paths.pidFile}`,
-    `log-error=${paths.errorLog}`,
+    // No log-error: the server logs to the stderr rdsctl opened on error.log, so the service user
+    // never needs a path into the root-only instance folder (and cannot redirect root's writes).
     `tmpdir=${paths.tmpDir}`,
     `port=${spec.port}`,
     'bind-address=127.0.0.1',
@@ -83,7 +90,7 @@ function memoryLines(spec: EngineSpec): string[] {
 function tlsLines(paths: InstancePaths, spec: EngineSpec): string[] {
   const t = tlsFiles(paths);
   return [
-    `ssl_ca=${spec.caCertFile}`,
+    `ssl_ca=${t.ca}`,
     `ssl_cert=${t.cert}`,
     `ssl_key=${t.key}`,
     `require_secure_transport=${onOff(spec.requireSecureTransport)}`,

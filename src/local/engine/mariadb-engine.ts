@@ -1,12 +1,17 @@
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { conflictError, usageError } from '../../core/errors.js';
-import { adminUser, alterMasterPassword, createMasterUser, pingOnce, setGlobalReadOnly, withAdmin } from './admin.js';
+import { readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { conflictError, ExitCode, RdsctlError, usageError } from '../../core/errors.js';
+import {
+  adminUser, alterMasterPassword, createMasterUser, migrateMasterPrivileges, pingOnce, setGlobalReadOnly, withAdmin,
+} from './admin.js';
 import { ariaEncrypted, scrubAriaLog } from './aria-scrub.js';
 import { mysqlAvailable, requireBinary } from '../../system/binaries.js';
 import { renderMyCnf, tlsFiles } from './config.js';
 import { run } from './exec.js';
 import { writeEncryptionKeys } from './keys.js';
-import { externalSocketDir } from './paths.js';
+import { makeFolders, moveServerFiles, secureForService } from './ownership.js';
+import { externalSocketDir, legacyPidFile } from './paths.js';
+import { serviceAccount, type ServiceAccount } from '../../system/service-user.js';
 import {
   errorLogTail, logSaysPortInUse, pidAlive, portBusy, portInUseError, runningPid, sleep, spawnMariadbd,
   startError, stopProcess,
@@ -16,7 +21,6 @@ import { writeServerCert } from './tls.js';
 import type { Engine, EngineSpec, InstancePaths, MasterUser, ProcessInfo } from './types.js';
 
 const START_TIMEOUT_MS = 90_000;
-const isRoot = () => process.getuid?.() === 0;
 const exists = (p: string) => stat(p).then(() => true, () => false);
 
 function assertEngineSupported(spec: EngineSpec): void {
@@ -32,24 +36,39 @@ function assertEngineSupported(spec: EngineSpec): void {
   }
 }
 
-/** Folders, server certificate (if missing) and my.cnf: everything an instance needs before its first start. */
-async function prepare(paths: InstancePaths, spec: EngineSpec): Promise<void> {
-  await mkdir(paths.root, { recursive: true, mode: 0o700 });
-  await mkdir(paths.tmpDir, { recursive: true, mode: 0o700 });
-  const sockDir = externalSocketDir(paths);
-  if (sockDir) await mkdir(sockDir, { recursive: true, mode: 0o700 });
-  if (!(await exists(tlsFiles(paths).cert))) {
-    await writeServerCert(paths, { caCertFile: spec.caCertFile, caKeyFile: spec.caKeyFile });
-  }
-  const tmp = `${paths.configFile}.tmp`;
-  await writeFile(tmp, renderMyCnf(paths, spec, { runAsRoot: isRoot() }), { mode: 0o600 });
-  await rename(tmp, paths.configFile); // atomic: a crash never leaves half a config
+/**
+ * Folders, server certificate (if missing), the CA copy and my.cnf: everything an instance needs
+ * before a start; as root also the service account's ownership (ownership.ts). Run at every start,
+ * so an instance made by an earlier version gets the current layout.
+ */
+async function prepare(paths: InstancePaths, spec: EngineSpec): Promise<ServiceAccount | undefined> {
+  const acct = await serviceAccount();
+  await moveServerFiles(paths);
+  await makeFolders(paths);
+  const t = tlsFiles(paths);
+  if (!(await exists(t.cert))) await writeServerCert(paths, { caCertFile: spec.caCertFile, caKeyFile: spec.caKeyFile });
+  await writeAtomic(t.ca, await readFile(spec.caCertFile), 0o644);
+  await writeAtomic(paths.configFile, renderMyCnf(paths, spec, { user: acct?.name }), 0o600); // a crash never leaves half a config
+  if (acct) await secureForService(paths, acct);
+  return acct;
 }
 
-async function initDatadir(paths: InstancePaths): Promise<void> {
+async function writeAtomic(file: string, data: string | Buffer, mode: number): Promise<void> {
+  const tmp = `${file}.tmp`;
+  await writeFile(tmp, data, { mode });
+  await rename(tmp, file);
+}
+
+/**
+ * `--user=` (empty) on purpose: given a user, mariadb-install-db also chowns the system's
+ * plugin/auth_pam_tool_dir to it. The bootstrap server still switches to the service account, from
+ * my.cnf, and the datadir is already its own.
+ */
+async function initDatadir(paths: InstancePaths, acct: ServiceAccount | undefined): Promise<void> {
   const args = [`--defaults-file=${paths.configFile}`, '--skip-test-db', '--skip-name-resolve'];
+  if (acct) args.push('--user=', '--auth-root-socket-user=root');
   // Non-root: a second socket-auth admin account named after our OS user, so admin work still works.
-  if (!isRoot()) args.push(`--auth-root-socket-user=${adminUser()}`);
+  else args.push(`--auth-root-socket-user=${adminUser()}`);
   await run(requireBinary('mariadb-install-db'), args, { cwd: paths.root, timeoutMs: 180_000 });
 }
 
@@ -65,6 +84,7 @@ async function assertFresh(paths: InstancePaths): Promise<void> {
 /** Starts mariadbd (or adopts a running one) and returns once it answers on its socket. */
 async function start(paths: InstancePaths, spec: EngineSpec): Promise<ProcessInfo> {
   assertEngineSupported(spec);
+  await stopLegacyServer(paths);
   const running = runningPid(paths);
   if (running !== undefined) {
     await waitReady(paths, spec, running); // it may still be in crash recovery
@@ -74,14 +94,40 @@ async function start(paths: InstancePaths, spec: EngineSpec): Promise<ProcessInf
   await prepare(paths, spec);
   const pid = spawnMariadbd(paths);
   await waitReady(paths, spec, pid);
-  // Bound the plaintext Aria-log window (see aria-scrub.ts) to "since the last start".
-  if (spec.storageEncrypted) await withAdmin(paths, scrubAriaLog);
+  await withAdmin(paths, async (c) => {
+    if (spec.masterUsername) await migrateMasterPrivileges(c, spec.masterUsername);
+    // Bound the plaintext Aria-log window (see aria-scrub.ts) to "since the last start".
+    if (spec.storageEncrypted) await scrubAriaLog(c);
+  });
   return { pid };
+}
+
+/**
+ * A mariadbd an earlier version started (pid file in the instance root, running as root, socket
+ * elsewhere) is stopped cleanly, so this start brings it back under the current layout and user.
+ */
+async function stopLegacyServer(paths: InstancePaths): Promise<void> {
+  const legacy = { ...paths, pidFile: legacyPidFile(paths) };
+  if (runningPid(legacy) === undefined) return;
+  await stopProcess(legacy);
+  await rm(legacy.pidFile, { force: true });
+}
+
+/** Fail fast and say why: waiting would only end in a misleading "did not answer" after 90 s. */
+function adminRefused(paths: InstancePaths, spec: EngineSpec): RdsctlError {
+  return new RdsctlError('ENGINE_ADMIN_REFUSED', ExitCode.unexpected,
+    `mariadbd for ${spec.id} is running but refuses rdsctl's admin account ${adminUser()}@localhost (socket ${paths.socket}): it was renamed, dropped or given a password, which the master user's CREATE USER privilege allows (docs/SECURITY.md, "Known gap").`, {
+      hint: `Delete the instance (rdsctl delete ${spec.id}) and create it again, or restore root@localhost (IDENTIFIED VIA unix_socket) by hand.`,
+    });
 }
 
 async function waitReady(paths: InstancePaths, spec: EngineSpec, pid: number): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
-  while (!(await pingOnce(paths))) {
+  for (let state = await pingOnce(paths); state !== 'up'; state = await pingOnce(paths)) {
+    if (state === 'refused') {
+      await stopProcess(paths); // a server rdsctl cannot administer must not keep running unmanaged
+      throw adminRefused(paths, spec);
+    }
     if (!pidAlive(pid)) {
       const logTail = await errorLogTail(paths);
       if (logSaysPortInUse(logTail)) throw portInUseError(spec.port);
@@ -111,9 +157,12 @@ async function create(paths: InstancePaths, spec: EngineSpec, master: MasterUser
 }
 
 async function build(paths: InstancePaths, spec: EngineSpec, master: MasterUser): Promise<ProcessInfo> {
-  await prepare(paths, spec);
-  if (spec.storageEncrypted) await writeEncryptionKeys(paths); // before init: system tables are born encrypted
-  await initDatadir(paths);
+  let acct = await prepare(paths, spec);
+  if (spec.storageEncrypted) {
+    await writeEncryptionKeys(paths); // before init: system tables are born encrypted
+    acct = await prepare(paths, spec); // the new key files get the service account's modes
+  }
+  await initDatadir(paths, acct);
   const info = await start(paths, spec);
   await withAdmin(paths, async (c) => {
     await createMasterUser(c, master);
@@ -125,6 +174,10 @@ async function build(paths: InstancePaths, spec: EngineSpec, master: MasterUser)
 async function destroy(paths: InstancePaths): Promise<void> {
   await stopProcess(paths);
   await rm(paths.root, { recursive: true, force: true });
+  if (paths.serverRoot !== paths.root) {
+    await rm(paths.serverRoot, { recursive: true, force: true });
+    await rmdir(dirname(paths.serverRoot)).catch(() => undefined); // the home's folder, once its last instance is gone
+  }
   const sockDir = externalSocketDir(paths);
   if (sockDir) await rm(sockDir, { recursive: true, force: true });
 }
@@ -133,7 +186,9 @@ export function createMariadbEngine(): Engine {
   return {
     create,
     start,
-    writeConfig: async (paths, spec) => prepare(paths, spec),
+    writeConfig: async (paths, spec) => {
+      await prepare(paths, spec);
+    },
     stop: (paths) => stopProcess(paths),
     runningPid,
     setMasterPassword: (paths, master) =>
@@ -142,7 +197,8 @@ export function createMariadbEngine(): Engine {
         if (await ariaEncrypted(c)) await scrubAriaLog(c);
       }),
     setReadOnly: (paths, ro) => withAdmin(paths, (c) => setGlobalReadOnly(c, ro)),
-    storageUsage: async (paths) => ({ usedBytes: await directoryBytes(paths.datadir) }),
+    // tmp/ too: spilled temporary tables, sort files and INTO OUTFILE results take real disk.
+    storageUsage: async (paths) => ({ usedBytes: (await directoryBytes(paths.datadir)) + (await directoryBytes(paths.tmpDir)) }),
     destroy,
   };
 }

@@ -3,17 +3,23 @@
  * ops decides *what* (RDS semantics, statuses); engine does it on real mariadbd processes.
  */
 
-/** Where one instance lives on disk. All paths absolute, under RDSCTL_HOME/instances/<id>/. */
+/**
+ * Where one instance lives on disk. All paths absolute. `root` is RDSCTL_HOME/instances/<id>/;
+ * `serverRoot` (what mariadbd reaches) is the same folder unless the service user cannot walk to it
+ * (see paths.ts).
+ */
 export interface InstancePaths {
-  root: string; // RDSCTL_HOME/instances/<id>
-  datadir: string; // <root>/data
-  configFile: string; // <root>/my.cnf (always passed first as --defaults-file)
-  socket: string; // <root>/mysqld.sock
-  pidFile: string; // <root>/mysqld.pid
-  errorLog: string; // <root>/error.log
-  tlsDir: string; // <root>/tls (server cert + key signed by the home CA)
-  keysDir: string; // <root>/keys (encryption key file + its file key, 0600)
-  tmpDir: string; // <root>/tmp
+  root: string; // RDSCTL_HOME/instances/<id>: record, my.cnf, error log (rdsctl's, root-only)
+  serverRoot: string; // <root>, or /var/lib/rdsctl/<hash of home>/<id>
+  datadir: string; // <serverRoot>/data
+  configFile: string; // <root>/my.cnf (always passed first as --defaults-file; read before mariadbd drops privileges)
+  runDir: string; // <serverRoot>/run: socket and pid file (mariadbd creates them as the service user)
+  socket: string; // <runDir>/mysqld.sock (or a short /tmp/rdsctl-<hash>/ folder)
+  pidFile: string; // <runDir>/mysqld.pid
+  errorLog: string; // <root>/error.log (opened by rdsctl, handed to mariadbd as stderr)
+  tlsDir: string; // <serverRoot>/tls (home CA copy, server cert + key)
+  keysDir: string; // <serverRoot>/keys (encryption key file + its file key)
+  tmpDir: string; // <serverRoot>/tmp (tmpdir, secure_file_priv)
 }
 
 /** Everything the engine needs to render my.cnf and create an instance. */
@@ -28,6 +34,8 @@ export interface EngineSpec {
   requireSecureTransport: boolean;
   /** Read-only (replica, or storage-full). */
   readOnly: boolean;
+  /** The master user: the start path migrates its privileges when an earlier version created it. */
+  masterUsername?: string;
   /** Home-wide CA (shared by all instances): PEM paths. */
   caCertFile: string;
   caKeyFile: string;
@@ -44,7 +52,7 @@ export interface ProcessInfo {
 
 /** Numbers the control plane reads to answer DescribeDBInstances and enforce storage. */
 export interface StorageUsage {
-  /** Bytes used by the instance's data: datadir (tables, redo, undo, binlogs). */
+  /** Bytes used by the instance: datadir (tables, redo, undo, binlogs) and tmp/ (spilled temporary tables, sort files). */
   usedBytes: number;
 }
 

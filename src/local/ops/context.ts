@@ -90,6 +90,7 @@ export function engineSpec(rec: InstanceRecord, ca: { caCertFile: string; caKeyF
     storageEncrypted: rec.storageEncrypted,
     requireSecureTransport: true,
     readOnly: Boolean(rec.readOnlyForStorage),
+    masterUsername: rec.masterUsername,
     caCertFile: ca.caCertFile,
     caKeyFile: ca.caKeyFile,
   };

@@ -2,8 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../state/log.js';
-import { classify, parseForm } from './protocol.js';
-import { verifySigV4 } from './sigv4.js';
+import { LOCAL_REGION } from '../state/credentials.js';
+import { classify, own, parseForm } from './protocol.js';
+import { checkScope, verifySigV4 } from './sigv4.js';
 import { AwsFault, type OpRegistry, type OpResult, type ServiceName } from './types.js';
 import { errorXml, successXml } from './xml.js';
 
@@ -89,8 +90,14 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, opts:
   const c = classify(contentType, header(req, 'x-amz-target'), text, auth.service);
   if ('problem' in c) return sendFault(res, guess, new AwsFault('InvalidAction', c.problem, 400));
   const reply: Reply = { service: c.service, json: c.protocol === 'json', requestId };
+  const scope = checkScope(auth, { region: LOCAL_REGION, service: c.service });
+  if (scope) {
+    opts.log.warn(`rejected ${c.service} ${c.action}: ${scope.code} (scope ${auth.region}/${auth.service})`);
+    return sendFault(res, reply, new AwsFault(scope.code, scope.message, 403));
+  }
 
-  const handler = opts.registry[c.service]?.[c.action];
+  const actions = own(opts.registry, c.service);
+  const handler = actions ? own(actions, c.action) : undefined;
   let status = 200;
   try {
     if (!handler) throw new AwsFault('InvalidAction', `The action ${c.action} is not valid for this endpoint (service ${c.service}).`, 400);

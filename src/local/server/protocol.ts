@@ -19,6 +19,14 @@ const JSON_TARGET_PREFIX: Record<string, ServiceName> = {
   GraniteServiceVersion20100801: 'monitoring',
 };
 
+/**
+ * table[key] for the table's own keys only: names come from the request, and `__proto__`,
+ * `constructor` or `toString` must not reach Object.prototype.
+ */
+export function own<T>(table: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 export function parseForm(body: string): FlatParams {
   const out: FlatParams = {};
   for (const [k, v] of new URLSearchParams(body)) out[k] = v;
@@ -32,7 +40,7 @@ export function parseForm(body: string): FlatParams {
 export function classify(contentType: string, target: string | undefined, body: string, scopeService: string): Classified | { problem: string } {
   if (contentType.startsWith('application/x-amz-json-1.0') || contentType.startsWith('application/x-amz-json-1.1')) {
     const [prefix, action] = (target ?? '').split('.');
-    const service = JSON_TARGET_PREFIX[prefix];
+    const service = own(JSON_TARGET_PREFIX, prefix);
     if (!service || !action) return { problem: `Unknown x-amz-target "${target ?? ''}".` };
     let json: Record<string, unknown>;
     try {
@@ -45,7 +53,7 @@ export function classify(contentType: string, target: string | undefined, body: 
   const flat = parseForm(body);
   const action = flat.Action;
   if (!action) return { problem: 'Missing Action parameter.' };
-  const service = QUERY_VERSIONS[flat.Version ?? ''] ?? asService(scopeService);
+  const service = own(QUERY_VERSIONS, flat.Version ?? '') ?? asService(scopeService);
   if (!service) return { problem: `Unknown Version "${flat.Version ?? ''}".` };
   return { service, protocol: 'query', action, flat };
 }

@@ -86,6 +86,20 @@ export function signature(secret: string, amzDate: string, scope: string[], cano
 }
 
 /**
+ * The credential scope must name this endpoint's region and the service the request speaks (as AWS
+ * checks it: a signature for eu-west-1 or for s3 is not one for this endpoint), with AWS's messages.
+ */
+export function checkScope(v: Verified, want: { region: string; service: string }): AuthFailure | undefined {
+  if (v.region !== want.region) {
+    return { code: 'SignatureDoesNotMatch', message: `Credential should be scoped to a valid region, not '${v.region}'. This endpoint's region is '${want.region}'.` };
+  }
+  if (v.service !== want.service) {
+    return { code: 'SignatureDoesNotMatch', message: `Credential should be scoped to correct service: '${want.service}'.` };
+  }
+  return undefined;
+}
+
+/**
  * Verifies a header-signed SigV4 request against the one key pair the endpoint knows.
  * Returns the scope on success, or the AWS error to answer (403, nothing done).
  */
