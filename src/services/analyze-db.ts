@@ -65,7 +65,7 @@ function dsnTls(params: URLSearchParams): DbTarget['tls'] {
   return { unverified: true };
 }
 
-async function sslOptions(tls: DbTarget['tls']): Promise<string | Record<string, unknown> | undefined> {
+export async function sslOptions(tls: DbTarget['tls']): Promise<string | Record<string, unknown> | undefined> {
   if (!tls) return undefined;
   if (tls.profile) return tls.profile;
   if (tls.caFile) {

@@ -1,0 +1,32 @@
+import type { Session } from '../loadtest/runner.js';
+import { connectError, sslOptions, type DbTarget } from './analyze-db.js';
+
+/**
+ * Many sessions to one server for the load generator. The TLS rules and connection errors are the
+ * shared ones of analyze-db.ts; what differs is that statements with parameters are prepared once per
+ * connection (mysql2 execute), as sysbench does, so the generator measures the server, not parsing.
+ */
+export async function sessionOpener(t: DbTarget): Promise<() => Promise<Session>> {
+  const mysql = await import('mysql2/promise');
+  const ssl = await sslOptions(t.tls);
+  return async () => {
+    let conn: import('mysql2/promise').Connection;
+    try {
+      conn = await mysql.createConnection({
+        host: t.socketPath ? undefined : t.host, port: t.port, socketPath: t.socketPath, user: t.user, password: t.password,
+        database: t.database, ssl, connectTimeout: 10_000, multipleStatements: false, dateStrings: true, supportBigNumbers: true,
+      });
+    } catch (err) {
+      throw connectError(err, t.label);
+    }
+    // A connection error event with no listener would end the process; the failing statement reports it.
+    conn.on('error', () => undefined);
+    return {
+      async exec(sql: string, params?: unknown[]) {
+        const [r] = params ? await conn.execute(sql, params as never) : await conn.query(sql);
+        return (Array.isArray(r) ? r : [r]) as Array<Record<string, unknown>>;
+      },
+      close: () => conn.end().catch(() => undefined),
+    };
+  };
+}

@@ -1,0 +1,74 @@
+import type { DBInstance } from '@aws-sdk/client-rds';
+import { conflictError, usageError } from '../core/errors.js';
+import { parseDsn, type DbTarget } from './analyze-db.js';
+import { resolveDbTarget, type ConnectionRequest } from './analyze-target.js';
+import { describeInstance } from './instances.js';
+
+export interface LoadTargetRequest extends Omit<ConnectionRequest, 'database'> {
+  database?: string;
+  /** Reads to the instance's read replicas (found through DescribeDBInstances), writes to the primary. */
+  readReplicas?: boolean;
+  /** Servers that take the reads when there is no RDS instance to ask (--replica-dsn, with --dsn). */
+  replicaDsns?: string[];
+}
+
+export interface LoadTargets { primary: DbTarget; replicas: DbTarget[]; database: string }
+
+export const DEFAULT_DATABASE = 'loadtest';
+
+/** An instance that is not `available` gets a clear wrong-state error (exit 5) before anything connects. */
+function requireAvailable(db: DBInstance, what: string): void {
+  if (db.DBInstanceStatus !== 'available') {
+    throw conflictError('INSTANCE_NOT_AVAILABLE', `${what} ${db.DBInstanceIdentifier} is ${db.DBInstanceStatus}: the load test needs it available.`, {
+      hint: db.DBInstanceStatus === 'stopped' ? `Start it with \`rdsctl start ${db.DBInstanceIdentifier}\`.` : `Wait for it: \`rdsctl describe ${db.DBInstanceIdentifier}\`.` });
+  }
+}
+
+/** Where the load goes: the primary (instance or --dsn) and, with --read-replicas, every replica. */
+export async function resolveLoadTargets(req: LoadTargetRequest): Promise<LoadTargets> {
+  if (!req.instanceId && !req.dsn) {
+    throw usageError('NO_DATABASE', 'Name the server to load.', { hint: 'Pass an instance id (rdsctl list), or --dsn mysql://user@host:port/ (password in RDSCTL_DB_PASSWORD).' });
+  }
+  if (req.readReplicas && !req.instanceId) {
+    throw usageError('READ_REPLICAS_NEED_INSTANCE', '--read-replicas finds the replicas through the RDS API, so it needs an instance id, not --dsn.', {
+      hint: 'Pass the instance id, or keep --dsn and name the read servers with --replica-dsn.' });
+  }
+  if (req.replicaDsns?.length && req.instanceId) {
+    throw usageError('REPLICA_DSN_NEEDS_DSN', '--replica-dsn goes with --dsn; for an instance use --read-replicas.', { hint: 'Drop --replica-dsn, or use --dsn for the primary.' });
+  }
+  let described: DBInstance | undefined;
+  if (req.instanceId) {
+    described = await describeInstance(await req.rds!(), req.instanceId);
+    requireAvailable(described, 'DB instance');
+  }
+  const dsnDb = req.dsn ? parseDsn(req.dsn).database : undefined;
+  const database = req.database ?? dsnDb ?? DEFAULT_DATABASE;
+  // The database is created by prepare, so connect without one; sessions pick it with USE.
+  const { db } = await resolveDbTarget({ ...req, database: undefined });
+  const primary: DbTarget = { ...db, database: undefined };
+  if (described && req.readReplicas) return { primary, database, replicas: await replicaTargets(req, described, primary) };
+  const replicas = (req.replicaDsns ?? []).map((dsn) => {
+    const t = parseDsn(dsn);
+    return { ...t, database: undefined, password: t.password ?? primary.password };
+  });
+  return { primary, replicas, database };
+}
+
+/** Each replica's endpoint from DescribeDBInstances; replicas share the primary's master user and TLS trust. */
+async function replicaTargets(req: LoadTargetRequest, primary: DBInstance, primaryTarget: DbTarget): Promise<DbTarget[]> {
+  const ids = primary.ReadReplicaDBInstanceIdentifiers ?? [];
+  if (!ids.length) {
+    throw conflictError('NO_READ_REPLICAS', `DB instance ${primary.DBInstanceIdentifier} has no read replicas, so --read-replicas has nowhere to send reads.`, {
+      hint: 'Run without --read-replicas (everything goes to the primary), or create a read replica first.' });
+  }
+  const rds = await req.rds!();
+  const out: DbTarget[] = [];
+  for (const id of ids) {
+    const r = await describeInstance(rds, id);
+    requireAvailable(r, 'Read replica');
+    if (!r.Endpoint?.Address) throw conflictError('REPLICA_NO_ENDPOINT', `Read replica ${id} has no endpoint yet.`, { hint: `Wait for it: \`rdsctl describe ${id}\`.` });
+    const port = r.Endpoint.Port ?? 3306;
+    out.push({ ...primaryTarget, host: r.Endpoint.Address, port, label: `mysql://${primaryTarget.user}@${r.Endpoint.Address}:${port}/ (${r.DBInstanceIdentifier})` });
+  }
+  return out;
+}
