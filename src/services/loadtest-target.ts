@@ -41,12 +41,18 @@ export async function resolveLoadTargets(req: LoadTargetRequest): Promise<LoadTa
     described = await describeInstance(await req.rds!(), req.instanceId);
     requireAvailable(described, 'DB instance');
   }
+  // Replicas are found before any password is asked for: a missing replica is the first thing to say.
+  const replicaEndpoints = described && req.readReplicas ? await discoverReplicas(req, described) : undefined;
   const dsnDb = req.dsn ? parseDsn(req.dsn).database : undefined;
   const database = req.database ?? dsnDb ?? DEFAULT_DATABASE;
   // The database is created by prepare, so connect without one; sessions pick it with USE.
   const { db } = await resolveDbTarget({ ...req, database: undefined });
   const primary: DbTarget = { ...db, database: undefined };
-  if (described && req.readReplicas) return { primary, database, replicas: await replicaTargets(req, described, primary) };
+  if (replicaEndpoints) {
+    // Replicas share the primary's master user, password and TLS trust; only the endpoint differs.
+    const replicas = replicaEndpoints.map((r) => ({ ...primary, host: r.host, port: r.port, label: `mysql://${primary.user}@${r.host}:${r.port}/ (${r.id})` }));
+    return { primary, database, replicas };
+  }
   const replicas = (req.replicaDsns ?? []).map((dsn) => {
     const t = parseDsn(dsn);
     return { ...t, database: undefined, password: t.password ?? primary.password };
@@ -54,21 +60,20 @@ export async function resolveLoadTargets(req: LoadTargetRequest): Promise<LoadTa
   return { primary, replicas, database };
 }
 
-/** Each replica's endpoint from DescribeDBInstances; replicas share the primary's master user and TLS trust. */
-async function replicaTargets(req: LoadTargetRequest, primary: DBInstance, primaryTarget: DbTarget): Promise<DbTarget[]> {
+/** Each replica's endpoint, from ReadReplicaDBInstanceIdentifiers and one DescribeDBInstances per replica. */
+async function discoverReplicas(req: LoadTargetRequest, primary: DBInstance): Promise<Array<{ id: string; host: string; port: number }>> {
   const ids = primary.ReadReplicaDBInstanceIdentifiers ?? [];
   if (!ids.length) {
     throw conflictError('NO_READ_REPLICAS', `DB instance ${primary.DBInstanceIdentifier} has no read replicas, so --read-replicas has nowhere to send reads.`, {
       hint: 'Run without --read-replicas (everything goes to the primary), or create a read replica first.' });
   }
   const rds = await req.rds!();
-  const out: DbTarget[] = [];
+  const out: Array<{ id: string; host: string; port: number }> = [];
   for (const id of ids) {
     const r = await describeInstance(rds, id);
     requireAvailable(r, 'Read replica');
     if (!r.Endpoint?.Address) throw conflictError('REPLICA_NO_ENDPOINT', `Read replica ${id} has no endpoint yet.`, { hint: `Wait for it: \`rdsctl describe ${id}\`.` });
-    const port = r.Endpoint.Port ?? 3306;
-    out.push({ ...primaryTarget, host: r.Endpoint.Address, port, label: `mysql://${primaryTarget.user}@${r.Endpoint.Address}:${port}/ (${r.DBInstanceIdentifier})` });
+    out.push({ id: r.DBInstanceIdentifier ?? id, host: r.Endpoint.Address, port: r.Endpoint.Port ?? 3306 });
   }
   return out;
 }
