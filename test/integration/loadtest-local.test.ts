@@ -159,6 +159,49 @@ describe('rdsctl loadtest on the local target', () => {
     expect([unreachable.code, unreachable.json.error.code]).toEqual([7, 'DB_UNREACHABLE']);
   });
 
+  it('a violated checkout invariant is reported and exits 6 (the data is left for inspection)', async () => {
+    await conns.shop.query('UPDATE loadtest.inventory SET stock = stock - 1 WHERE product_id = 7');
+    try {
+      const r = await cli(['loadtest', 'run', 'shop', '--workload', 'point-select', '--duration', '1s', '--concurrency', '2', '--json']);
+      expect(r.code).toBe(6);
+      const doc = r.json;
+      expect(doc.ok).toBe(true); // one document: the report, whose check failed
+      expect(doc.data.check).toMatchObject({ ok: false, stockMismatches: 1, negativeStock: 0 });
+      expect(doc.data.check.examples[0]).toMatch(/^product 7: stock \d+ \+ sold \d+ ≠ initial \d+$/);
+      const human = await cli(['loadtest', 'run', 'shop', '--workload', 'point-select', '--duration', '1s', '--concurrency', '2']);
+      expect(human.code).toBe(6);
+      expect(human.stdout).toMatch(/correctness check: FAILED — 1 stock mismatches/);
+      expect(human.stderr).toMatch(/error: Checkout correctness check failed: product 7/);
+    } finally {
+      await conns.shop.query('UPDATE loadtest.inventory SET stock = stock + 1 WHERE product_id = 7');
+    }
+  });
+
+  it('prepare on a terminal draws a progress bar on stderr; --drop asks first', async () => {
+    const envTty: Record<string, string> = { ...(process.env as Record<string, string>), ...env(), TERM: 'xterm' };
+    delete envTty.CI;
+    // script(1) runs the CLI on a pseudo-terminal; what we type reaches it through the terminal.
+    const script = (cmd: string, typed?: string) => new Promise<string>((res) => {
+      const child = spawn('script', ['-qec', cmd, '/dev/null'], { env: envTty });
+      let out = '';
+      child.stdout.on('data', (b: Buffer) => {
+        out += b;
+        if (typed && /\[y\/N\]/.test(out)) { child.stdin.write(typed); typed = undefined; }
+      });
+      child.on('close', () => res(out));
+    });
+    const shown = await script(`${process.execPath} ${BIN} loadtest prepare shop2 --scale 2 --drop --yes`);
+    expect(shown).toMatch(/loading +.*100% \| 25050\/25050 rows/);
+    expect(shown).toMatch(/prepared loadtest at --scale 2/);
+    // A terminal without --yes is asked; answering no drops nothing.
+    const asked = await script(`${process.execPath} ${BIN} loadtest prepare shop2 --scale 1 --drop`, 'n\r');
+    expect(asked).toMatch(/Drop and rebuild the load-test tables in loadtest on .*\? \[y\/N\]/);
+    expect(asked).toMatch(/Aborted: nothing was changed/);
+    expect(await count('shop2', 'products')).toBe(2000);
+    const json = await script(`${process.execPath} ${BIN} loadtest prepare shop2 --scale 2 --json`);
+    expect(json).not.toMatch(/loading/);
+  });
+
   it('a stopped instance → exit 5, named, with the command that starts it', async () => {
     expect((await cli(['stop', 'shop2', '--json'])).code).toBe(0);
     const r = await cli(['loadtest', 'run', 'shop2', '--duration', '1s']);
