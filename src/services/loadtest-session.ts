@@ -21,12 +21,24 @@ export async function sessionOpener(t: DbTarget): Promise<() => Promise<Session>
     }
     // A connection error event with no listener would end the process; the failing statement reports it.
     conn.on('error', () => undefined);
+    // The callback API under mysql2's promise wrapper: the wrapper captures a stack trace per statement,
+    // which is a measurable share of the generator's CPU per query (see docs/BENCHMARKS.md).
+    const core = (conn as unknown as { connection: CallbackConnection }).connection;
     return {
-      async exec(sql: string, params?: unknown[]) {
-        const [r] = params ? await conn.execute(sql, params as never) : await conn.query(sql);
-        return (Array.isArray(r) ? r : [r]) as Array<Record<string, unknown>>;
+      exec(sql: string, params?: unknown[]) {
+        return new Promise((resolve, reject) => {
+          const done = (err: Error | null, r: unknown) => (err ? reject(err) : resolve((Array.isArray(r) ? r : [r]) as Array<Record<string, unknown>>));
+          if (params) core.execute(sql, params, done);
+          else core.query(sql, done);
+        });
       },
       close: () => conn.end().catch(() => undefined),
     };
   };
+}
+
+type Callback = (err: Error | null, result: unknown) => void;
+interface CallbackConnection {
+  execute(sql: string, params: unknown[], cb: Callback): void;
+  query(sql: string, cb: Callback): void;
 }
