@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, cleanupHome, pidsMentioning, runCli, tempHome } from '../helpers/local-cli.js';
@@ -134,6 +134,18 @@ describe('rdsctl loadtest on the local target', () => {
     expect(mix.code, mix.stderr).toBe(0);
     expect(await status('shop2', 'Com_insert') + await status('shop2', 'Com_update') - before.rWrites).toBe(0);
     expect(await status('shop', 'Com_insert') - before.pIns).toBeGreaterThan(0);
+  });
+
+  it('--workload <file.sql>: one type per statement, ids bound from the prepared store; an unreadable file → exit 2', async () => {
+    const file = `${home}/mine.sql`;
+    await writeFile(file, '-- my store queries\nSELECT name, price FROM products WHERE id = :product_id;\nUPDATE customers SET name = name WHERE id = :customer_id;\n');
+    const r = await cli(['loadtest', 'run', 'shop', '--workload', file, '--duration', '1s', '--concurrency', '2', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json.data.byType.map((t: any) => [t.type, t.access, t.ok > 0])).toEqual([['q1', 'read', true], ['q2', 'write', true]]);
+    expect(r.json.data.check.ok).toBe(true);
+    const missing = await cli(['loadtest', 'run', 'shop', '--workload', `${home}/nope.sql`, '--duration', '1s']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/error: Cannot read --workload .*nope\.sql: ENOENT/);
   });
 
   it('bad input: clear one-line errors with documented exit codes, nothing run', async () => {
