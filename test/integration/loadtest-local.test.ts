@@ -214,6 +214,44 @@ describe('rdsctl loadtest on the local target', () => {
     expect(json).not.toMatch(/loading/);
   });
 
+  it('--replica-dsn to a real MariaDB replica: reads there, replica lag sampled, the replica converges', async () => {
+    // shop2 replicates database `rep` from shop (binlog file/position; shop2's own GTIDs would trip strict mode).
+    const [[pos]] = await conns.shop.query<any[]>('SHOW MASTER STATUS');
+    await conns.shop2.query('SET GLOBAL gtid_strict_mode = OFF');
+    await conns.shop2.query("SET GLOBAL replicate_do_db = 'rep'");
+    await conns.shop2.query('CHANGE MASTER TO MASTER_HOST = ?, MASTER_PORT = ?, MASTER_USER = ?, MASTER_PASSWORD = ?, MASTER_SSL = 1, MASTER_USE_GTID = no, MASTER_LOG_FILE = ?, MASTER_LOG_POS = ?',
+      [creds.shop.host, creds.shop.port, creds.shop.username, PASSWORD, pos.File, pos.Position]);
+    await conns.shop2.query('START SLAVE');
+    try {
+      expect((await cli(['loadtest', 'prepare', '--dsn', dsn('shop').replace('/loadtest?', '/rep?'), '--scale', '1', '--json'])).code).toBe(0);
+      const caughtUp = async (table: string) => {
+        for (let i = 0; i < 100; i++) {
+          const [[a]] = await conns.shop.query<any[]>(`SELECT COUNT(*) AS n FROM rep.${table}`);
+          const [r] = await conns.shop2.query<any[]>(`SELECT COUNT(*) AS n FROM rep.${table}`).catch(() => [[{ n: -1 }]]);
+          if (Number(r[0].n) === Number(a.n)) return Number(a.n);
+          await new Promise((res) => setTimeout(res, 100));
+        }
+        throw new Error(`replica did not catch up on ${table}`);
+      };
+      expect(await caughtUp('order_items')).toBe(5000);
+      const rSel = await status('shop2', 'Com_select');
+      const r = await cli(['loadtest', 'run', '--dsn', dsn('shop').replace('/loadtest?', '/rep?'), '--replica-dsn', dsn('shop2').replace('/loadtest?', '/rep?'),
+        '--duration', '3s', '--concurrency', '4', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const d = r.json.data;
+      const reads = d.byType.filter((t: any) => t.access === 'read').reduce((a: number, t: any) => a + t.ok, 0);
+      expect(await status('shop2', 'Com_select') - rSel).toBeGreaterThanOrEqual(reads);
+      expect(d.replicaLag).toEqual([expect.objectContaining({ maxSeconds: expect.any(Number) })]); // a replicating server: a number, not unknown
+      expect(d.replicaLag[0].samples).toBeGreaterThanOrEqual(2);
+      expect(d.check.ok).toBe(true);
+      expect(await caughtUp('orders')).toBe(2000 + d.byType.find((t: any) => t.type === 'checkout').ok);
+    } finally {
+      await conns.shop2.query('STOP SLAVE');
+      await conns.shop2.query('RESET SLAVE ALL');
+      await conns.shop2.query("SET GLOBAL replicate_do_db = ''");
+    }
+  });
+
   it('a stopped instance → exit 5, named, with the command that starts it', async () => {
     expect((await cli(['stop', 'shop2', '--json'])).code).toBe(0);
     const r = await cli(['loadtest', 'run', 'shop2', '--duration', '1s']);
