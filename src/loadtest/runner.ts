@@ -54,59 +54,96 @@ function counted(s: Session, label: string, stats: RunStats): Session {
 }
 
 export async function runLoad(plan: RunPlan, io: RunIo): Promise<RunResult> {
-  const stats = new RunStats(plan.workload.types.map((t) => t.name));
-  // Every session opens before the clock starts: an unreachable server fails here, not as errors mid-run.
-  const sessions = await Promise.all(Array.from({ length: plan.concurrency }, async (_v, i) => {
-    const replica = io.replicas.length ? io.replicas[i % io.replicas.length] : undefined;
-    const primary = await io.primary.open();
-    return { primary, replica: replica ? await replica.open() : undefined, replicaEp: replica };
-  }));
-  const t0 = now();
-  const deadline = t0 + plan.durationMs;
-  const queue: number[] = [];
-  const waiting: Array<() => void> = [];
-  let dispatching = plan.rate !== undefined;
-  const lag = new Map<string, { max: number | null; samples: number }>();
+  const run = new LoadRun(plan, io, await openSessions(plan, io));
+  const { elapsedS, backlog } = await run.execute();
+  return report(plan, io, run.stats, elapsedS, backlog, run.lag);
+}
 
-  async function worker(i: number): Promise<void> {
-    const s = sessions[i];
+interface Slot { primary: Session; replica?: Session; replicaEp?: Endpoint }
+
+/** Every session opens before the clock starts: an unreachable server fails here, not as errors mid-run. */
+function openSessions(plan: RunPlan, io: RunIo): Promise<Slot[]> {
+  return Promise.all(Array.from({ length: plan.concurrency }, async (_v, i) => {
+    const replicaEp = io.replicas.length ? io.replicas[i % io.replicas.length] : undefined;
+    const primary = await io.primary.open();
+    return { primary, replica: replicaEp ? await replicaEp.open() : undefined, replicaEp };
+  }));
+}
+
+/** One run: the workers, the open-loop dispatcher and the once-a-second ticker share its clock and queue. */
+class LoadRun {
+  readonly stats: RunStats;
+  readonly lag = new Map<string, { max: number | null; samples: number }>();
+  private t0 = 0;
+  private deadline = 0;
+  /** Open loop: intended start times (ms from t0) waiting for a free connection. */
+  private readonly queue: number[] = [];
+  private readonly waiting: Array<() => void> = [];
+  private dispatching: boolean;
+  private ticking = true;
+
+  constructor(private readonly plan: RunPlan, private readonly io: RunIo, private readonly slots: Slot[]) {
+    this.stats = new RunStats(plan.workload.types.map((t) => t.name));
+    this.dispatching = plan.rate !== undefined;
+  }
+
+  async execute(): Promise<{ elapsedS: number; backlog: number }> {
+    this.t0 = now();
+    this.deadline = this.t0 + this.plan.durationMs;
+    const tick = this.ticker();
+    let elapsedS: number;
+    try {
+      await Promise.all([this.plan.rate !== undefined ? this.dispatch() : undefined, ...this.slots.map((_s, i) => this.worker(i))]);
+      elapsedS = (now() - this.t0) / 1000;
+    } finally {
+      this.ticking = false;
+      await Promise.all(this.slots.flatMap((s) => [s.primary.close(), s.replica?.close()]));
+    }
+    await tick;
+    return { elapsedS, backlog: this.queue.length };
+  }
+
+  /** The next transaction's start: now (closed loop) or its arrival time (open loop); undefined = done. */
+  private async nextStart(): Promise<number | undefined> {
+    if (this.plan.rate === undefined) {
+      const t = now();
+      return t < this.deadline ? t : undefined;
+    }
+    while (!this.queue.length && this.dispatching) await new Promise<void>((w) => this.waiting.push(w));
+    if (!this.queue.length || now() >= this.deadline) return undefined;
+    return this.t0 + this.queue.shift()!;
+  }
+
+  private async worker(i: number): Promise<void> {
+    const { plan, io, stats } = this;
+    const s = this.slots[i];
     const r = rng(plan.seed + i * 7919);
     const readEp = s.replicaEp ?? io.primary;
     const ctx: TxContext = { primary: counted(s.primary, io.primary.label, stats), read: counted(s.replica ?? s.primary, readEp.label, stats), r, size: plan.size };
     if (plan.rate === undefined) await sleep(workerStartMs(i, plan.concurrency, plan.rampMs));
-    for (;;) {
-      let start: number;
-      if (plan.rate === undefined) {
-        start = now();
-        if (start >= deadline) return;
-      } else {
-        while (!queue.length && dispatching) await new Promise<void>((w) => waiting.push(w));
-        if (!queue.length || now() >= deadline) return;
-        start = t0 + queue.shift()!;
-      }
-      const progress = (start - t0) / plan.durationMs;
+    for (let start = await this.nextStart(); start !== undefined; start = await this.nextStart()) {
+      const progress = (start - this.t0) / plan.durationMs;
       const type = pick(plan.workload.mixAt(progress), r);
       ctx.hot = plan.workload.hotAt?.(progress);
       stats.transactionOn(type.access === 'read' ? readEp.label : io.primary.label);
       try {
-        const outcome = await type.run(ctx);
-        stats.record(type.name, (now() - start) * 1000, outcome);
+        stats.record(type.name, (now() - start) * 1000, await type.run(ctx));
       } catch (err) {
         stats.record(type.name, (now() - start) * 1000, { error: classifyError(err) });
-        if ((err as { fatal?: boolean }).fatal) await reconnect(s, ctx, readEp);
+        if ((err as { fatal?: boolean }).fatal) await this.reconnect(s, ctx, readEp);
       }
     }
   }
 
   /** A session the server dropped is replaced, so one lost connection does not end a worker's run. */
-  async function reconnect(s: (typeof sessions)[number], ctx: TxContext, readEp: Endpoint): Promise<void> {
-    while (now() < deadline) {
+  private async reconnect(s: Slot, ctx: TxContext, readEp: Endpoint): Promise<void> {
+    while (now() < this.deadline) {
       try {
         await Promise.all([s.primary.close(), s.replica?.close()]);
-        s.primary = await io.primary.open();
+        s.primary = await this.io.primary.open();
         if (s.replicaEp) s.replica = await s.replicaEp.open();
-        ctx.primary = counted(s.primary, io.primary.label, stats);
-        ctx.read = counted(s.replica ?? s.primary, readEp.label, stats);
+        ctx.primary = counted(s.primary, this.io.primary.label, this.stats);
+        ctx.read = counted(s.replica ?? s.primary, readEp.label, this.stats);
         return;
       } catch {
         await sleep(200);
@@ -114,51 +151,41 @@ export async function runLoad(plan: RunPlan, io: RunIo): Promise<RunResult> {
     }
   }
 
-  async function dispatch(): Promise<void> {
-    for (const at of arrivals(plan.rate!, plan.durationMs, plan.rampMs, rng(plan.seed ^ 0x5eed))) {
-      const delay = t0 + at - now();
+  private async dispatch(): Promise<void> {
+    for (const at of arrivals(this.plan.rate!, this.plan.durationMs, this.plan.rampMs, rng(this.plan.seed ^ 0x5eed))) {
+      const delay = this.t0 + at - now();
       if (delay > 1) await sleep(delay);
-      queue.push(at);
-      waiting.shift()?.();
+      this.queue.push(at);
+      this.waiting.shift()?.();
     }
-    dispatching = false;
-    for (const w of waiting.splice(0)) w();
+    this.dispatching = false;
+    for (const w of this.waiting.splice(0)) w();
   }
 
-  let ticking = true;
-  async function ticker(): Promise<void> {
-    let last = t0;
-    while (ticking) {
-      await sleep(Math.min(1000, Math.max(1, deadline - now())));
-      if (!ticking) break;
+  private async ticker(): Promise<void> {
+    let last = this.t0;
+    while (this.ticking) {
+      await sleep(Math.min(1000, Math.max(1, this.deadline - now())));
       const t = now();
       // A sliver of a window (the run's last milliseconds) would print a meaningless rate.
-      if (t - last < 200) break;
-      const w = stats.takeWindow();
+      if (!this.ticking || t - last < 200) break;
+      const w = this.stats.takeWindow();
       const dt = (t - last) / 1000;
       last = t;
-      io.onTick?.({ elapsedS: (t - t0) / 1000, tps: w.transactions / dt, qps: w.queries / dt, p95Ms: w.p95Us / 1000, errors: w.errors });
-      const sample = await io.sampleLag?.().catch(() => undefined);
-      for (const [ep, secs] of Object.entries(sample ?? {})) {
-        const l = lag.get(ep) ?? { max: null, samples: 0 };
-        l.samples++;
-        if (secs !== null) l.max = Math.max(l.max ?? 0, secs);
-        lag.set(ep, l);
-      }
-      if (t >= deadline - 200) break;
+      this.io.onTick?.({ elapsedS: (t - this.t0) / 1000, tps: w.transactions / dt, qps: w.queries / dt, p95Ms: w.p95Us / 1000, errors: w.errors });
+      this.recordLag(await this.io.sampleLag?.().catch(() => undefined));
+      if (t >= this.deadline - 200) break;
     }
   }
 
-  const tick = ticker();
-  try {
-    await Promise.all([plan.rate !== undefined ? dispatch() : undefined, ...sessions.map((_s, i) => worker(i))]);
-  } finally {
-    ticking = false;
-    await Promise.all(sessions.flatMap((s) => [s.primary.close(), s.replica?.close()]));
+  private recordLag(sample: Record<string, number | null> | undefined): void {
+    for (const [ep, secs] of Object.entries(sample ?? {})) {
+      const l = this.lag.get(ep) ?? { max: null, samples: 0 };
+      l.samples++;
+      if (secs !== null) l.max = Math.max(l.max ?? 0, secs);
+      this.lag.set(ep, l);
+    }
   }
-  await tick;
-  const elapsedS = (now() - t0) / 1000;
-  return report(plan, io, stats, elapsedS, queue.length, lag);
 }
 
 function report(plan: RunPlan, io: RunIo, stats: RunStats, elapsedS: number, backlog: number, lag: Map<string, { max: number | null; samples: number }>): RunResult {
