@@ -127,7 +127,8 @@ class LoadRun {
       ctx.hot = plan.workload.hotAt?.(progress);
       stats.transactionOn(type.access === 'read' ? readEp.label : io.primary.label);
       try {
-        stats.record(type.name, (now() - start) * 1000, await type.run(ctx));
+        const outcome = await type.run(ctx); // before now(): arguments are evaluated left to right
+        stats.record(type.name, (now() - start) * 1000, outcome);
       } catch (err) {
         stats.record(type.name, (now() - start) * 1000, { error: classifyError(err) });
         if ((err as { fatal?: boolean }).fatal) await this.reconnect(s, ctx, readEp);

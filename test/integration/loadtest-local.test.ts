@@ -70,6 +70,11 @@ describe('rdsctl loadtest on the local target', () => {
     const [neg] = await conns.shop.query<any[]>('SELECT COUNT(*) AS n FROM loadtest.inventory WHERE stock < 0');
     expect(Number(neg[0].n)).toBe(0);
     expect(d.total.p99).toBeGreaterThanOrEqual(d.total.p50);
+    // Little's law: in a closed loop the 8 connections are busy almost all the time, so
+    // mean latency × throughput ≈ 8 (a latency taken at the wrong moment breaks this).
+    const busy = (d.total.mean / 1000) * d.tps;
+    expect(busy).toBeGreaterThan(8 * 0.5);
+    expect(busy).toBeLessThan(8 * 1.05);
     expect(d.endpoints).toEqual([expect.objectContaining({ role: 'primary', transactions: d.transactions + Object.values(d.errors as Record<string, number>).reduce((a, b) => a + b, 0) })]);
   });
 
