@@ -47,15 +47,15 @@ async function loadWorkload(o: RunOptions): Promise<{ w: Workload; needsStore: b
   return { w, needsStore: w.usesPlaceholders };
 }
 
-/** MariaDB and MySQL both still answer SHOW SLAVE STATUS; an empty answer means "not replicating". */
+/** SHOW REPLICA STATUS (MariaDB ≥ 10.5, MySQL ≥ 8.0.22; MySQL 8.4 has no SLAVE spelling), else the old one; empty = not replicating. */
 async function lagSampler(replicas: Endpoint[]): Promise<{ sample(): Promise<Record<string, number | null>>; close(): Promise<void> }> {
   const sessions = await Promise.all(replicas.map(async (r) => ({ label: r.label, s: await r.open() })));
   return {
     async sample() {
       const out: Record<string, number | null> = {};
       await Promise.all(sessions.map(async ({ label, s }) => {
-        const [row] = await s.exec('SHOW SLAVE STATUS').catch(() => []);
-        const v = row?.Seconds_Behind_Master;
+        const [row] = await s.exec('SHOW REPLICA STATUS').catch(() => s.exec('SHOW SLAVE STATUS')).catch(() => []);
+        const v = row?.Seconds_Behind_Master ?? row?.Seconds_Behind_Source;
         out[label] = v === null || v === undefined ? null : Number(v);
       }));
       return out;
