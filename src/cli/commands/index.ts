@@ -6,6 +6,7 @@ import { registerCredentials } from './credentials.js';
 import { registerDelete } from './delete.js';
 import { registerDescribe, registerList } from './describe.js';
 import { registerDoctor } from './doctor.js';
+import { registerLoadtest } from './loadtest.js';
 import { registerLocal } from './local.js';
 import { registerModify } from './modify.js';
 import { registerPower } from './power.js';
@@ -26,4 +27,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerDoctor,
   registerLocal,
   registerAnalyzeQueries,
+  registerLoadtest,
 ];

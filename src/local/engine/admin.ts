@@ -58,8 +58,10 @@ export async function pingOnce(paths: InstancePaths): Promise<'up' | 'down' | 'r
  * gets its own, more specific row with SELECT only (MariaDB uses the most specific database row, so
  * `%` never applies to mysql). No SUPER, FILE, SHUTDOWN, READ ONLY ADMIN, no INSERT on mysql.plugin
  * (INSTALL SONAME is refused), no write to the grant tables.
+ * SLAVE MONITOR (read-only): RDS's list says REPLICATION CLIENT, which MariaDB 10.5.9+ split off from
+ * SHOW SLAVE STATUS; without it the master user could not read its own replica's lag.
  */
-export const MASTER_GLOBAL_PRIVILEGES = ['RELOAD', 'PROCESS', 'SHOW DATABASES', 'REPLICATION SLAVE', 'REPLICATION CLIENT', 'CREATE USER'];
+export const MASTER_GLOBAL_PRIVILEGES = ['RELOAD', 'PROCESS', 'SHOW DATABASES', 'REPLICATION SLAVE', 'REPLICATION CLIENT', 'SLAVE MONITOR', 'CREATE USER'];
 export const MASTER_DATABASE_PRIVILEGES = [
   'SELECT', 'INSERT', 'UPDATE', 'DELETE', 'CREATE', 'DROP', 'REFERENCES', 'INDEX', 'ALTER',
   'CREATE TEMPORARY TABLES', 'LOCK TABLES', 'EXECUTE', 'CREATE VIEW', 'SHOW VIEW', 'CREATE ROUTINE',
