@@ -1,9 +1,9 @@
 import { Command, CommanderError } from 'commander';
-import { ExitCode, RdsctlError } from '../core/errors.js';
+import { ExitCode, RdsctlError, SIGNAL_EXIT, type HandledSignal } from '../core/errors.js';
 import { resolveHome, resolveTarget, type CliContext, type GlobalOptions } from './context.js';
 import { Output } from './render/output.js';
 import { toRdsctlError } from './to-error.js';
-import { cleanupBeforeExit, cleanupInProgress } from '../services/analyze-interrupt.js';
+import { cleanupBeforeExit, cleanupInProgress, ctrlCBelongsToChild, manualHints } from '../services/analyze-interrupt.js';
 import { COMMANDS } from './commands/index.js';
 
 export type Action = (ctx: CliContext) => Promise<void>;
@@ -100,10 +100,36 @@ function exitOnClosedOutput(): void {
     if (closing) return; // later writes to the closed stream fail too
     if (err.code !== 'EPIPE') throw err;
     closing = true;
-    void cleanupBeforeExit().finally(() => process.exit(EXIT_CLOSED_PIPE));
+    void cleanupBeforeExit('EPIPE').finally(() => process.exit(EXIT_CLOSED_PIPE));
   };
   process.stdout.on('error', onError);
   process.stderr.on('error', onError);
+}
+
+/**
+ * The one signal policy (services only arm guards, src/services/analyze-interrupt.ts): a signal runs what
+ * the armed guards must undo, then reports the interruption through the command's Output (its spinner
+ * goes, --json gets its one document, the message says what still goes on on the target) and exits
+ * 128 + the signal. A second signal during that cleanup exits at once with the commands that finish it.
+ * SIGINT is left to a child that owns the terminal (connect --shell's client).
+ */
+function handleSignals(json: boolean, exit: { out?: Output }, onInterrupted: () => void): void {
+  let cleaning = false;
+  const onSignal = (signal: HandledSignal) => {
+    if (signal === 'SIGINT' && ctrlCBelongsToChild()) return;
+    if (cleaning) {
+      const hints = manualHints();
+      process.stderr.write(`\ninterrupted again${hints.length ? `: ${hints.join('; ')}` : ''}\n`);
+      process.exit(SIGNAL_EXIT[signal]);
+    }
+    cleaning = true;
+    onInterrupted();
+    void cleanupBeforeExit(signal).finally(() => {
+      (exit.out ?? new Output({ json, quiet: false, color: false, tty: false })).interrupted(signal);
+      process.exit(SIGNAL_EXIT[signal]);
+    });
+  };
+  for (const s of Object.keys(SIGNAL_EXIT) as HandledSignal[]) process.on(s, onSignal);
 }
 
 export async function run(argv: string[]): Promise<void> {
@@ -115,14 +141,7 @@ export async function run(argv: string[]): Promise<void> {
   const { program, exit } = buildProgram(json ? { write: (t) => { helpText += t; } } : undefined);
   exitOnClosedOutput();
   let interrupted = false;
-  process.once('SIGINT', () => {
-    interrupted = true;
-    // Through the command's Output: its spinner goes, --json gets its one document, and the message says
-    // what is still going on on the target.
-    const out = exit.out ?? new Output({ json, quiet: false, color: false, tty: false });
-    out.interrupted();
-    process.exit(ExitCode.interrupted);
-  });
+  handleSignals(json, exit, () => { interrupted = true; });
   try {
     await program.parseAsync(argv);
   } catch (err) {

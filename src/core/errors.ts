@@ -2,7 +2,8 @@
  * Typed errors with stable codes. Only src/cli/main.ts turns them into an exit code.
  * Exit codes (documented in README.md):
  *   0 ok · 1 unexpected · 2 usage / bad input · 3 credentials / auth · 4 not found ·
- *   5 conflict or wrong state · 6 check failed · 7 remote/service error · 130 interrupted
+ *   5 conflict or wrong state · 6 check failed · 7 remote/service error · 130 interrupted (Ctrl-C) ·
+ *   143 terminated (SIGTERM) · 129 hung up (SIGHUP): 128 + the signal, as a shell reports it
  */
 export const ExitCode = {
   ok: 0,
@@ -14,8 +15,14 @@ export const ExitCode = {
   checkFailed: 6,
   remote: 7,
   interrupted: 130,
+  terminated: 143,
+  hungUp: 129,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** The signals rdsctl handles and the exit code each ends it with. */
+export const SIGNAL_EXIT = { SIGINT: ExitCode.interrupted, SIGTERM: ExitCode.terminated, SIGHUP: ExitCode.hungUp } as const;
+export type HandledSignal = keyof typeof SIGNAL_EXIT;
 
 export interface RdsctlErrorOptions {
   hint?: string;

@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { usageError } from '../core/errors.js';
+import { armGuard } from './analyze-interrupt.js';
 import type { DbCredentials } from './credentials.js';
 
 /**
@@ -37,32 +38,19 @@ export async function openShell(c: DbCredentials, database?: string): Promise<nu
 
 /**
  * While the client runs, Ctrl-C belongs to it (the terminal sends SIGINT to both; the client cancels
- * the running statement): the CLI's own handler would exit at once, leave the client orphaned on the
- * terminal and the option file with the password behind. SIGTERM/SIGHUP end both, removing the file first.
+ * the running statement): rdsctl exiting at once would leave the client orphaned on the terminal and the
+ * option file with the password behind. SIGTERM/SIGHUP end both: the CLI's signal handler runs this
+ * cleanup (file first, then the same signal to the client) and exits 143 / 129.
  */
 function holdSignals(child: ChildProcess, dir: string): { release(): void } {
-  const saved = new Map(HELD.map((s) => [s, process.rawListeners(s)] as const));
-  const onInt = () => {};
-  const onEnd = (signal: NodeJS.Signals) => {
-    rmSync(dir, { recursive: true, force: true });
-    child.kill(signal);
-    process.exit(signal === 'SIGHUP' ? 129 : 143);
-  };
-  for (const s of HELD) process.removeAllListeners(s);
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onEnd);
-  process.on('SIGHUP', onEnd);
-  return {
-    release() {
-      for (const s of HELD) {
-        process.removeAllListeners(s);
-        for (const l of saved.get(s) ?? []) process.on(s, l as (...a: unknown[]) => void);
-      }
+  return armGuard({
+    ownsCtrlC: true,
+    cleanup: async (signal) => {
+      rmSync(dir, { recursive: true, force: true });
+      if (signal !== 'EPIPE') child.kill(signal);
     },
-  };
+  });
 }
-
-const HELD: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** Option-file values: quote and escape so any password character survives. */
 function quote(value: string): string {

@@ -219,4 +219,22 @@ describe('connect --shell', () => {
     expect(readdirSync(shellTmp)).toEqual([]);
     expect(await pidsMentioning(shellTmp)).toEqual([]);
   });
+
+  it('SIGTERM ends rdsctl and the client: exit 143, the option file and the client are gone', async () => {
+    const child = spawn(process.execPath, [BIN, 'connect', 'envpw', '--shell'], {
+      env: { ...process.env, RDSCTL_HOME: home, TMPDIR: shellTmp, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => { stderr += b; });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    child.stdin.on('error', () => {});
+    for (let i = 0; i < 200 && (await pidsMentioning(shellTmp, 'mariadb')).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(readdirSync(shellTmp)).toHaveLength(1);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(stderr).toMatch(/Interrupted \(SIGTERM\)/);
+    expect(readdirSync(shellTmp)).toEqual([]);
+    for (let i = 0; i < 50 && (await pidsMentioning(shellTmp)).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await pidsMentioning(shellTmp)).toEqual([]);
+  });
 });

@@ -39,15 +39,6 @@ function violations(from: string[], forbidden: (target: string) => boolean): str
   return from.flatMap((f) => importsOf(f).filter(forbidden).map((t) => `${rel(f)} imports ${t}`));
 }
 
-/**
- * Calls other helpers are removing right now (interrupt handling moving to src/cli/main.ts). Remove an
- * entry when its file is fixed; the test then keeps it fixed.
- */
-const EXIT_ALLOWED_FOR_NOW = new Set([
-  'services/analyze-interrupt.ts', // fix: throw an interrupted RdsctlError; cli/main.ts exits 130/129/143
-  'services/mysql-shell.ts', // fix: resolve with the signal; cli/main.ts exits 129/143
-]);
-
 describe('architecture', () => {
   it('sees the source tree', () => {
     expect(files.length).toBeGreaterThan(50);
@@ -73,6 +64,6 @@ describe('architecture', () => {
       .filter((f) => /\bprocess\.(exit\s*\(|exitCode\s*=)/.test(code(f)))
       .map(rel)
       .filter((f) => f !== 'cli/main.ts' && f !== 'local/main.ts');
-    expect(exits.filter((f) => !EXIT_ALLOWED_FOR_NOW.has(f))).toEqual([]);
+    expect(exits).toEqual([]);
   });
 });

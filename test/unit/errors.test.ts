@@ -1,9 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { authError, checkFailedError, conflictError, ExitCode, notFoundError, RdsctlError, remoteError, usageError } from '../../src/core/errors.js';
 
 describe('ExitCode table (documented in README and STYLE)', () => {
   it('has exactly the documented codes', () => {
-    expect(ExitCode).toEqual({ ok: 0, unexpected: 1, usage: 2, auth: 3, notFound: 4, conflict: 5, checkFailed: 6, remote: 7, interrupted: 130 });
+    expect(ExitCode).toEqual({ ok: 0, unexpected: 1, usage: 2, auth: 3, notFound: 4, conflict: 5, checkFailed: 6, remote: 7, interrupted: 130, terminated: 143, hungUp: 129 });
+  });
+
+  it('every code is in the README table, and the table has no other (141: closed output, set in main.ts)', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const table = [...readme.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
+    expect([...new Set(table)].sort((a, b) => a - b)).toEqual([...new Set([...Object.values(ExitCode), 141])].sort((a, b) => a - b));
   });
 });
 

@@ -1,4 +1,4 @@
-import { ExitCode, RdsctlError } from '../../core/errors.js';
+import { RdsctlError, SIGNAL_EXIT, type HandledSignal } from '../../core/errors.js';
 
 const UNDER_WAY: Record<string, string> = { creating: 'being created', deleting: 'being deleted', modifying: 'being modified' };
 
@@ -12,15 +12,16 @@ function underWay(id: string, status: string): string {
  * Ctrl-C stops rdsctl, not the target: what was already requested carries on there. `statuses` are the
  * last status seen per instance while waiting ([] when rdsctl was not waiting on one).
  */
-export function interruptedError(statuses: Array<[id: string, status: string]>): RdsctlError {
+export function interruptedError(statuses: Array<[id: string, status: string]>, signal: HandledSignal = 'SIGINT'): RdsctlError {
+  const by = signal === 'SIGINT' ? 'Ctrl-C' : signal;
   if (!statuses.length) {
-    return new RdsctlError('INTERRUPTED', ExitCode.interrupted, 'Interrupted (Ctrl-C): rdsctl stopped.', {
+    return new RdsctlError('INTERRUPTED', SIGNAL_EXIT[signal], `Interrupted (${by}): rdsctl stopped.`, {
       hint: 'A request already sent carries on: see `rdsctl list`.',
     });
   }
   const ids = statuses.map(([id]) => id);
-  return new RdsctlError('INTERRUPTED', ExitCode.interrupted,
-    `Interrupted (Ctrl-C): rdsctl stopped waiting; ${statuses.map(([id, s]) => underWay(id, s)).join(', ')} on the target.`, {
+  return new RdsctlError('INTERRUPTED', SIGNAL_EXIT[signal],
+    `Interrupted (${by}): rdsctl stopped waiting; ${statuses.map(([id, s]) => underWay(id, s)).join(', ')} on the target.`, {
       hint: `It carries on without rdsctl: follow it with ${ids.map((id) => `\`rdsctl describe ${id}\``).join(', ')}.`,
     });
 }

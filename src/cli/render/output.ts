@@ -1,5 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import { RdsctlError } from '../../core/errors.js';
+import { RdsctlError, type HandledSignal } from '../../core/errors.js';
 import { interruptedError } from './interrupted.js';
 
 export interface OutputOptions {
@@ -80,10 +80,10 @@ export class Output {
   }
 
   /** Ctrl-C: the spinner goes, then the interruption is reported like any error (one JSON document with --json). */
-  interrupted(): void {
+  interrupted(signal: HandledSignal = 'SIGINT'): void {
     // Without a spinner to clear, the terminal's "^C" is where the message would start.
     if (!this.opts.json && !this.spinner?.isSpinning && process.stderr.isTTY) this.stderr('\n');
-    this.error(interruptedError([...this.statuses]));
+    this.error(interruptedError([...this.statuses], signal));
   }
 
   /** Columns for human output on stdout: the terminal's width, or 80 when piped (a log, a ticket, less). */
