@@ -39,7 +39,7 @@ export async function runDoctor(home: string): Promise<DoctorCheck[]> {
     checks.push({ name: b.name, ok: Boolean(found), required: false, detail: found ?? `missing (${b.why})`, fix: found ? undefined : b.fix });
   }
   checks.push(await homeCheck(home));
-  if (process.getuid?.() === 0) checks.push(await serviceUserCheck());
+  if (process.getuid?.() === 0) checks.push(await serviceUserCheck(), await confinementCheck());
   return checks;
 }
 
@@ -53,6 +53,15 @@ async function serviceUserCheck(): Promise<DoctorCheck> {
   return useradd
     ? { name: 'service user', ok: true, required: true, detail: `${SERVICE_USER} will be created on first use (${useradd})` }
     : { name: 'service user', ok: false, required: true, detail: `${SERVICE_USER} is missing and useradd is not installed`, fix: 'apt-get install -y passwd' };
+}
+
+/** As root every mariadbd runs in a mount namespace where only its own folders are writable (docs/SECURITY.md). */
+async function confinementCheck(): Promise<DoctorCheck> {
+  const { mountNamespacesWork } = await import('../system/mount-namespace.js');
+  return mountNamespacesWork()
+    ? { name: 'mariadbd confinement', ok: true, required: false, detail: 'mount namespaces work: each mariadbd writes only its own folders' }
+    : { name: 'mariadbd confinement', ok: false, required: false, detail: 'no mount namespace here (unshare --mount refused): mariadbd runs unconfined as the service user',
+        fix: 'run where unshare --mount works (root with CAP_SYS_ADMIN; a container needs --cap-add SYS_ADMIN)' };
 }
 
 function nodeCheck(): DoctorCheck {

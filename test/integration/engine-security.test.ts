@@ -232,7 +232,7 @@ describe('a home the service account cannot walk to (under a 0700 folder, like /
 });
 
 describe('the measured gap: CREATE USER reaches root@localhost (docs/SECURITY.md)', () => {
-  it('the master user can take root over; its SUPER still writes only as the service user; the next start says what happened at once', async () => {
+  it('the master user can take root over; its SUPER writes nowhere but the node\'s own folders (mount namespace); the next start says what happened at once', async () => {
     const evil = `Evil-${randomBytes(6).toString('hex')}`;
     await asMaster(async (c) => {
       await c.query("RENAME USER root@localhost TO root@'%'");
@@ -243,6 +243,16 @@ describe('the measured gap: CREATE USER reaches root@localhost (docs/SECURITY.md
       const [g] = await root.query<RowDataPacket[]>('SHOW GRANTS');
       expect(String(Object.values(g[0])[0])).toContain('ALL PRIVILEGES'); // the gap, as measured on 10.11
       expect(await errno(root.query("SET GLOBAL general_log_file = '/etc/rdsctl-hijack'"))).toBe(1231); // bounded by the service user
+      // World-writable folders and the other instances' data (the same service account) are read-only
+      // mounts for this mariadbd: the server refuses the path (1231), and nothing appears on the host.
+      const elsewhere = [`/tmp/rdsctl-hijack-${evil}`, `/var/tmp/rdsctl-hijack-${evil}`, `/dev/shm/rdsctl-hijack-${evil}`,
+        join(dirname(paths.serverRoot), 'other-instance-hijack.log')];
+      for (const target of elsewhere) {
+        expect(await errno(root.query('SET GLOBAL general_log_file = ?', [target])), target).toBe(1231);
+        expect(await errno(root.query('SET GLOBAL slow_query_log_file = ?', [target])), target).toBe(1231);
+        expect(existsSync(target), target).toBe(false);
+      }
+      await root.query('SET GLOBAL general_log_file = ?', [join(paths.tmpDir, 'own.log')]); // its own folder still works
     } finally {
       await root.end();
     }

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { conflictError, RdsctlError, ExitCode } from '../../core/errors.js';
 import { requireBinary } from '../../system/binaries.js';
 import { pidAlive, portInUse } from '../../system/processes.js';
+import { confinedCommand, confinementAvailable, writableFolders } from './confine.js';
 import { tail } from './exec.js';
 import type { InstancePaths } from './types.js';
 
@@ -55,12 +56,17 @@ export function portInUseError(port: number): RdsctlError {
   });
 }
 
-/** Spawns mariadbd in its own session with stdio to the error log; the caller waits for readiness. */
+/**
+ * Spawns mariadbd in its own session with stdio to the error log; the caller waits for readiness. As root
+ * it runs confined (confine.ts): every mount read-only but its own data, tmp and run folders.
+ */
 export function spawnMariadbd(paths: InstancePaths): number {
   const bin = requireBinary('mariadbd');
+  const args = [`--defaults-file=${paths.configFile}`];
+  const command = confinementAvailable() ? confinedCommand(bin, args, writableFolders(paths)) : { file: bin, args };
   const fd = openSync(paths.errorLog, 'a', 0o600);
   try {
-    const child = spawn(bin, [`--defaults-file=${paths.configFile}`], {
+    const child = spawn(command.file, command.args, {
       detached: true,
       stdio: ['ignore', fd, fd],
       cwd: paths.root,
