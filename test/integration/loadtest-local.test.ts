@@ -99,7 +99,7 @@ describe('rdsctl loadtest on the local target', () => {
   });
 
   it('a server paused for 1 s under --rate shows in p99 (latency from the intended start)', async () => {
-    const [pid] = await pidsMentioning(`${home}/instances/shop`, 'mariadbd');
+    const [pid] = await pidsMentioning(`${home}/instances/shop/`, 'mariadbd');
     expect(pid).toBeGreaterThan(0);
     const child = spawn(process.execPath, [BIN, 'loadtest', 'run', 'shop', '--workload', 'point-select', '--duration', '3s', '--concurrency', '4', '--rate', '200', '--json'],
       { env: { ...process.env, ...env(), NO_COLOR: '1' } });
