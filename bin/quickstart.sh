@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# percona-toolkit: the tests compare our digest with pt-query-digest.
-packages=(mariadb-server mariadb-client mariadb-backup openssl percona-toolkit)
+# percona-toolkit: the tests compare our digest with pt-query-digest; tmux: the terminal tests.
+packages=(mariadb-server mariadb-client mariadb-backup openssl percona-toolkit tmux)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -43,4 +43,7 @@ FROM products p JOIN categories c ON c.id = p.category_id GROUP BY c.name ORDER 
 SELECT status, COUNT(*) AS orders, ROUND(SUM(total), 2) AS revenue FROM orders GROUP BY status;
 SQL
 rdsctl analyze-queries shop --database shop --queries fixtures/ecommerce/workload.sql --top 5
+# A short promotion-shaped load (its own `loadtest` database on the same instance), with the checkout check.
+rdsctl loadtest prepare shop --scale 1
+rdsctl loadtest run shop --duration 10s --concurrency 8
 echo "quickstart: done. Try: rdsctl list · rdsctl connect shop --shell · rdsctl local env" >&2
