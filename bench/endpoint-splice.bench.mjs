@@ -7,7 +7,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { report, requireTools } from './result.mjs';
 
+requireTools([['sysbench', 'sysbench']]);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(repo, 'bin', 'rdsctl.js');
 const home = mkdtempSync(path.join(os.tmpdir(), 'bench-splice-'));
@@ -79,7 +81,7 @@ try {
   const d = median(direct.map((r) => r.qps)), s = median(spliced.map((r) => r.qps));
   const result = { threads, seconds, rounds, directQps: d, splicedQps: s, splicedVsDirect: s / d, costPercent: (1 - s / d) * 100,
     directP95ms: median(direct.map((r) => r.p95ms)), splicedP95ms: median(spliced.map((r) => r.p95ms)), runs: { direct, spliced } };
-  console.log(JSON.stringify(result, null, 2));
+  report({ ratios: { splicedVsDirect: result.splicedVsDirect }, ...result });
   console.log(`point-select through a Node.js TCP splice = ${result.splicedVsDirect.toFixed(3)}× direct (${result.costPercent.toFixed(1)} % cost; goal for a splice: ≤ 5 %)`);
 } finally {
   try { rdsctl('local', 'stop', '--json'); } catch { /* already stopped */ }
