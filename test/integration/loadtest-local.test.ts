@@ -121,6 +121,22 @@ describe('rdsctl loadtest on the local target', () => {
     }
   });
 
+  it('SIGINT under --rate (open loop) ends the run early too, with the arrivals served so far', async () => {
+    const child = spawn(process.execPath, [BIN, 'loadtest', 'run', 'shop', '--workload', 'point-select', '--rate', '200', '--concurrency', '2', '--duration', '60s', '--json'],
+      { env: { ...process.env, ...env() } });
+    let stdout = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b));
+    const t0 = Date.now();
+    await new Promise((r) => setTimeout(r, 3000));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(code).toBe(130);
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    const doc = JSON.parse(stdout);
+    expect(doc.data).toMatchObject({ mode: 'open', interrupted: true, check: null });
+    expect(doc.data.transactions).toBeGreaterThan(100);
+  });
+
   it('--rate holds the rate within 10 %', async () => {
     const r = await cli(['loadtest', 'run', 'shop', '--workload', 'point-select', '--duration', '4s', '--concurrency', '4', '--rate', '300', '--json']);
     expect(r.code, r.stderr).toBe(0);
