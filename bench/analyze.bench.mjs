@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { schemaSql } from '../fixtures/ecommerce/schema.mjs';
 import { insertStatements } from '../fixtures/ecommerce/generate.mjs';
+import { report } from './result.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const runner = path.join(repo, 'dist', 'services', 'analyze-run.js');
@@ -74,6 +75,7 @@ async function main() {
     const { runAnalyze } = await import(runner);
     const dsn = (db) => `mysql://root@localhost/${db}?socket=${encodeURIComponent(path.join(dir, 's.sock'))}`;
     const env = { target: 'local', home: dir, progress: () => {}, confirm: async () => {} };
+    const timings = {};
     for (const [label, extra] of [['estimates only', { validate: false }], ['validated on a copy', { validateOn: dsn('shop_copy') }]]) {
       const t = performance.now();
       const r = await runAnalyze({ dsn: dsn('shop'), queries: file, ...extra }, env);
@@ -82,7 +84,10 @@ async function main() {
       const failed = r.queries.filter((q) => q.explainError);
       if (failed.length) console.log(`  ${failed.length} failed to EXPLAIN, e.g. ${failed[0].sample.slice(0, 80)}: ${failed[0].explainError.message}`);
       console.log(`${label}: ${r.workload.classes} classes (${explained} explained) in ${(ms / 1000).toFixed(2)} s = ${(ms / r.workload.classes).toFixed(2)} ms/class; ${r.recommendations.length} recommended, ${r.rejected.length} rejected`);
+      timings[label] = { classes: r.workload.classes, ms, msPerClass: ms / r.workload.classes };
     }
+    // No anchor tool to compare with: times, not ratios.
+    report({ ratios: {}, timings });
   } finally {
     if (server?.child.pid) await stop(server.child.pid);
     rmSync(dir, { recursive: true, force: true });

@@ -10,10 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeSlowLog } from './digest-gen.mjs';
+import { report, requireTools } from './result.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const entries = Number(process.env.BENCH_DIGEST_ENTRIES ?? 500_000);
 const loader = path.join(repo, 'dist', 'analyze', 'workload', 'index.js');
+requireTools([['pt-query-digest', 'percona-toolkit']]);
 if (!existsSync(loader)) throw new Error('dist/ is missing: run `npm run build` (npm run bench does)');
 
 /** Runs a command, returns { ms, stdout, peakRssMb } (peak RSS from /proc VmHWM, polled until exit). */
@@ -79,6 +81,8 @@ async function main() {
     const oursGz = await measure(process.execPath, ['--input-type=module', '-e', OURS, gz]);
     const g = JSON.parse(oursGz.stdout);
     console.log(row('rdsctl (.gz)', oursGz.ms, Math.max(oursGz.peakRssMb, g.maxRssMb), g.classes.length, g.events) + `  (${(statSync(gz).size / 1e6).toFixed(0)} MB compressed)`);
+    report({ ratios: { speedVsPtQueryDigest: ratio }, goal: 'speed ≥ 10× pt-query-digest, same classes and counts', entries, sameClasses: same,
+      rdsctlMs: ours.ms, ptQueryDigestMs: pt.ms, rdsctlPeakRssMb: Math.max(ours.peakRssMb, o.maxRssMb), ptQueryDigestPeakRssMb: pt.peakRssMb, rdsctlGzMs: oursGz.ms });
     if (!same || ratio < 10) process.exitCode = 1;
   } finally {
     if (process.env.BENCH_DIGEST_KEEP) console.log(`kept ${log}`);

@@ -7,7 +7,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { report, requireTools } from './result.mjs';
 
+requireTools([['sysbench', 'sysbench']]);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(repo, 'bin', 'rdsctl.js');
 const home = mkdtempSync(path.join(os.tmpdir(), 'bench-splice-'));
@@ -55,7 +57,8 @@ try {
   const admin = await mysql.createConnection({ host: '127.0.0.1', port, user: secret.username, password: secret.password, ssl: { ca: readFileSync(path.join(home, 'ca', 'ca-cert.pem'), 'utf8') } });
   await admin.query('CREATE DATABASE sbtest');
   await admin.query("CREATE USER sb@'%'");
-  await admin.query("GRANT ALL ON sbtest.* TO sb@'%'");
+  // The master user has RDS's privilege list, not ALL: grant what sysbench uses.
+  await admin.query("GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, INDEX, ALTER ON sbtest.* TO sb@'%'");
   await admin.end();
   // sysbench 1.0's --mysql-ssl=on reads client-key.pem, client-cert.pem and cacert.pem from its working
   // folder: a client certificate signed by the home CA, made here.
@@ -79,7 +82,7 @@ try {
   const d = median(direct.map((r) => r.qps)), s = median(spliced.map((r) => r.qps));
   const result = { threads, seconds, rounds, directQps: d, splicedQps: s, splicedVsDirect: s / d, costPercent: (1 - s / d) * 100,
     directP95ms: median(direct.map((r) => r.p95ms)), splicedP95ms: median(spliced.map((r) => r.p95ms)), runs: { direct, spliced } };
-  console.log(JSON.stringify(result, null, 2));
+  report({ ratios: { splicedVsDirect: result.splicedVsDirect }, ...result });
   console.log(`point-select through a Node.js TCP splice = ${result.splicedVsDirect.toFixed(3)}× direct (${result.costPercent.toFixed(1)} % cost; goal for a splice: ≤ 5 %)`);
 } finally {
   try { rdsctl('local', 'stop', '--json'); } catch { /* already stopped */ }

@@ -1,6 +1,7 @@
 // The load generator vs sysbench (oltp_point_select, oltp_read_only) in the same run: same local
 // instance, same concurrency, same transport (TLS to the instance's endpoint), interleaved rounds.
-// Prints the QPS ratio and the p95 ratio (rdsctl / sysbench), and each client's CPU per query.
+// Prints the QPS ratio and the p95 ratio (rdsctl / sysbench), and each client's CPU per query. Same keys
+// too: rdsctl picks ids uniformly, so sysbench runs with --rand-type=uniform (its default is 'special').
 // Not a test. Needs `npm run build` and sysbench (Debian: apt-get install sysbench).
 // BENCH_RUNS (3), BENCH_LOADTEST_SECONDS (10), BENCH_LOADTEST_CONCURRENCY (8) override the defaults.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -9,14 +10,12 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { report, requireTools } from './result.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(repo, 'bin', 'rdsctl.js');
 if (!existsSync(path.join(repo, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm run bench does)');
-if (spawnSync('sysbench', ['--version']).status !== 0) {
-  console.log('sysbench is not installed: apt-get install sysbench (Debian/Ubuntu), then rerun. Skipped.');
-  process.exit(0);
-}
+requireTools([['sysbench', 'sysbench']]);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const seconds = Number(process.env.BENCH_LOADTEST_SECONDS ?? 10);
 const threads = Number(process.env.BENCH_LOADTEST_CONCURRENCY ?? 8);
@@ -68,7 +67,7 @@ try {
     const rounds = [];
     for (let i = 0; i < runs; i++) {
       // Interleaved, so a neighbour's burst of CPU hurts both sides alike.
-      const s = sysbench(test, [`--threads=${threads}`, `--time=${seconds}`, '--percentile=95', 'run']);
+      const s = sysbench(test, ['--rand-type=uniform', `--threads=${threads}`, `--time=${seconds}`, '--percentile=95', 'run']);
       const sQps = Number(/queries:\s+\d+\s+\(([\d.]+) per sec/.exec(s.stdout)[1]);
       const sP95 = Number(/95th percentile:\s+([\d.]+)/.exec(s.stdout)[1]);
       const sQueries = Number(/queries:\s+(\d+)/.exec(s.stdout)[1]);
@@ -80,7 +79,9 @@ try {
     results.workloads[workload] = { rounds, qpsRatio: median(rounds.map((x) => x.qpsRatio)), p95Ratio: median(rounds.map((x) => x.p95Ratio)) };
   }
   results.loadavgAfter = loadavg();
-  console.log(JSON.stringify(results, null, 2));
+  const ps = results.workloads['point-select'], ro = results.workloads['read-only'];
+  report({ ratios: { pointSelectQps: ps.qpsRatio, pointSelectP95: ps.p95Ratio, readOnlyQps: ro.qpsRatio, readOnlyP95: ro.p95Ratio },
+    goal: 'QPS ≥ 0.9×, p95 ≤ 1.10× sysbench', ...results });
   for (const [w, r] of Object.entries(results.workloads)) {
     const m = (k) => median(r.rounds.map((x) => x[k]));
     console.log(`loadtest ${w}: QPS ${r.qpsRatio.toFixed(2)}× sysbench (${m('rdsctlQps').toFixed(0)} vs ${m('sysbenchQps').toFixed(0)}; goal ≥ 0.9×), ` +

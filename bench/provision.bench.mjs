@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { report } from './result.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(repo, 'bin', 'rdsctl.js');
@@ -61,7 +62,7 @@ const result = {
   nodeBareStartMs: median(nodeBare),
   ratioHelpVsBareNode: median(help) / median(nodeBare),
 };
-console.log(JSON.stringify(result, null, 2));
+report({ ratios: { provisionVsRaw: result.ratioUnencryptedVsRaw, provisionEncryptedVsRaw: result.ratioEncryptedVsRaw, cliStartVsBareNode: result.ratioHelpVsBareNode }, ...result });
 console.log(`provision (TLS, managed password, not encrypted) = ${result.ratioUnencryptedVsRaw.toFixed(2)}× raw mariadb-install-db+start (${result.provisionUnencryptedMs.toFixed(0)} vs ${result.rawInstallAndStartMs.toFixed(0)} ms)`);
 console.log(`provision encrypted = ${result.ratioEncryptedVsRaw.toFixed(2)}× raw (${result.provisionEncryptedMs.toFixed(0)} ms)`);
 console.log(`rdsctl --help cold start ${result.helpColdStartMs.toFixed(0)} ms = ${result.ratioHelpVsBareNode.toFixed(2)}× bare node (${result.nodeBareStartMs.toFixed(0)} ms)`);

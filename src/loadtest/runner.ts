@@ -30,6 +30,8 @@ export interface RunIo {
   onTick?(line: LiveLine): void;
   /** Once a second while running: each replica's lag in seconds (null = unknown). */
   sampleLag?(): Promise<Record<string, number | null>>;
+  /** Ctrl-C: the run ends early; transactions under way finish, and the report covers what completed. */
+  stop?: AbortSignal;
 }
 
 export interface TypeReport { type: string; access: 'read' | 'write'; ok: number; soldOut: number; errors: number; latencyMs: LatencySummary }
@@ -43,6 +45,8 @@ export interface RunResult {
   replicaLag: Array<{ endpoint: string; maxSeconds: number | null; samples: number }>;
   /** Open loop: arrivals still queued when the time was up (the server fell behind by this many). */
   backlog: number;
+  /** Stopped early (Ctrl-C): the figures cover the elapsed time only. */
+  interrupted: boolean;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -56,7 +60,7 @@ function counted(s: Session, label: string, stats: RunStats): Session {
 export async function runLoad(plan: RunPlan, io: RunIo): Promise<RunResult> {
   const run = new LoadRun(plan, io, await openSessions(plan, io));
   const { elapsedS, backlog } = await run.execute();
-  return report(plan, io, run.stats, elapsedS, backlog, run.lag);
+  return { ...report(plan, io, run.stats, elapsedS, backlog, run.lag), interrupted: io.stop?.aborted === true };
 }
 
 interface Slot { primary: Session; replica?: Session; replicaEp?: Endpoint }
@@ -81,6 +85,7 @@ class LoadRun {
   private readonly waiting: Array<() => void> = [];
   private dispatching: boolean;
   private ticking = true;
+  private wakeTicker?: () => void;
 
   constructor(private readonly plan: RunPlan, private readonly io: RunIo, private readonly slots: Slot[]) {
     this.stats = new RunStats(plan.workload.types.map((t) => t.name));
@@ -90,12 +95,17 @@ class LoadRun {
   async execute(): Promise<{ elapsedS: number; backlog: number }> {
     this.t0 = now();
     this.deadline = this.t0 + this.plan.durationMs;
+    // Stopping is the deadline coming now: every loop already ends on it.
+    const stop = () => { this.deadline = Math.min(this.deadline, now()); this.wakeTicker?.(); };
+    if (this.io.stop?.aborted) stop();
+    this.io.stop?.addEventListener('abort', stop, { once: true });
     const tick = this.ticker();
     let elapsedS: number;
     try {
       await Promise.all([this.plan.rate !== undefined ? this.dispatch() : undefined, ...this.slots.map((_s, i) => this.worker(i))]);
       elapsedS = (now() - this.t0) / 1000;
     } finally {
+      this.io.stop?.removeEventListener('abort', stop);
       this.ticking = false;
       await Promise.all(this.slots.flatMap((s) => [s.primary.close(), s.replica?.close()]));
     }
@@ -154,6 +164,7 @@ class LoadRun {
 
   private async dispatch(): Promise<void> {
     for (const at of arrivals(this.plan.rate!, this.plan.durationMs, this.plan.rampMs, rng(this.plan.seed ^ 0x5eed))) {
+      if (this.t0 + at >= this.deadline) break;
       const delay = this.t0 + at - now();
       if (delay > 1) await sleep(delay);
       this.queue.push(at);
@@ -166,7 +177,7 @@ class LoadRun {
   private async ticker(): Promise<void> {
     let last = this.t0;
     while (this.ticking) {
-      await sleep(Math.min(1000, Math.max(1, this.deadline - now())));
+      await new Promise<void>((r) => { const t = setTimeout(r, Math.min(1000, Math.max(1, this.deadline - now()))); this.wakeTicker = () => { clearTimeout(t); r(); }; });
       const t = now();
       // A sliver of a window (the run's last milliseconds) would print a meaningless rate.
       if (!this.ticking || t - last < 200) break;
@@ -189,7 +200,7 @@ class LoadRun {
   }
 }
 
-function report(plan: RunPlan, io: RunIo, stats: RunStats, elapsedS: number, backlog: number, lag: Map<string, { max: number | null; samples: number }>): RunResult {
+function report(plan: RunPlan, io: RunIo, stats: RunStats, elapsedS: number, backlog: number, lag: Map<string, { max: number | null; samples: number }>): Omit<RunResult, 'interrupted'> {
   const byType: TypeReport[] = plan.workload.types.map((t) => {
     const s = stats.types.get(t.name)!;
     return { type: t.name, access: t.access, ok: s.ok, soldOut: s.soldOut, errors: [...s.errors.values()].reduce((a, b) => a + b, 0), latencyMs: summarize(s.histogram) };

@@ -15,7 +15,7 @@ import { DEFAULT_DATABASE, type LoadTargets } from './loadtest-target.js';
 export interface LoadRunReport extends RunResult {
   database: string;
   scale?: number;
-  /** null when the store schema is not there (a file workload on other tables): nothing to check. */
+  /** null when the store schema is not there (a file workload on other tables), or the run was interrupted: nothing checked. */
   check: CheckResult | null;
 }
 
@@ -67,7 +67,8 @@ async function lagSampler(replicas: Endpoint[]): Promise<{ sample(): Promise<Rec
   };
 }
 
-export async function runLoadTest(targets: LoadTargets, o: RunOptions, onTick: (l: LiveLine) => void): Promise<LoadRunReport> {
+/** `stop` (Ctrl-C) ends the run early: the report covers what completed, and the check is skipped (the user asked to stop). */
+export async function runLoadTest(targets: LoadTargets, o: RunOptions, onTick: (l: LiveLine) => void, stop?: AbortSignal): Promise<LoadRunReport> {
   const { w, needsStore } = await loadWorkload(o);
   const primary = await endpoint(targets, targets.primary, 'primary');
   const replicas = await Promise.all(targets.replicas.map((t) => endpoint(targets, t, 'replica')));
@@ -86,13 +87,13 @@ export async function runLoadTest(targets: LoadTargets, o: RunOptions, onTick: (
     result = await runLoad(
       { workload: w, durationMs: o.durationMs, concurrency: o.concurrency, rate: o.rate, rampMs: o.rampMs,
         size: { products: s.products, customers: s.customers, categories: s.categories }, seed: (Date.now() & 0x7fffffff) >>> 0 },
-      { primary, replicas, onTick, sampleLag: replicas.length ? () => lag.sample() : undefined },
+      { primary, replicas, onTick, sampleLag: replicas.length ? () => lag.sample() : undefined, stop },
     );
   } finally {
     await lag.close();
   }
   let check: CheckResult | null = null;
-  if (scale !== undefined) {
+  if (scale !== undefined && !result.interrupted) {
     const c = await primary.open();
     try { check = await runCheck(c); } finally { await c.close(); }
   }

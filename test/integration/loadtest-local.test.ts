@@ -3,7 +3,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instancePaths } from '../../src/local/engine/paths.js';
-import { BIN, cleanupHome, pidsMentioning, runCli, tempHome } from '../helpers/local-cli.js';
+import { BIN, cleanupHome, pidsMentioning, REPO, runCli, tempHome } from '../helpers/local-cli.js';
+import { startTmux } from '../helpers/tmux.js';
 
 // `rdsctl loadtest` against real local instances provisioned through the CLI. Loads stay a few seconds.
 const PASSWORD = 'Lt-test-pass-4821';
@@ -88,6 +89,52 @@ describe('rdsctl loadtest on the local target', () => {
     expect(r.stderr).toMatch(/target: local/); // the load profile did not turn into an AWS profile
     expect(r.stderr).toMatch(/\[ +1s\] tps [\d.]+ +qps [\d.]+ +p95 [\d.]+ ms +errors \d+/);
     expect(r.stdout).not.toMatch(/tps .* qps/);
+  });
+
+  it('Ctrl-C on a terminal stops the run: the partial report (also as the one --json document), exit 130', async () => {
+    const term = await startTmux(`loadtest-int-${process.pid}`, { cwd: REPO, width: 120, height: 60,
+      env: { ...(process.env as Record<string, string>), ...env(), TERM: 'xterm', CI: undefined, NO_COLOR: '1' } });
+    const out = `${home}/interrupted.json`;
+    try {
+      const t0 = Date.now();
+      await term.run(`${process.execPath} ${BIN} loadtest run shop --workload point-select --concurrency 2 --duration 60s`);
+      await term.waitFor(/\[ +2s\] tps [\d.]+/, 30_000);
+      await term.keys('C-c');
+      expect(await term.exitCode(20_000)).toBe(130);
+      expect(Date.now() - t0).toBeLessThan(30_000); // not the 60 s asked for
+      const shown = await term.history();
+      expect(shown).toMatch(/elapsed: +[\d.]+s \(interrupted: the transactions completed so far\)/);
+      expect(shown).toMatch(/point_select +read +[1-9]\d* +0 +0 /);
+      expect(shown).toMatch(/correctness check: not run \(interrupted/);
+      expect(shown).toMatch(/Interrupted \(Ctrl-C\)/);
+      await term.clear();
+      await term.run(`${process.execPath} ${BIN} loadtest run shop --workload point-select --concurrency 2 --duration 60s --json > ${out}`);
+      await new Promise((r) => setTimeout(r, 3000));
+      await term.keys('C-c');
+      expect(await term.exitCode(20_000)).toBe(130);
+      const doc = JSON.parse(await readFile(out, 'utf8')); // exactly one document: JSON.parse refuses two
+      expect(doc).toMatchObject({ ok: true, command: 'loadtest run', data: { interrupted: true, check: null } });
+      expect(doc.data.transactions).toBeGreaterThan(0);
+      expect(doc.data.elapsedS).toBeLessThan(30);
+    } finally {
+      await term.kill();
+    }
+  });
+
+  it('SIGINT under --rate (open loop) ends the run early too, with the arrivals served so far', async () => {
+    const child = spawn(process.execPath, [BIN, 'loadtest', 'run', 'shop', '--workload', 'point-select', '--rate', '200', '--concurrency', '2', '--duration', '60s', '--json'],
+      { env: { ...process.env, ...env() } });
+    let stdout = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b));
+    const t0 = Date.now();
+    await new Promise((r) => setTimeout(r, 3000));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(code).toBe(130);
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    const doc = JSON.parse(stdout);
+    expect(doc.data).toMatchObject({ mode: 'open', interrupted: true, check: null });
+    expect(doc.data.transactions).toBeGreaterThan(100);
   });
 
   it('--rate holds the rate within 10 %', async () => {

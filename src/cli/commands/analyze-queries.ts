@@ -33,9 +33,8 @@ export const registerAnalyzeQueries: RegisterCommand = (program, run) => {
         const { confirm, readStdin, requireConfirmable } = await import('../interaction.js');
         // Same rule as confirm(), checked before the analysis and its validation copy, not after them.
         if (o.apply) requireConfirmable(ctx, '--apply builds indexes on the analyzed server: it', 'Re-run with --yes, or review first: run without --apply and save the DDL with --ddl-out.');
-        if (cmd.getOptionValueSource('dsn') === 'cli' && /^[^:]+:\/\/[^/@]*:[^/@]+@/.test(o.dsn ?? '')) {
-          ctx.out.warn('the password in --dsn is visible to other users (ps, shell history): prefer DATABASE_URL, RDSCTL_DB_PASSWORD or --password-stdin.');
-        }
+        const { warnDsnPasswords } = await import('../dsn-password.js');
+        warnDsnPasswords(cmd, ctx.out, ['dsn'], 'DATABASE_URL, RDSCTL_DB_PASSWORD or --password-stdin');
         // Folded to the terminal's width, or 80 columns when piped (a log, a ticket, less).
         const render = (r: Parameters<typeof renderReport>[0]) => renderReport(r, (st, t) => ctx.out.paint(st, t), 25, ctx.out.width);
         let shown = '';

@@ -9,7 +9,8 @@ interface RunFlags extends Common {
 }
 const LOAD_PROFILES = ['flash-sale'];
 
-async function targets(ctx: CliContext, id: string | undefined, o: Common & { readReplicas?: boolean; replicaDsn?: string[] }) {
+async function targets(ctx: CliContext, cmd: Command, id: string | undefined, o: Common & { readReplicas?: boolean; replicaDsn?: string[] }) {
+  (await import('../dsn-password.js')).warnDsnPasswords(cmd, ctx.out, ['dsn', 'replicaDsn']);
   const { resolveLoadTargets } = await import('../../services/loadtest-target.js');
   const { readStdin } = await import('../interaction.js');
   let rds: Promise<import('@aws-sdk/client-rds').RDSClient> | undefined;
@@ -36,7 +37,7 @@ export const registerLoadtest: RegisterCommand = (program, run) => {
     .action((id: string | undefined, o: Common & { scale: string; drop?: boolean }, cmd: Command) => run(cmd, async (ctx) => {
       const { parseScale } = await import('../../loadtest/options.js');
       const scale = parseScale(o.scale);
-      const t = await targets(ctx, id, o);
+      const t = await targets(ctx, cmd, id, o);
       if (o.drop) await (await import('../interaction.js')).confirm(ctx, `Drop and rebuild the load-test tables in ${t.database} on ${t.primary.label}?`);
       const { prepareStore } = await import('../../services/loadtest-prepare.js');
       const { sessionOpener } = await import('../../services/loadtest-session.js');
@@ -65,11 +66,25 @@ export const registerLoadtest: RegisterCommand = (program, run) => {
       return run(cmd, async (ctx) => {
         const { parseRunOptions } = await import('../../loadtest/options.js');
         const opts = parseRunOptions(o);
-        const t = await targets(ctx, id, o);
+        const t = await targets(ctx, cmd, id, o);
         const { runLoadTest } = await import('../../services/loadtest-run.js');
         const { renderLiveLine, renderRun } = await import('../render/loadtest.js');
-        const r = await runLoadTest(t, opts, (l) => ctx.out.progress(renderLiveLine(l)));
-        ctx.out.result(r, () => renderRun(r));
+        const { guardInterrupts } = await import('../../services/analyze-interrupt.js');
+        // Ctrl-C stops the load and prints what completed (the --json document too), then exits 130 as the
+        // CLI does; nothing stays running on the server. A second Ctrl-C exits at once, without the report.
+        const stop = new AbortController();
+        let reported!: () => void;
+        const done = new Promise<void>((r) => (reported = r));
+        const guard = guardInterrupts(async () => { stop.abort(); await done; }, 'nothing is left running on the server', (m) => ctx.out.progress(m));
+        let r: Awaited<ReturnType<typeof runLoadTest>>;
+        try {
+          r = await runLoadTest(t, opts, (l) => ctx.out.progress(renderLiveLine(l)), stop.signal);
+          ctx.out.result(r, () => renderRun(r));
+        } finally {
+          reported();
+          guard.release();
+        }
+        if (r.interrupted) return;
         if (r.check && !r.check.ok) {
           const { checkFailedError } = await import('../../core/errors.js');
           throw checkFailedError('LOADTEST_CHECK_FAILED', `Checkout correctness check failed: ${r.check.examples[0] ?? 'see the report'}.`, {

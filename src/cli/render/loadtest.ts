@@ -21,7 +21,8 @@ export function renderRun(r: LoadRunReport): string {
   const mode = r.mode === 'open' ? `open loop at ${r.rate}/s (latency from each transaction's intended start)` : 'closed loop (latency from actual start)';
   const out = [
     renderFields([
-      ['workload', r.workload], ['mode', mode], ['concurrency', r.concurrency], ['elapsed', `${f(r.elapsedS)}s`],
+      ['workload', r.workload], ['mode', mode], ['concurrency', r.concurrency],
+      ['elapsed', `${f(r.elapsedS)}s${r.interrupted ? ' (interrupted: the transactions completed so far)' : ''}`],
       ['transactions', `${r.transactions} (${f(r.tps)}/s)`], ['queries', `${r.queries} (${f(r.qps)}/s)`],
       ['backlog', r.mode === 'open' ? `${r.backlog} arrivals not started when time was up` : undefined],
     ]),
@@ -43,6 +44,7 @@ export function renderRun(r: LoadRunReport): string {
 
 function renderCheck(r: LoadRunReport): string {
   const c = r.check;
+  if (!c && r.interrupted) return 'correctness check: not run (interrupted; run the load again to check)';
   if (!c) return 'correctness check: not run (no load-test store in this database)';
   if (c.ok) return `correctness check: ok — ${c.products} products: stock + sold = initial, none negative; ${c.orders} orders: totals = their items`;
   return [`correctness check: FAILED — ${c.stockMismatches} stock mismatches, ${c.negativeStock} negative stock, ${c.orderTotalMismatches} order totals wrong`,
