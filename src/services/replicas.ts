@@ -92,12 +92,19 @@ export async function applyScale(rds: RDSClient, plan: ReplicaPlan, opts: { clas
 }
 
 /** PromoteReadReplica; waits until the instance is available and no longer names a source. */
-export async function promoteReplica(rds: RDSClient, id: string, opts: { backupRetention?: number } & WaitSettings): Promise<DBInstance> {
+export async function promoteReplica(rds: RDSClient, id: string, opts: { backupRetention?: number; source?: string } & WaitSettings): Promise<DBInstance> {
   const { PromoteReadReplicaCommand } = await import('@aws-sdk/client-rds');
   const DBInstanceIdentifier = normalizeInstanceId(id);
   const res = await rds.send(new PromoteReadReplicaCommand({
     DBInstanceIdentifier, ...(opts.backupRetention !== undefined ? { BackupRetentionPeriod: opts.backupRetention } : {}),
-  }));
+  })).catch((err: Error) => {
+    // The target decides; its answer to a standalone instance ("not in a valid state") gets the real reason.
+    if (err.name !== 'InvalidDBInstanceStateFault' || opts.source) throw err;
+    throw conflictError('NOT_A_READ_REPLICA', `${DBInstanceIdentifier} is not a read replica, so there is nothing to promote (the target answered: ${err.message}).`, {
+      hint: `It already stands alone (\`rdsctl describe ${DBInstanceIdentifier}\`); to give it read replicas: rdsctl scale-replicas ${DBInstanceIdentifier} --count 1`,
+      awsName: err.name, cause: err,
+    });
+  });
   opts.onProgress(`${DBInstanceIdentifier}: promotion requested`);
   if (!opts.wait) return res.DBInstance!;
   // Right after the call the status can still read `available` with the source set: wait for both.

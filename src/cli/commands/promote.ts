@@ -23,8 +23,9 @@ export const registerPromote: RegisterCommand = (program, run) => {
         const { rds } = await clientsFor(ctx);
         const current = await describeInstance(rds, replica);
         const from = current.ReadReplicaSourceDBInstanceIdentifier;
-        await confirm(ctx, `Promote ${replica}${from ? ` (a read replica of ${from})` : ''} to a standalone instance? It stops replicating for good.`);
-        const db = await promoteReplica(rds, replica, { backupRetention, ...waitSettings(ctx, o.wait) });
+        // Not a replica: nothing can be lost, so no question; the target's refusal is the answer.
+        if (from) await confirm(ctx, `Promote ${replica} (a read replica of ${from}) to a standalone instance? It stops replicating for good.`);
+        const db = await promoteReplica(rds, replica, { backupRetention, source: from, ...waitSettings(ctx, o.wait) });
         ctx.out.result({ promoted: o.wait, formerSource: from ?? null, DBInstance: db }, () =>
           o.wait ? `Promoted ${replica}: standalone and writable${from ? `, no longer replicating from ${from}` : ''}.`
             : `Promoting ${replica} (running in the background; \`rdsctl describe ${replica}\` shows when it is done).`);
