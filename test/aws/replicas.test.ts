@@ -159,7 +159,7 @@ describe('modify of a source with replicas --target aws', () => {
     t.server.routes({ DescribeDBInstances: f('describe-db-instances-dbi04-with-replica') });
     const r = await rdsctl('modify', 'myawsuser-dbi04', '--class', 'db.m5.large', '--apply-immediately', '--dry-run');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/This restarts myawsuser-dbi04 to apply DBInstanceClass \(brief outage\)\.\nIts read replicas keep replicating across the restart \(they reconnect and catch up\):\n  myawsuser-dbi04-replica\n/);
+    expect(r.stdout).toMatch(/This restarts myawsuser-dbi04 to apply DBInstanceClass \(brief outage\)\.\nIts read replicas keep replicating across the restart \(they reconnect\):\n  myawsuser-dbi04-replica\n/);
     for (const line of r.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
   });
 

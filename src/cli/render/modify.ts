@@ -16,7 +16,7 @@ export interface ModifyView {
 /** A DBA changing a source's class asks first what happens to its replicas. */
 function replicaLine(v: ModifyView): string[] {
   if (!v.plan.restart || !v.replicas?.length) return [];
-  return [`Its read replicas keep replicating across the restart (they reconnect and catch up):`, ...v.replicas.map((r) => `  ${r}`)];
+  return [`Its read replicas keep replicating across the restart (they reconnect):`, ...v.replicas.map((r) => `  ${r}`)];
 }
 
 /** What a restart means, in the words a DBA checks before saying yes. */
