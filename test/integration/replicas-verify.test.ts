@@ -2,6 +2,9 @@ import { readFile } from 'node:fs/promises';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instancePaths } from '../../src/local/engine/paths.js';
+import { gtidDistance } from '../../src/core/gtid.js';
+import { parseDsn } from '../../src/db/dsn.js';
+import { sqlLag } from '../../src/services/replica-targets.js';
 import { cleanupHome, runCli, tempHome } from '../helpers/local-cli.js';
 
 // `rdsctl replicas verify --dsn … --replica-dsn …` on two real local instances, one replicating the other.
@@ -102,6 +105,47 @@ describe('rdsctl replicas verify on real MariaDB replication', () => {
       expect.objectContaining({ table: 'vt.pairs', chunk: 1, range: 'all rows' }),
     ]);
   }, 120_000);
+
+  it('as the master user, a consistent snapshot names its own GTID (binlog_snapshot_* + BINLOG_GTID_POS), not a later one', async () => {
+    const snap = await mysql.createConnection({ host: creds.vp.host, port: creds.vp.port, user: creds.vp.username, password: PASSWORD,
+      ssl: { ca: await readFile(creds.vp.caFile), verifyIdentity: true } });
+    try {
+      await snap.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+      await conns.vp.query("INSERT INTO vt.items (name, qty) VALUES ('after-snapshot', 1)");
+      const [st] = await snap.query<any[]>("SHOW SESSION STATUS LIKE 'binlog_snapshot_%'");
+      const file = st.find((r: any) => r.Variable_name === 'Binlog_snapshot_file').Value;
+      const pos = Number(st.find((r: any) => r.Variable_name === 'Binlog_snapshot_position').Value);
+      const [[g]] = await snap.query<any[]>('SELECT BINLOG_GTID_POS(?, ?) AS g, @@GLOBAL.gtid_binlog_pos AS now', [file, pos]);
+      expect(g.g).toMatch(/^\d+-\d+-\d+/);
+      expect(gtidDistance(g.now, g.g)).toBe(1); // the insert after the snapshot is not in its position
+      const [[n]] = await snap.query<any[]>("SELECT COUNT(*) AS n FROM vt.items WHERE name = 'after-snapshot'");
+      expect(Number(n.n)).toBe(0);
+    } finally {
+      await snap.end();
+    }
+  });
+
+  it('lag over SQL: a replica whose SQL thread stopped shows how many transactions it is behind, then catches up', async () => {
+    const targets = { primary: { ...parseDsn(dsn('vp')), password: PASSWORD }, replicas: [{ id: 'vr', target: { ...parseDsn(dsn('vr')), password: PASSWORD } }] };
+    await admin.query('STOP SLAVE SQL_THREAD');
+    try {
+      for (let i = 0; i < 5; i++) await conns.vp.query('INSERT INTO vt.items (name, qty) VALUES (?, 0)', [`lag-${i}`]);
+      await new Promise((r) => setTimeout(r, 300)); // the IO thread fetches them; the SQL thread does not apply them
+      const [behind] = await sqlLag(targets);
+      expect(behind).toMatchObject({ id: 'vr', gtidDistance: 5, status: expect.objectContaining({ sqlRunning: 'No', secondsBehind: null }) });
+    } finally {
+      await admin.query('START SLAVE SQL_THREAD');
+    }
+    for (let i = 0; i < 50; i++) {
+      const [v] = await sqlLag(targets);
+      if (v!.gtidDistance === 0) {
+        expect(v!.status).toMatchObject({ sqlRunning: 'Yes', secondsBehind: 0 });
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('the replica did not catch up');
+  });
 
   it('bad input: neither or both of an id and --dsn → exit 2 with nothing compared', async () => {
     const r = await cli(['replicas', 'verify']);
