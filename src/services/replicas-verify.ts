@@ -101,6 +101,26 @@ async function* chunksOf(s: SqlSession, t: TableSpec, chunkRows: number): AsyncG
   }
 }
 
+type Compared = { id: string; s: SqlSession; v: ReplicaVerdict };
+
+/** One chunk on every replica against the primary's snapshot; a differing one is compared again. Returns the primary's rows. */
+async function compareChunk(primary: SqlSession, replicas: Compared[], table: TableSpec, b: ChunkBounds, n: number, o: VerifyOptions, hint: string): Promise<number> {
+  const first = await onPrimary(primary, table, b);
+  const sums = await Promise.all(replicas.map((r) => onReplica(r.s, r.id, table, b, first.at, o.waitTimeoutSeconds, hint)));
+  for (const [i, r] of replicas.entries()) {
+    let p = first.sum;
+    let got = sums[i]!;
+    for (let k = 0; k < o.retries && !same(p, got); k++) {
+      r.v.retried++;
+      const again = await onPrimary(primary, table, b);
+      p = again.sum;
+      got = await onReplica(r.s, r.id, table, b, again.at, o.waitTimeoutSeconds, hint);
+    }
+    if (!same(p, got)) r.v.differing.push({ table: `${table.schema}.${table.table}`, chunk: n, range: describeChunk(table, b), primary: p, replica: got });
+  }
+  return first.sum.rows;
+}
+
 /**
  * Consistency at one point, without locking the primary: wait until every replica has applied the
  * primary's current position, then compare each table chunk by chunk, each chunk at a consistent snapshot
@@ -112,7 +132,7 @@ export async function verifyReplicas(t: VerifyTargets, o: VerifyOptions): Promis
   const primary = await openSession(t.primary);
   const sessions: SqlSession[] = [primary];
   try {
-    const replicas: Array<{ id: string; s: SqlSession; v: ReplicaVerdict }> = [];
+    const replicas: Compared[] = [];
     for (const r of t.replicas) {
       const s = await openSession(r.target);
       sessions.push(s);
@@ -137,20 +157,7 @@ export async function verifyReplicas(t: VerifyTargets, o: VerifyOptions): Promis
       for await (const b of chunksOf(primary, table, o.chunkRows)) {
         n++;
         chunks++;
-        const first = await onPrimary(primary, table, b);
-        rows += first.sum.rows;
-        const sums = await Promise.all(replicas.map((r) => onReplica(r.s, r.id, table, b, first.at, o.waitTimeoutSeconds, lagHint(t))));
-        for (const [i, r] of replicas.entries()) {
-          let p = first.sum;
-          let got = sums[i]!;
-          for (let k = 0; k < o.retries && !same(p, got); k++) {
-            r.v.retried++;
-            const again = await onPrimary(primary, table, b);
-            p = again.sum;
-            got = await onReplica(r.s, r.id, table, b, again.at, o.waitTimeoutSeconds, lagHint(t));
-          }
-          if (!same(p, got)) r.v.differing.push({ table: `${table.schema}.${table.table}`, chunk: n, range: describeChunk(table, b), primary: p, replica: got });
-        }
+        rows += await compareChunk(primary, replicas, table, b, n, o, lagHint(t));
       }
       o.onProgress(`${table.schema}.${table.table}: ${n} chunk(s) compared`);
     }

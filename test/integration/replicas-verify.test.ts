@@ -147,6 +147,31 @@ describe('rdsctl replicas verify on real MariaDB replication', () => {
     throw new Error('the replica did not catch up');
   });
 
+  it('a replica that cannot apply the primary\'s position in time → exit 6 naming it and both positions', async () => {
+    await admin.query('STOP SLAVE SQL_THREAD');
+    try {
+      await conns.vp.query("INSERT INTO vt.items (name, qty) VALUES ('stuck', 0)");
+      const r = await verify('--wait-timeout', '1');
+      expect(r.code).toBe(6);
+      expect(r.stderr).toMatch(/error: Replica replica-1 has not applied the primary's position \d+-\d+-\d+ within 1 s \(it is at \d+-\d+-\d+\)\./);
+      expect(r.stderr).toMatch(/hint: .*--wait-timeout/);
+    } finally {
+      await admin.query('START SLAVE SQL_THREAD');
+    }
+  });
+
+  it('on the local target: replicas of an instance without any, and a scale-replicas plan', async () => {
+    const r = await cli(['replicas', 'vp']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('(no read replicas)\n');
+    const plan = await cli(['scale-replicas', 'vp', '--count', '2', '--dry-run']);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toBe('vp: 0 → 2 read replica(s) (dry run, nothing changed)\n  + create vp-replica-1\n  + create vp-replica-2\n');
+    expect((await cli(['list', '--json'])).json.data.DBInstances.map((d: any) => d.DBInstanceIdentifier).sort()).toEqual(['vp', 'vr']);
+    const bad = await cli(['scale-replicas', 'vp', '--count', '1', '--class', 'db.x9.huge']);
+    expect(bad.code).toBe(2);
+  });
+
   it('bad input: neither or both of an id and --dsn → exit 2 with nothing compared', async () => {
     const r = await cli(['replicas', 'verify']);
     expect(r.code).toBe(2);

@@ -1,4 +1,5 @@
 import { normalizeInstanceId } from '../../core/identifiers.js';
+import { requireClassFor } from '../../core/instance-classes.js';
 import { parseReplicaCount } from '../../core/plans/replica-plan.js';
 import { confirm, waitSettings } from '../interaction.js';
 import type { RegisterCommand } from './index.js';
@@ -20,6 +21,7 @@ export const registerScaleReplicas: RegisterCommand = (program, run) => {
         const count = parseReplicaCount(o.count);
         const source = normalizeInstanceId(id);
         const prefix = o.prefix?.toLowerCase();
+        if (o.class) requireClassFor(o.class, ctx.target);
         const { clientsFor } = await import('../clients.js');
         const { planScale, applyScale } = await import('../../services/replicas.js');
         const { renderReplicaPlan, renderReplicaTable, replicaRows } = await import('../render/replicas.js');
