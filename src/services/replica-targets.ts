@@ -1,5 +1,6 @@
 import type { DBInstance } from '@aws-sdk/client-rds';
-import { usageError } from '../core/errors.js';
+import { conflictError, usageError } from '../core/errors.js';
+import { notServing } from '../core/instance-state.js';
 import { gtidDistance } from '../core/gtid.js';
 import { parseDsn } from '../db/dsn.js';
 import { gtidPosition, replicaStatus, type ReplicaStatus } from '../db/replication.js';
@@ -15,7 +16,13 @@ import type { VerifyTargets } from './replicas-verify.js';
 export async function instanceTargets(req: ConnectionRequest, fleet: Fleet): Promise<VerifyTargets> {
   const { db } = await resolveDbTarget({ ...req, instanceId: fleet.primary.DBInstanceIdentifier, database: undefined });
   const primary: DbTarget = { ...db, database: undefined };
-  const replicas = fleet.replicas.map((r) => ({ id: r.DBInstanceIdentifier!, target: replicaTarget(primary, r) }));
+  const replicas = fleet.replicas.map((r) => {
+    // The one "takes connections" rule, before anything connects (a replica being created has no endpoint yet).
+    const refusal = notServing(r.DBInstanceIdentifier!, r.DBInstanceStatus) ?? (r.Endpoint?.Address ? undefined
+      : conflictError('REPLICA_NO_ENDPOINT', `Read replica ${r.DBInstanceIdentifier} has no endpoint yet.`, { hint: `Wait for it: \`rdsctl describe ${r.DBInstanceIdentifier}\`.` }));
+    if (refusal) throw conflictError(refusal.code, `Read replica ${refusal.message}`, { hint: refusal.hint });
+    return { id: r.DBInstanceIdentifier!, target: replicaTarget(primary, r) };
+  });
   return { primary, replicas, sourceId: fleet.primary.DBInstanceIdentifier };
 }
 

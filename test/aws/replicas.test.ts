@@ -109,6 +109,22 @@ describe('replicas --target aws', () => {
     expect(r.stderr).toMatch(/RDSCTL_DB_PASSWORD/);
   });
 
+  it('verify with a replica still being created → exit 5 naming it, before anything connects', async () => {
+    t.server.routes({ DescribeDBInstances: [f('describe-db-instances-dbi04-with-replica'), f('describe-db-instances-dbi04-replica-creating'), f('describe-db-instances-dbi04')] });
+    const r = await runRdsctl([...t.awsArgs(), 'replicas', 'verify', 'myawsuser-dbi04'], { ...t.env, RDSCTL_DB_PASSWORD: 'Not-used-1234' });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/error: Read replica myawsuser-dbi04-replica is creating and takes no connections yet\./);
+    expect(r.stderr).toMatch(/rdsctl describe myawsuser-dbi04-replica/);
+  });
+
+  it('replicas with a password: a replica being created is listed with its status, not connected to', async () => {
+    t.server.routes({ DescribeDBInstances: [f('describe-db-instances-dbi04-with-replica'), f('describe-db-instances-dbi04-replica-creating')] });
+    const r = await runRdsctl([...t.awsArgs(), 'replicas', 'myawsuser-dbi04', '--json'], { ...t.env, RDSCTL_DB_PASSWORD: 'Not-used-1234' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(oneJsonDoc(r.stdout).data.replicas).toEqual([expect.objectContaining({ id: 'myawsuser-dbi04-replica', status: 'creating' })]);
+    expect(oneJsonDoc(r.stdout).data.replicas[0].note).toBeUndefined();
+  });
+
   it('verify of an instance without replicas → exit 5 with the command that adds one', async () => {
     t.server.routes({ DescribeDBInstances: f('describe-db-instances-dbi04') });
     const r = await rdsctl('replicas', 'verify', 'myawsuser-dbi04');

@@ -45,9 +45,12 @@ export const registerScaleReplicas: RegisterCommand = (program, run) => {
 
 /** Lag over SQL where rdsctl can connect (the local target; aws with RDSCTL_DB_PASSWORD), else none. */
 export async function lagOf(ctx: import('../context.js').CliContext, rds: import('@aws-sdk/client-rds').RDSClient, fleet: import('../../services/replicas.js').Fleet) {
-  if (!fleet.replicas.length) return [];
+  const { notServing } = await import('../../core/instance-state.js');
+  // Only replicas that take connections are asked; the others show their status and no lag.
+  const serving = fleet.replicas.filter((r) => r.Endpoint?.Address && !notServing(r.DBInstanceIdentifier!, r.DBInstanceStatus));
+  if (!serving.length || notServing(fleet.primary.DBInstanceIdentifier!, fleet.primary.DBInstanceStatus)) return [];
   if (ctx.target === 'aws' && !process.env.RDSCTL_DB_PASSWORD) return [];
   const { instanceTargets, sqlLag } = await import('../../services/replica-targets.js');
-  const targets = await instanceTargets({ target: ctx.target, home: ctx.home, rds: async () => rds, password: async () => process.env.RDSCTL_DB_PASSWORD }, fleet);
+  const targets = await instanceTargets({ target: ctx.target, home: ctx.home, rds: async () => rds, password: async () => process.env.RDSCTL_DB_PASSWORD }, { ...fleet, replicas: serving });
   return sqlLag(targets);
 }
