@@ -10,7 +10,10 @@ import { registerLoadtest } from './loadtest.js';
 import { registerLocal } from './local.js';
 import { registerModify } from './modify.js';
 import { registerPower } from './power.js';
+import { registerPromote } from './promote.js';
 import { registerProvision } from './provision.js';
+import { registerReplicas } from './replicas.js';
+import { registerScaleReplicas } from './scale-replicas.js';
 
 export type RegisterCommand = (program: Command, run: Runner) => void;
 
@@ -28,4 +31,7 @@ export const COMMANDS: RegisterCommand[] = [
   registerLocal,
   registerAnalyzeQueries,
   registerLoadtest,
+  registerScaleReplicas,
+  registerReplicas,
+  registerPromote,
 ];

@@ -52,7 +52,7 @@ export const registerModify: RegisterCommand = (program, run) => {
         const res = await modifyInstance(rds, id, desired, {
           applyImmediately: Boolean(o.applyImmediately), dryRun: Boolean(o.dryRun), target: ctx.target, ...waitSettings(ctx, o.wait),
         });
-        const view = { id: res.instance.DBInstanceIdentifier ?? id, plan: res.plan, outcome: res.outcome, status: res.instance.DBInstanceStatus };
+        const view = { id: res.instance.DBInstanceIdentifier ?? id, plan: res.plan, outcome: res.outcome, status: res.instance.DBInstanceStatus, replicas: res.instance.ReadReplicaDBInstanceIdentifiers };
         ctx.out.result({
           dryRun: Boolean(o.dryRun), applied: res.applied, pending: res.pending, changes: res.plan.changes,
           alsoApplied: res.plan.alsoApplied, stillPending: res.plan.stillPending, restart: res.plan.restart ?? null,

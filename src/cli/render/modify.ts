@@ -9,6 +9,14 @@ export interface ModifyView {
   outcome: Array<PlannedChange & { state: ChangeState }>;
   /** The status the instance is in now (for changes still being applied). */
   status?: string;
+  /** Its read replicas (ReadReplicaDBInstanceIdentifiers): a restart of the source does not break them. */
+  replicas?: string[];
+}
+
+/** A DBA changing a source's class asks first what happens to its replicas. */
+function replicaLine(v: ModifyView): string[] {
+  if (!v.plan.restart || !v.replicas?.length) return [];
+  return [`Its read replicas keep replicating across the restart (they reconnect):`, ...v.replicas.map((r) => `  ${r}`)];
 }
 
 /** What a restart means, in the words a DBA checks before saying yes. */
@@ -35,7 +43,7 @@ export function renderModify(v: ModifyView, dryRun: boolean): string {
   const still = v.plan.stillPending.length
     ? ['Still pending from an earlier modify (next maintenance window):', ...v.plan.stillPending.map(line), '  (--apply-immediately applies them too)']
     : [];
-  if (dryRun) return [`Plan for ${v.id} (dry run, nothing changed):`, ...v.outcome.map(mark), ...footnote, ...restartLine(v, true), ...still].join('\n');
+  if (dryRun) return [`Plan for ${v.id} (dry run, nothing changed):`, ...v.outcome.map(mark), ...footnote, ...restartLine(v, true), ...replicaLine(v), ...still].join('\n');
   const of = (s: ChangeState) => v.outcome.filter((c) => c.state === s).map(mark);
   const section = (title: string, rows: string[], aside?: string) => (rows.length ? [title, ...rows, ...(aside ? [`  (${aside})`] : [])] : []);
   return [
@@ -44,6 +52,7 @@ export function renderModify(v: ModifyView, dryRun: boolean): string {
     ...section(`Scheduled for ${v.id}'s next maintenance window:`, of('pending'), 'pass --apply-immediately to apply now'),
     ...footnote,
     ...restartLine(v, false),
+    ...replicaLine(v),
     ...still,
   ].join('\n');
 }
