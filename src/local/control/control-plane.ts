@@ -6,6 +6,7 @@ import { buildOpRegistry } from '../ops/index.js';
 import { createOpsContext, type OpsContext } from '../ops/context.js';
 import { recover } from '../ops/recovery.js';
 import { startSupervisor } from '../ops/supervisor.js';
+import { samplerIntervalMs, startMetricsSampler } from '../ops/metrics-sampler.js';
 import { startServer } from '../server/http-server.js';
 import { loadOrCreateCredentials, LOCAL_REGION } from '../state/credentials.js';
 import { ensureHome } from '../state/home.js';
@@ -81,7 +82,8 @@ export async function runControlPlane(deps: ControlPlaneDeps, opts: ControlPlane
     log.info(`control plane pid ${process.pid} listening on http://127.0.0.1:${server.port} (home ${layout.home})`);
     recover(ctx);
     const supervisor = startSupervisor(ctx, opts.superviseMs, opts.storageCheckMs);
-    return { shutdown: () => shutdown(ctx, server, supervisor) };
+    const sampler = startMetricsSampler(ctx, samplerIntervalMs(process.env));
+    return { shutdown: () => shutdown(ctx, server, { stop: async () => { await sampler.stop(); await supervisor.stop(); } }) };
   } catch (err) {
     releaseLock(opts.home);
     throw err;
