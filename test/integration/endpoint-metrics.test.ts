@@ -3,7 +3,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateDBInstanceCommand } from '@aws-sdk/client-rds';
 import {
-  CloudWatchClient, GetMetricDataCommand, GetMetricStatisticsCommand, ListMetricsCommand, PutMetricDataCommand,
+  CloudWatchClient, DeleteAlarmsCommand, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, PutMetricAlarmCommand, SetAlarmStateCommand,
+  GetMetricDataCommand, GetMetricStatisticsCommand, ListMetricsCommand, PutMetricDataCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
@@ -25,6 +26,7 @@ const saved = { ...process.env };
 beforeAll(async () => {
   process.env.RDSCTL_METRICS_INTERVAL_MS = '500';
   process.env.RDSCTL_STORAGE_CHECK_MS = '1000';
+  process.env.RDSCTL_ALARM_EVAL_MS = '300';
   h = await startHarness('ep-metrics');
   cw = client();
   await h.rds.send(new CreateDBInstanceCommand({
@@ -56,6 +58,22 @@ async function until(what: string, pred: () => Promise<boolean>, ms = 30_000): P
   throw new Error(`timed out: ${what}`);
 }
 
+/** Runs `fn` while one session spins a CPU-bound query; the query is killed afterwards (rds_kill_query, as a DBA on RDS). */
+async function whileBusy(fn: () => Promise<void>): Promise<void> {
+  const c = await connect(h.home, ID);
+  const [[{ id }]] = (await c.query('SELECT CONNECTION_ID() AS id')) as unknown as [[{ id: number }]];
+  const busy = c.query("SELECT BENCHMARK(2000000000, SHA2('x', 256))").catch(() => undefined);
+  try {
+    await fn();
+  } finally {
+    const killer = await connect(h.home, ID);
+    await killer.query('CALL mysql.rds_kill_query(?)', [id]);
+    await killer.end();
+    await busy;
+    await c.end();
+  }
+}
+
 describe('AWS/RDS metrics from the real server', () => {
   it('DatabaseConnections equals the connections the test holds open (plus the sampler\'s own)', async () => {
     await until('a first sample', async () => (await latest('DatabaseConnections')) !== undefined);
@@ -70,20 +88,9 @@ describe('AWS/RDS metrics from the real server', () => {
 
   it('a busy query loop raises CPUUtilization well above idle', async () => {
     const idle = (await latest('CPUUtilization', 3000, 'Average')) ?? 0;
-    const c = await connect(h.home, ID);
-    const [[{ id }]] = (await c.query('SELECT CONNECTION_ID() AS id')) as unknown as [[{ id: number }]];
-    const busy = c.query("SELECT BENCHMARK(2000000000, SHA2('x', 256))").catch(() => undefined);
     let peak = 0;
-    try {
-      // One busy thread on a 2-vCPU class is at most 50 %; this machine is shared, so ask for a clear rise only.
-      await until('CPU above 10 %', async () => (peak = Math.max(peak, (await latest('CPUUtilization', 1500, 'Maximum')) ?? 0)) > 10);
-    } finally {
-      const killer = await connect(h.home, ID);
-      await killer.query('CALL mysql.rds_kill_query(?)', [id]);
-      await killer.end();
-      await busy;
-      await c.end();
-    }
+    // One busy thread on a 2-vCPU class is at most 50 %; this machine is shared, so ask for a clear rise only.
+    await whileBusy(() => until('CPU above 10 %', async () => (peak = Math.max(peak, (await latest('CPUUtilization', 1500, 'Maximum')) ?? 0)) > 10));
     expect(idle).toBeLessThan(5);
     expect(peak).toBeLessThanOrEqual(100);
   }, 60_000);
@@ -187,4 +194,45 @@ describe('custom metrics, errors, protocols', () => {
     expect(out.MetricDataResults![0].Values).toEqual([7, 10]);
     expect(before).toBeGreaterThan(0);
   }, 120_000);
+});
+
+async function alarmState(name: string) {
+  const out = await cw.send(new DescribeAlarmsCommand({ AlarmNames: [name] }));
+  return out.MetricAlarms![0];
+}
+
+describe('alarms that evaluate', () => {
+  it('INSUFFICIENT_DATA → ALARM → OK as PutMetricData datapoints cross the threshold (2 of 2 ten-second periods)', async () => {
+    await cw.send(new PutMetricAlarmCommand({ AlarmName: 'queue deep', Namespace: 'Test/Queue', MetricName: 'Depth', Dimensions: [{ Name: 'Q', Value: 'orders' }],
+      Statistic: 'Average', Period: 10, EvaluationPeriods: 2, DatapointsToAlarm: 2, Threshold: 5, ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: ['arn:aws:sns:us-east-1:000000000000:dba'] }));
+    await sleep(1000); // several evaluations with no data
+    const first = await alarmState('queue deep');
+    expect(first).toMatchObject({ StateValue: 'INSUFFICIENT_DATA', AlarmActions: ['arn:aws:sns:us-east-1:000000000000:dba'], DatapointsToAlarm: 2 });
+    const p = Math.floor(Date.now() / 10_000) * 10_000;
+    const at = (k: number, v: number) => ({ MetricName: 'Depth', Dimensions: [{ Name: 'Q', Value: 'orders' }], Timestamp: new Date(p + k * 10_000 + 5000), Value: v });
+    // High in the two periods before this one and in this one; low in the next three.
+    await cw.send(new PutMetricDataCommand({ Namespace: 'Test/Queue', MetricData: [at(-2, 9), at(-1, 8), at(0, 12), at(1, 1), at(2, 2), at(3, 1)] }));
+    await until('ALARM', async () => (await alarmState('queue deep')).StateValue === 'ALARM', 5000);
+    const alarm = await alarmState('queue deep');
+    expect(alarm.StateReason).toMatch(/^Threshold Crossed: 2 out of the last 2 datapoints \[[\d.]+ \(\d\d\/\d\d\/\d\d \d\d:\d\d:\d\d\), [\d.]+ .*\] were greater than the threshold \(5\.0\)/);
+    await until('OK', async () => (await alarmState('queue deep')).StateValue === 'OK', 45_000);
+    const hist = await cw.send(new DescribeAlarmHistoryCommand({ AlarmName: 'queue deep', HistoryItemType: 'StateUpdate', ScanBy: 'TimestampAscending' }));
+    expect(hist.AlarmHistoryItems!.map((i) => i.HistorySummary)).toEqual(['Alarm updated from INSUFFICIENT_DATA to ALARM', 'Alarm updated from ALARM to OK']);
+    const data = JSON.parse(hist.AlarmHistoryItems![0].HistoryData!) as { oldState: { stateValue: string }; newState: { stateValue: string } };
+    expect(data).toMatchObject({ oldState: { stateValue: 'INSUFFICIENT_DATA' }, newState: { stateValue: 'ALARM' } });
+  }, 70_000);
+
+  it('an alarm on the real CPUUtilization of a loaded instance reaches ALARM; SetAlarmState and DeleteAlarms as CloudWatch', async () => {
+    await cw.send(new PutMetricAlarmCommand({ AlarmName: 'mon-cpu', Namespace: 'AWS/RDS', MetricName: 'CPUUtilization', Dimensions: dims,
+      Statistic: 'Maximum', Period: 10, EvaluationPeriods: 1, Threshold: 10, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' }));
+    await until('OK while idle', async () => (await alarmState('mon-cpu')).StateValue === 'OK', 25_000);
+    await whileBusy(() => until('ALARM under load', async () => (await alarmState('mon-cpu')).StateValue === 'ALARM', 30_000));
+    await cw.send(new SetAlarmStateCommand({ AlarmName: 'mon-cpu', StateValue: 'OK', StateReason: 'testing' }));
+    const err = await cw.send(new DeleteAlarmsCommand({ AlarmNames: ['mon-cpu', 'nope'] })).then(() => undefined, (e: { name: string }) => e);
+    expect(err).toMatchObject({ name: 'ResourceNotFound' });
+    expect((await cw.send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'mon-' }))).MetricAlarms).toHaveLength(1); // nothing deleted
+    await cw.send(new DeleteAlarmsCommand({ AlarmNames: ['mon-cpu'] }));
+    expect((await cw.send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'mon-' }))).MetricAlarms).toEqual([]);
+  }, 90_000);
 });

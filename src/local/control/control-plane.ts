@@ -7,6 +7,7 @@ import { createOpsContext, type OpsContext } from '../ops/context.js';
 import { recover } from '../ops/recovery.js';
 import { startSupervisor } from '../ops/supervisor.js';
 import { samplerIntervalMs, startMetricsSampler } from '../ops/metrics-sampler.js';
+import { evaluatorIntervalMs, startAlarmEvaluator } from '../ops/alarms-evaluate.js';
 import { startServer } from '../server/http-server.js';
 import { loadOrCreateCredentials, LOCAL_REGION } from '../state/credentials.js';
 import { ensureHome } from '../state/home.js';
@@ -83,7 +84,9 @@ export async function runControlPlane(deps: ControlPlaneDeps, opts: ControlPlane
     recover(ctx);
     const supervisor = startSupervisor(ctx, opts.superviseMs, opts.storageCheckMs);
     const sampler = startMetricsSampler(ctx, samplerIntervalMs(process.env));
-    return { shutdown: () => shutdown(ctx, server, { stop: async () => { await sampler.stop(); await supervisor.stop(); } }) };
+    const evaluator = startAlarmEvaluator(ctx, evaluatorIntervalMs(process.env));
+    const background = { stop: async () => { evaluator.stop(); await sampler.stop(); await supervisor.stop(); } };
+    return { shutdown: () => shutdown(ctx, server, background) };
   } catch (err) {
     releaseLock(opts.home);
     throw err;
