@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
+import { registerAlarms } from './alarms.js';
 import { registerAnalyzeQueries } from './analyze-queries.js';
 import { registerConnect } from './connect.js';
 import { registerCredentials } from './credentials.js';
@@ -8,6 +9,7 @@ import { registerDescribe, registerList } from './describe.js';
 import { registerDoctor } from './doctor.js';
 import { registerLoadtest } from './loadtest.js';
 import { registerLocal } from './local.js';
+import { registerMetrics } from './metrics.js';
 import { registerModify } from './modify.js';
 import { registerPower } from './power.js';
 import { registerProvision } from './provision.js';
@@ -28,4 +30,6 @@ export const COMMANDS: RegisterCommand[] = [
   registerLocal,
   registerAnalyzeQueries,
   registerLoadtest,
+  registerMetrics,
+  registerAlarms,
 ];
