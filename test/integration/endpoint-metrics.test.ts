@@ -236,3 +236,26 @@ describe('alarms that evaluate', () => {
     expect((await cw.send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'mon-' }))).MetricAlarms).toEqual([]);
   }, 90_000);
 });
+
+describe('boto3 (a client nobody here wrote)', () => {
+  it('get_metric_data, put_metric_alarm and describe_alarms against the endpoint', async () => {
+    const script = [
+      'import boto3, datetime, json, sys',
+      'cw = boto3.client("cloudwatch")',
+      'now = datetime.datetime.now(datetime.timezone.utc)',
+      `r = cw.get_metric_data(StartTime=now - datetime.timedelta(minutes=10), EndTime=now, MetricDataQueries=[{"Id": "c", "MetricStat": {"Metric": {"Namespace": "AWS/RDS", "MetricName": "DatabaseConnections", "Dimensions": [{"Name": "DBInstanceIdentifier", "Value": "${ID}"}]}, "Period": 60, "Stat": "Maximum"}}])`,
+      `cw.put_metric_alarm(AlarmName="boto-conn", Namespace="Boto/Empty", MetricName="Nothing", Statistic="Maximum", Period=60, EvaluationPeriods=1, Threshold=500, ComparisonOperator="GreaterThanThreshold")`,
+      'a = cw.describe_alarms(AlarmNames=["boto-conn"])["MetricAlarms"][0]',
+      'res = r["MetricDataResults"][0]',
+      'print(json.dumps({"values": res["Values"], "ts": type(res["Timestamps"][0]).__name__, "state": a["StateValue"], "threshold": a["Threshold"], "updated": type(a["StateUpdatedTimestamp"]).__name__}))',
+    ].join('\n');
+    const env = { ...process.env, AWS_ACCESS_KEY_ID: h.info.accessKeyId, AWS_SECRET_ACCESS_KEY: h.info.secretAccessKey, AWS_DEFAULT_REGION: h.info.region,
+      AWS_ENDPOINT_URL: h.info.url, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+    const { stdout } = await run('python3', ['-c', script], { env });
+    // The alarm watches a metric with no data, so it stays INSUFFICIENT_DATA whenever the evaluator runs.
+    const out = JSON.parse(stdout) as { values: number[]; ts: string; state: string; threshold: number; updated: string };
+    expect(out.values.length).toBeGreaterThan(0);
+    expect(out.values[0]).toBeGreaterThanOrEqual(1);
+    expect(out).toMatchObject({ ts: 'datetime', state: 'INSUFFICIENT_DATA', threshold: 500, updated: 'datetime' });
+  }, 60_000);
+});
