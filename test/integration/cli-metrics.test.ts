@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, cleanupHome, runCli, tempHome } from '../helpers/local-cli.js';
 import { endTmuxServer, startTmux } from '../helpers/tmux.js';
@@ -91,6 +93,29 @@ describe('rdsctl alarms', () => {
     const human = await cli(['alarms', 'list', 'shop']);
     expect(human.stdout).toMatch(/shop-CPUUtilization\s+(INSUFFICIENT_DATA|OK)\s+CPUUtilization Average > 90 %/);
   });
+
+  it('status: one screen with status, endpoint, pending changes, the last hour per metric, and the alarms in ALARM', async () => {
+    // An alarm that is in ALARM for real (connections > 0: the sampler's own counts), made with the AWS CLI.
+    const exports = Object.fromEntries([...(await cli(['local', 'env'])).stdout.matchAll(/^export (\w+)='([^']*)'$/gm)].map((m) => [m[1], m[2]]));
+    const awsEnv = { ...process.env, ...exports, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+    const aws = (...a: string[]) => promisify(execFile)('aws', ['--endpoint-url', exports.AWS_ENDPOINT_URL, 'cloudwatch', ...a], { env: awsEnv });
+    await aws('put-metric-alarm', '--alarm-name', 'shop-any-connection', '--namespace', 'AWS/RDS', '--metric-name', 'DatabaseConnections',
+      '--dimensions', 'Name=DBInstanceIdentifier,Value=shop', '--statistic', 'Maximum', '--period', '60', '--evaluation-periods', '1',
+      '--threshold', '0', '--comparison-operator', 'GreaterThanThreshold');
+    try {
+      let screen = '';
+      for (let i = 0; i < 20 && !screen.includes('alarms in ALARM (1)'); i++, await sleep(500)) screen = (await cli(['status', 'shop'])).stdout;
+      expect(screen).toMatch(/^shop {2}available {2}db\.t4g\.micro {2}mariadb [\d.]+ {2}20 GiB$/m);
+      expect(screen).toMatch(/^endpoint {2}127\.0\.0\.1:\d+$/m);
+      expect(screen).toMatch(/^pending {3}none$/m);
+      expect(screen).toMatch(/^CPUUtilization\s+[\d.]+%\s+[▁▂▃▄▅▆▇█]+$/m);
+      expect(screen).toMatch(/^FreeableMemory\s+[\d,.]+ MiB\s+[▁▂▃▄▅▆▇█]+$/m);
+      expect(screen).toContain('alarms in ALARM (1)\n  shop-any-connection: DatabaseConnections Maximum > 0, 1 of 1 × 60s');
+      expect(Math.max(...screen.split('\n').map((l) => l.length))).toBeLessThanOrEqual(80);
+    } finally {
+      await aws('delete-alarms', '--alarm-names', 'shop-any-connection');
+    }
+  }, 60_000);
 
   it('history lists state changes; delete --all removes the instance\'s alarms, an unknown name is exit 4', async () => {
     for (let i = 0; i < 30; i++) {

@@ -13,6 +13,7 @@ import { registerMetrics } from './metrics.js';
 import { registerModify } from './modify.js';
 import { registerPower } from './power.js';
 import { registerProvision } from './provision.js';
+import { registerStatus } from './status.js';
 
 export type RegisterCommand = (program: Command, run: Runner) => void;
 
@@ -32,4 +33,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerLoadtest,
   registerMetrics,
   registerAlarms,
+  registerStatus,
 ];
