@@ -52,6 +52,18 @@ describe('metric store', () => {
   });
 });
 
+describe('metric store compaction', () => {
+  it('keeps two points of one series at the same time (two PutMetricData calls) through a compaction and a reopen', () => {
+    const home = tmpHome();
+    const now = 10 * 3600_000;
+    const a = new MetricStore(home, 3600_000, () => now);
+    for (let i = 0; i < 1001; i++) a.append('Test/App', { Q: 'a' }, now - 1000, { Depth: [i, 'Count'] }); // the 1001st line compacts
+    const file = path.join(a.dir, fs.readdirSync(a.dir)[0]);
+    expect(fs.readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(1001);
+    expect(new MetricStore(home, 3600_000, () => now).get('Test/App', 'Depth', { Q: 'a' })!.points).toHaveLength(1001);
+  });
+});
+
 describe('inputs and derivation', () => {
   it('Query params become the JSON structure', () => {
     const flat = { Action: 'GetMetricData', Version: '2010-08-01', 'MetricDataQueries.member.1.Id': 'a',

@@ -100,16 +100,19 @@ export class MetricStore {
 
   private compact(ns: string, dims: Dimensions, file: string): void {
     this.prune();
-    const byT = new Map<number, Line>();
+    // Lines per timestamp; a series with two points at one time (PutMetricData allows it) needs a second line.
+    const byT = new Map<number, Line[]>();
     for (const s of this.series.values()) {
       if (groupKey(s.namespace, s.dims) !== groupKey(ns, dims)) continue;
       for (const p of s.points) {
-        const l = byT.get(p.t) ?? { t: p.t, ns, d: dims, m: {} };
+        const lines = byT.get(p.t) ?? [];
+        let l = lines.find((x) => !(s.name in x.m));
+        if (!l) lines.push((l = { t: p.t, ns, d: dims, m: {} }));
         l.m[s.name] = [p.v, s.unit];
-        byT.set(p.t, l);
+        byT.set(p.t, lines);
       }
     }
-    const kept = [...byT.values()].sort((a, b) => a.t - b.t);
+    const kept = [...byT.values()].flat().sort((a, b) => a.t - b.t);
     writeFileAtomic(file, kept.map((l) => JSON.stringify(l) + '\n').join(''));
     this.lines.set(file, kept.length);
     this.compacted.set(file, kept.length);
