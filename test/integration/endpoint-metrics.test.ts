@@ -95,6 +95,22 @@ describe('AWS/RDS metrics from the real server', () => {
     expect(peak).toBeLessThanOrEqual(100);
   }, 60_000);
 
+  it('inserting 64 MiB lowers FreeStorageSpace by about that (table and binlog both hold it: 1–3×)', async () => {
+    const MiB = 1024 * 1024;
+    await until('FreeStorageSpace', async () => (await latest('FreeStorageSpace')) !== undefined);
+    const before = (await latest('FreeStorageSpace', 3000, 'Minimum'))!;
+    const c = await connect(h.home, ID, 'app');
+    try {
+      await c.query('CREATE TABLE blobs (id INT AUTO_INCREMENT PRIMARY KEY, b LONGBLOB)');
+      for (let i = 0; i < 64; i++) await c.query('INSERT INTO blobs (b) VALUES (?)', [Buffer.alloc(MiB, i)]);
+    } finally {
+      await c.end();
+    }
+    let drop = 0;
+    await until('a drop of 64 MiB or more', async () => (drop = before - ((await latest('FreeStorageSpace', 1500, 'Minimum')) ?? before)) >= 64 * MiB, 20_000);
+    expect(drop).toBeLessThanOrEqual(3 * 64 * MiB);
+  }, 60_000);
+
   it('FreeableMemory, FreeStorageSpace, BinLogDiskUsage and the rates are there, in CloudWatch units', async () => {
     const GiB = 1024 ** 3;
     const mem = (await latest('FreeableMemory'))!;
