@@ -47,7 +47,9 @@ export async function startReplayServer(): Promise<ReplayServer> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      const params = Object.fromEntries(new URLSearchParams(body));
+      // CloudWatch JSON 1.0 (current SDK): the action is in x-amz-target, the body is JSON; RDS: form-encoded.
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const params: Record<string, string> = target ? { Action: target.split('.')[1] ?? '' } : Object.fromEntries(new URLSearchParams(body));
       requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, params });
       const action = params.Action ?? '';
       const routed = table[action];
@@ -55,7 +57,8 @@ export async function startReplayServer(): Promise<ReplayServer> {
       calls.set(action, n + 1);
       const reply = Array.isArray(routed) ? routed[Math.min(n, routed.length - 1)] : routed;
       const xml = reply ? readFileSync(path.join(AWS_FIXTURES, reply.file), 'utf8') : UNKNOWN(action);
-      res.writeHead(reply ? reply.status ?? 200 : 400, { 'content-type': 'text/xml', 'x-amzn-requestid': `replay-${requests.length}` });
+      const type = reply?.file.endsWith('.json') ? 'application/x-amz-json-1.0' : 'text/xml';
+      res.writeHead(reply ? reply.status ?? 200 : 400, { 'content-type': type, 'x-amzn-requestid': `replay-${requests.length}` });
       res.end(xml);
     });
   });

@@ -6,7 +6,7 @@ import {
   StartDBInstanceCommand,
   type CreateDBInstanceCommandInput,
 } from '@aws-sdk/client-rds';
-import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAnomalyDetectorsCommand } from '@aws-sdk/client-cloudwatch';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
@@ -96,9 +96,10 @@ describe('authentication (SigV4)', () => {
 
   it('tells CloudWatch JSON 1.0 apart from RDS on the same port', async () => {
     const cw = new CloudWatchClient({ endpoint: h.info.url, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: h.info.accessKeyId, secretAccessKey: h.info.secretAccessKey } });
-    const e = await errorOf(cw.send(new ListMetricsCommand({ Namespace: 'AWS/RDS' })));
+    // An operation the endpoint does not serve: answered as CloudWatch (JSON, the SDK parses it), not as RDS.
+    const e = await errorOf(cw.send(new DescribeAnomalyDetectorsCommand({ Namespace: 'AWS/RDS' })));
     expect(e).toMatchObject({ name: 'InvalidAction', status: 400 });
-    expect(e.message).toContain('ListMetrics');
+    expect(e.message).toContain('DescribeAnomalyDetectors');
   });
 });
 

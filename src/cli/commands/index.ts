@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
+import { registerAlarms } from './alarms.js';
 import { registerAnalyzeQueries } from './analyze-queries.js';
 import { registerConnect } from './connect.js';
 import { registerCredentials } from './credentials.js';
@@ -8,12 +9,14 @@ import { registerDescribe, registerList } from './describe.js';
 import { registerDoctor } from './doctor.js';
 import { registerLoadtest } from './loadtest.js';
 import { registerLocal } from './local.js';
+import { registerMetrics } from './metrics.js';
 import { registerModify } from './modify.js';
 import { registerPower } from './power.js';
 import { registerPromote } from './promote.js';
 import { registerProvision } from './provision.js';
 import { registerReplicas } from './replicas.js';
 import { registerScaleReplicas } from './scale-replicas.js';
+import { registerStatus } from './status.js';
 
 export type RegisterCommand = (program: Command, run: Runner) => void;
 
@@ -34,4 +37,7 @@ export const COMMANDS: RegisterCommand[] = [
   registerScaleReplicas,
   registerReplicas,
   registerPromote,
+  registerMetrics,
+  registerAlarms,
+  registerStatus,
 ];

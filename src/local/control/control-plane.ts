@@ -6,6 +6,8 @@ import { buildOpRegistry } from '../ops/index.js';
 import { createOpsContext, type OpsContext } from '../ops/context.js';
 import { recover } from '../ops/recovery.js';
 import { startSupervisor } from '../ops/supervisor.js';
+import { samplerIntervalMs, startMetricsSampler } from '../ops/metrics-sampler.js';
+import { evaluatorIntervalMs, startAlarmEvaluator } from '../ops/alarms-evaluate.js';
 import { startServer } from '../server/http-server.js';
 import { loadOrCreateCredentials, LOCAL_REGION } from '../state/credentials.js';
 import { ensureHome } from '../state/home.js';
@@ -81,7 +83,10 @@ export async function runControlPlane(deps: ControlPlaneDeps, opts: ControlPlane
     log.info(`control plane pid ${process.pid} listening on http://127.0.0.1:${server.port} (home ${layout.home})`);
     recover(ctx);
     const supervisor = startSupervisor(ctx, opts.superviseMs, opts.storageCheckMs);
-    return { shutdown: () => shutdown(ctx, server, supervisor) };
+    const sampler = startMetricsSampler(ctx, samplerIntervalMs(process.env));
+    const evaluator = startAlarmEvaluator(ctx, evaluatorIntervalMs(process.env));
+    const background = { stop: async () => { evaluator.stop(); await sampler.stop(); await supervisor.stop(); } };
+    return { shutdown: () => shutdown(ctx, server, background) };
   } catch (err) {
     releaseLock(opts.home);
     throw err;

@@ -6,6 +6,7 @@ import { Registry, servingNode, servingNodeId, type InstanceRecord } from '../st
 import { instanceArn } from './arns.js';
 import { JobQueue } from './job-queue.js';
 import { autoscaleSettingsFromEnv, createAutoscaleState, type AutoscaleState } from './autoscale-samples.js';
+import { MetricStore } from '../state/metric-store.js';
 
 /** What the operations need from the outside world (injected by src/local/main.ts). */
 export interface OpsDeps {
@@ -29,6 +30,8 @@ export interface OpsContext extends OpsDeps {
   usage: Map<string, number>;
   /** Storage autoscaling: settings (env knobs) and recent usage samples per instance, in memory only. */
   autoscale: AutoscaleState;
+  /** CloudWatch datapoints (AWS/RDS from the sampler, custom namespaces from PutMetricData), kept on disk with retention. */
+  metrics: MetricStore;
   /** The folder of the instance's serving node (the engine's paths for that node id). */
   paths(id: string): InstancePaths;
   /** The node spec of the instance's serving node: all the engine ever sees of an instance. */
@@ -50,6 +53,7 @@ export function createOpsContext(deps: OpsDeps): OpsContext {
     events,
     usage: new Map(),
     autoscale: createAutoscaleState(autoscale.settings),
+    metrics: new MetricStore(deps.home, metricRetentionMs(process.env)),
     jobs: new JobQueue((id, err) => ctx.fail(id, err)),
     paths: (id) => {
       const rec = registry.get(id);
@@ -74,6 +78,12 @@ export function createOpsContext(deps: OpsDeps): OpsContext {
 }
 
 export { instanceArn } from './arns.js';
+
+/** CloudWatch keeps 1-minute datapoints 15 days; RDSCTL_METRICS_RETENTION_HOURS shortens it (tests). */
+function metricRetentionMs(env: NodeJS.ProcessEnv): number {
+  const h = Number(env.RDSCTL_METRICS_RETENTION_HOURS);
+  return (Number.isFinite(h) && h > 0 ? h : 15 * 24) * 3600_000;
+}
 
 /** The serving node's spec: its own port and server_id; class and encryption come from the instance. */
 export function engineSpec(rec: InstanceRecord, ca: { caCertFile: string; caKeyFile: string }): EngineSpec {

@@ -5,6 +5,10 @@ import { createDBInstance } from './instances-create.js';
 import { describeDBInstances } from './instances-describe.js';
 import { deleteDBInstance, rebootDBInstance, startDBInstance, stopDBInstance } from './instances-lifecycle.js';
 import { modifyDBInstance } from './instances-modify.js';
+import { getMetricData, getMetricStatistics, listMetrics } from './metrics-query.js';
+import { putMetricData } from './metrics-put.js';
+import { alarmActions, deleteAlarms, putMetricAlarm, setAlarmState } from './alarms-put.js';
+import { describeAlarmHistory, describeAlarms, describeAlarmsForMetric } from './alarms-describe.js';
 import { addTagsToResource, listTagsForResource, removeTagsFromResource } from './instances-tags.js';
 
 /** Every operation the endpoint answers: one line per op (replicas, snapshots, CloudWatch … add theirs here). */
@@ -23,7 +27,20 @@ export function buildOpRegistry(ctx: OpsContext): OpRegistry {
       AddTagsToResource: addTagsToResource(ctx),
       RemoveTagsFromResource: removeTagsFromResource(ctx),
     },
-    monitoring: {},
+    monitoring: {
+      GetMetricData: getMetricData(ctx),
+      GetMetricStatistics: getMetricStatistics(ctx),
+      ListMetrics: listMetrics(ctx),
+      PutMetricData: putMetricData(ctx),
+      PutMetricAlarm: putMetricAlarm(ctx),
+      DescribeAlarms: describeAlarms(ctx),
+      DescribeAlarmsForMetric: describeAlarmsForMetric(ctx),
+      DeleteAlarms: deleteAlarms(ctx),
+      DescribeAlarmHistory: describeAlarmHistory(ctx),
+      SetAlarmState: setAlarmState(ctx),
+      EnableAlarmActions: alarmActions(ctx, true),
+      DisableAlarmActions: alarmActions(ctx, false),
+    },
     iam: {},
   };
 }

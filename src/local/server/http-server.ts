@@ -7,6 +7,7 @@ import { classify, own, parseForm } from './protocol.js';
 import { checkScope, verifySigV4 } from './sigv4.js';
 import { AwsFault, type OpRegistry, type OpResult, type ServiceName } from './types.js';
 import { errorXml, successXml } from './xml.js';
+import { jsonErrorType } from './shapes.js';
 
 export interface ServerOptions {
   registry: OpRegistry;
@@ -131,7 +132,11 @@ function guessService(body: Buffer | undefined, req: http.IncomingMessage): Serv
 
 function sendResult(res: http.ServerResponse, r: Reply, action: string, result: OpResult): void {
   if (r.json) {
-    const body = JSON.stringify(result, (_k, v) => (v instanceof Date ? v.getTime() / 1000 : v));
+    // `this[k]`, not `v`: JSON.stringify has already turned a Date into its ISO string (toJSON) when the replacer sees v.
+    const body = JSON.stringify(result, function (this: Record<string, unknown>, k, v: unknown) {
+      const raw = this[k];
+      return raw instanceof Date ? raw.getTime() / 1000 : v;
+    });
     res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': r.requestId }).end(body);
     return;
   }
@@ -144,7 +149,7 @@ function sendFault(res: http.ServerResponse, r: Reply, f: AwsFault): void {
       'content-type': 'application/x-amz-json-1.0',
       'x-amzn-requestid': r.requestId,
       'x-amzn-query-error': `${f.code};${f.type}`,
-    }).end(JSON.stringify({ __type: f.code, message: f.message }));
+    }).end(JSON.stringify({ __type: jsonErrorType(r.service, f.code) ?? f.code, message: f.message }));
     return;
   }
   res.writeHead(f.httpStatus, { 'content-type': 'text/xml', 'x-amzn-requestid': r.requestId })

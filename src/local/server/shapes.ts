@@ -105,3 +105,27 @@ export function outputShape(service: ServiceName, action: string): Shape | undef
   outputs.set(key, shape);
   return shape;
 }
+
+const errorTypes = new Map<string, string | undefined>();
+
+/**
+ * The JSON protocol's `__type` for a Query-style wire code (InvalidParameterValue →
+ * com.amazonaws.cloudwatch#InvalidParameterValueException), from the error schemas' awsQueryError
+ * trait: the SDK names the error after it (err.name InvalidParameterValueException, as against AWS),
+ * and the x-amzn-query-error header keeps the Query code for query-compatible clients.
+ */
+export function jsonErrorType(service: ServiceName, code: string): string | undefined {
+  const key = `${service}:${code}`;
+  if (errorTypes.has(key)) return errorTypes.get(key);
+  const found: [string, string][] = [];
+  for (const v of Object.values(model(service))) {
+    if (!Array.isArray(v) || v[0] !== -3) continue;
+    const [, ns, name, traits] = v as [number, string, string, Traits];
+    const q = traitsOf(traits).awsQueryError;
+    if (Array.isArray(q) && q[0] === code) found.push([ns, name]);
+  }
+  const best = found.find(([, name]) => name === code) ?? found[0];
+  const type = best ? `${best[0]}#${best[1]}` : undefined;
+  errorTypes.set(key, type);
+  return type;
+}
