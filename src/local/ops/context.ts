@@ -5,6 +5,7 @@ import type { Logger } from '../state/log.js';
 import { Registry, servingNode, servingNodeId, type InstanceRecord } from '../state/registry.js';
 import { instanceArn } from './arns.js';
 import { JobQueue } from './job-queue.js';
+import type { ReplicationView } from './replicas-status.js';
 import { autoscaleSettingsFromEnv, createAutoscaleState, type AutoscaleState } from './autoscale-samples.js';
 
 /** What the operations need from the outside world (injected by src/local/main.ts). */
@@ -29,6 +30,8 @@ export interface OpsContext extends OpsDeps {
   usage: Map<string, number>;
   /** Storage autoscaling: settings (env knobs) and recent usage samples per instance, in memory only. */
   autoscale: AutoscaleState;
+  /** Read replication per replica instance, as the supervisor last read it (StatusInfos, ReplicaLag). */
+  replication: ReplicationView;
   /** The folder of the instance's serving node (the engine's paths for that node id). */
   paths(id: string): InstancePaths;
   /** The node spec of the instance's serving node: all the engine ever sees of an instance. */
@@ -49,6 +52,7 @@ export function createOpsContext(deps: OpsDeps): OpsContext {
     registry,
     events,
     usage: new Map(),
+    replication: new Map(),
     autoscale: createAutoscaleState(autoscale.settings),
     jobs: new JobQueue((id, err) => ctx.fail(id, err)),
     paths: (id) => {
@@ -89,7 +93,7 @@ export function engineSpec(rec: InstanceRecord, ca: { caCertFile: string; caKeyF
     maxConnections: settings.maxConnections,
     storageEncrypted: rec.storageEncrypted,
     requireSecureTransport: true,
-    readOnly: Boolean(rec.readOnlyForStorage),
+    readOnly: Boolean(rec.readOnlyForStorage) || rec.source !== undefined, // a read replica is read_only
     masterUsername: rec.masterUsername,
     caCertFile: ca.caCertFile,
     caKeyFile: ca.caKeyFile,

@@ -5,6 +5,8 @@ import { createDBInstance } from './instances-create.js';
 import { describeDBInstances } from './instances-describe.js';
 import { deleteDBInstance, rebootDBInstance, startDBInstance, stopDBInstance } from './instances-lifecycle.js';
 import { modifyDBInstance } from './instances-modify.js';
+import { createDBInstanceReadReplica } from './replicas-create.js';
+import { promoteReadReplica } from './replicas-promote.js';
 import { addTagsToResource, listTagsForResource, removeTagsFromResource } from './instances-tags.js';
 
 /** Every operation the endpoint answers: one line per op (replicas, snapshots, CloudWatch … add theirs here). */
@@ -18,6 +20,8 @@ export function buildOpRegistry(ctx: OpsContext): OpRegistry {
       StopDBInstance: stopDBInstance(ctx),
       StartDBInstance: startDBInstance(ctx),
       DeleteDBInstance: deleteDBInstance(ctx),
+      CreateDBInstanceReadReplica: createDBInstanceReadReplica(ctx),
+      PromoteReadReplica: promoteReadReplica(ctx),
       DescribeEvents: describeEvents(ctx),
       ListTagsForResource: listTagsForResource(ctx),
       AddTagsToResource: addTagsToResource(ctx),

@@ -30,7 +30,8 @@ function recoverOne(ctx: OpsContext, rec: InstanceRecord): void {
   const pid = ctx.engine.runningPid(paths);
   if (rec.status === 'creating' && !rec.initCompleted) {
     void ctx.jobs.run(rec.id, async () => {
-      const left = await stopStragglers(paths.configFile);
+      // The node's folder with a trailing '/': its my.cnf (install-db, mariadbd) and a replica's backup scratch dir (mariadb-backup).
+      const left = await stopStragglers(`${paths.root}/`);
       await ctx.engine.stop(paths);
       if (left.length > 0) ctx.log.info(`stopped ${left.length} leftover process(es) of the interrupted creation of ${rec.id}`);
       throw new Error('the control plane stopped while the instance was being created; delete it and create it again');
