@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { rdsArnName } from '../../core/arn.js';
 import { copyDatadir, copyKeys } from '../engine/backup.js';
+import { tlsFiles } from '../engine/config.js';
 import { configureReplica, createReplicationUser, replicaStatus } from '../engine/replication.js';
 import type { OpHandler, FlatParams } from '../server/types.js';
 import { randomFrom } from '../state/credentials.js';
@@ -102,6 +103,8 @@ export function createDBInstanceReadReplica(ctx: OpsContext): OpHandler<Instance
 
 const CONNECT_RETRY_S = 2;
 const REPLICATING_TIMEOUT_MS = 120_000;
+/** A connection error that outlasts a few retries (TLS, auth) fails the creation with the server's message. */
+const IO_ERROR_GRACE_MS = 15_000;
 
 export async function runCreateReplica(ctx: OpsContext, id: string): Promise<void> {
   const rec = ctx.registry.get(id);
@@ -119,7 +122,8 @@ export async function runCreateReplica(ctx: OpsContext, id: string): Promise<voi
     const { pid } = await ctx.engine.start(paths, ctx.spec(rec));
     ctx.registry.update(id, (r) => setServingPid(r, pid));
     await createReplicationUser(sourcePaths, user);
-    await configureReplica(paths, { port: source.port, caFile: ctx.ca.caCertFile, user, connectRetry: CONNECT_RETRY_S }, gtid);
+    // The replica's own copy of the home CA: mariadbd (the service account) cannot read the home's ca/ folder.
+    await configureReplica(paths, { port: source.port, caFile: tlsFiles(paths).ca, user, connectRetry: CONNECT_RETRY_S }, gtid);
     await waitReplicating(ctx, id);
     ctx.registry.update(id, (r) => {
       r.initCompleted = true;
@@ -135,6 +139,7 @@ export async function runCreateReplica(ctx: OpsContext, id: string): Promise<voi
 /** Until both threads run; a replication error fails the creation with the server's own message. */
 async function waitReplicating(ctx: OpsContext, id: string): Promise<void> {
   const deadline = Date.now() + REPLICATING_TIMEOUT_MS;
+  let ioErrorSince: number | undefined;
   for (;;) {
     const st = await replicaStatus(ctx.paths(id));
     const state = classify(st);
@@ -143,6 +148,8 @@ async function waitReplicating(ctx: OpsContext, id: string): Promise<void> {
       return;
     }
     if (state.status === 'error' && st.lastSqlError) throw new Error(`replication failed: ${state.message}`);
+    ioErrorSince = st.lastIoError ? (ioErrorSince ?? Date.now()) : undefined;
+    if (ioErrorSince !== undefined && Date.now() - ioErrorSince > IO_ERROR_GRACE_MS) throw new Error(`replication could not connect to the source: ${st.lastIoError}`);
     if (Date.now() > deadline) throw new Error(`replication did not start within ${REPLICATING_TIMEOUT_MS / 1000}s: ${state.message ?? st.ioRunning}`);
     await new Promise((r) => setTimeout(r, 200));
   }
