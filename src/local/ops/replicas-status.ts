@@ -56,10 +56,12 @@ export function replicaFields(ctx: OpsContext, rec: InstanceRecord): Partial<DBI
 /** What one SHOW ALL SLAVES STATUS row means for RDS. */
 export function classify(st: ReplicaStatus): Pick<ReplicationState, 'status' | 'normal' | 'message'> {
   if (!st.configured) return { status: 'error', normal: false, message: 'Replication is not configured on this replica.' };
-  const error = st.lastSqlError || st.lastIoError;
-  if (error) return { status: 'error', normal: false, message: error };
-  if (st.ioRunning === 'No' || st.sqlRunning === 'No') return { status: 'stopped', normal: false, message: 'Replication is stopped.' };
-  return { status: 'replicating', normal: true };
+  // Both threads running wins over an error text the server keeps after a successful reconnect.
+  if (st.ioRunning === 'Yes' && st.sqlRunning === 'Yes') return { status: 'replicating', normal: true };
+  if (st.sqlRunning !== 'Yes' && st.lastSqlError) return { status: 'error', normal: false, message: st.lastSqlError };
+  if (st.ioRunning !== 'Yes' && st.lastIoError) return { status: 'error', normal: false, message: st.lastIoError };
+  if (st.ioRunning === 'Connecting' && st.sqlRunning === 'Yes') return { status: 'replicating', normal: true };
+  return { status: 'stopped', normal: false, message: 'Replication is stopped.' };
 }
 
 const RETRY_MS = 10_000;
