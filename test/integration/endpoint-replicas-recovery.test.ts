@@ -5,6 +5,7 @@ import {
   CreateDBInstanceCommand, CreateDBInstanceReadReplicaCommand, DeleteDBInstanceCommand, DescribeEventsCommand, waitUntilDBInstanceDeleted,
 } from '@aws-sdk/client-rds';
 import { processesMentioning } from '../../src/local/ops/stragglers.js';
+import { stopLocalEndpoint } from '../../src/local/control/endpoint.js';
 import { connect, describe1, instancePid, pidAlive, sleep, startHarness, waitAvailable, type Harness } from './endpoint-harness.js';
 
 const execFileP = promisify(execFile);
@@ -60,7 +61,30 @@ describe('read replicas: other clients, encryption, control-plane crash', () => 
     });
     h.seenPids.add(instancePid(h.home, 'enc-r1')!);
     expect(await count('enc-r1')).toBe(2000);
+    // The AWS CLI (v1, botocore's own parser) reads the replica fields too.
+    const aws = await execFileP('aws', ['rds', 'describe-db-instances', '--output', 'json', '--endpoint-url', h.info.url], { env });
+    const dbs = JSON.parse(aws.stdout).DBInstances as { DBInstanceIdentifier: string; ReadReplicaDBInstanceIdentifiers: string[]; ReadReplicaSourceDBInstanceIdentifier?: string }[];
+    expect(dbs.find((d) => d.DBInstanceIdentifier === 'enc')!.ReadReplicaDBInstanceIdentifiers).toEqual(['enc-r1']);
+    expect(dbs.find((d) => d.DBInstanceIdentifier === 'enc-r1')!.ReadReplicaSourceDBInstanceIdentifier).toBe('enc');
   }, 240_000);
+
+  it('after a clean control-plane stop and start, replication is started again on the replica', async () => {
+    await stopLocalEndpoint(h.home); // stops every mariadbd; the replica comes back with skip_slave_start
+    await h.restart();
+    await waitAvailable(h, 'enc');
+    await waitAvailable(h, 'enc-r1');
+    h.seenPids.add(instancePid(h.home, 'enc')!);
+    h.seenPids.add(instancePid(h.home, 'enc-r1')!);
+    const c = await connect(h.home, 'enc', 'app');
+    await c.query("INSERT INTO t (v) VALUES ('after-restart')");
+    await c.end();
+    for (let i = 0; i < 100 && (await count('enc-r1')) !== 2001; i++) await sleep(100);
+    expect(await count('enc-r1')).toBe(2001);
+    expect((await describe1(h, 'enc-r1')).StatusInfos?.[0]?.Status).toBe('replicating');
+    const c2 = await connect(h.home, 'enc', 'app');
+    await c2.query("DELETE FROM t WHERE v = 'after-restart'");
+    await c2.end();
+  }, 120_000);
 
   it('a control plane killed during a replica creation: after restart the replica is failed with a reason, no process is left, delete works', async () => {
     await h.rds.send(new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: 'half', SourceDBInstanceIdentifier: 'enc' }));
