@@ -4,6 +4,7 @@ import type { OpsContext } from './context.js';
 import { runDelete, runStop } from './instances-lifecycle.js';
 import { stopStragglers } from './stragglers.js';
 import { restartWithConfig, runningStatus, setStatus, startProcess } from './instances-work.js';
+import { queuePromotion } from './replicas-promote.js';
 
 /**
  * After a control-plane start (clean or after kill -9): finish or redo what each instance was doing,
@@ -44,6 +45,7 @@ function recoverOne(ctx: OpsContext, rec: InstanceRecord): void {
     return;
   }
   if (rec.desiredState !== 'running' || rec.status === 'failed') return;
+  if (rec.promoting) return void queuePromotion(ctx, rec, rec.promoting); // PromoteReadReplica is idempotent: redo it
   if (rec.status === 'modifying' || rec.status === 'rebooting' || rec.status === 'resetting-master-credentials') {
     return void ctx.jobs.run(rec.id, () => redoChange(ctx, rec));
   }

@@ -32,7 +32,9 @@ export function promoteReadReplica(ctx: OpsContext): OpHandler<InstanceResult> {
     if (!rec) throw instanceNotFound(id);
     if (!rec.source) throw invalidState(`DB Instance ${id} is not a read replica.`);
     if (rec.status !== 'available') throw invalidState(`DB Instance ${id} is not in available state (it is ${rec.status}).`);
-    const updated = setStatus(ctx, id, 'modifying')!;
+    const updated = setStatus(ctx, id, 'modifying', (r) => {
+      r.promoting = settings;
+    })!;
     queuePromotion(ctx, rec, settings);
     return { DBInstance: { ...renderInstance(updated, ctx.caValidTill), ...replicaFields(ctx, updated) } };
   };
@@ -52,6 +54,9 @@ export function promoteReplicasOf(ctx: OpsContext, sourceId: string): void {
   for (const r of replicasOf(ctx, sourceId)) {
     if (r.status === 'deleting') continue;
     ctx.event(r.id, `The source ${sourceId} is being deleted: promoting this read replica to a standalone instance`, ['read replica']);
+    ctx.registry.update(r.id, (x) => {
+      x.promoting = { backupRetentionPeriod: 1 };
+    });
     void queuePromotion(ctx, r, { backupRetentionPeriod: 1 });
   }
 }
@@ -67,6 +72,7 @@ export async function runPromote(ctx: OpsContext, id: string, settings: PromoteS
   const wasFailed = rec.status === 'failed';
   ctx.registry.update(id, (r) => {
     r.source = undefined;
+    r.promoting = undefined;
     for (const n of r.nodes) if (n.role === 'replica') n.role = 'primary';
     r.backupRetentionPeriod = settings.backupRetentionPeriod;
     if (settings.preferredBackupWindow) r.preferredBackupWindow = settings.preferredBackupWindow;
@@ -75,7 +81,10 @@ export async function runPromote(ctx: OpsContext, id: string, settings: PromoteS
   ctx.replication.delete(id);
   if (wasFailed) return ctx.event(id, `Detached from ${sourceId}; the instance stays failed`, ['read replica']);
   // The reboot RDS does: my.cnf without read_only, and a server that never saw CHANGE MASTER again.
-  if (running || rec.desiredState === 'running') await restartWithConfig(ctx, id);
+  if (running || rec.desiredState === 'running') {
+    await restartWithConfig(ctx, id);
+    await detachReplica(paths); // idempotent: a node that was down kept its replication settings until now
+  }
   const now = ctx.registry.get(id);
   if (now) setStatus(ctx, id, runningStatus(now));
   ctx.event(id, `Promoted the read replica to a standalone DB instance (it replicated from ${sourceId})`, ['read replica', 'configuration change']);
@@ -90,3 +99,4 @@ export async function forgetReplicationUser(ctx: OpsContext, rec: InstanceRecord
   }
   removeReplicationSecret(ctx.home, rec.id);
 }
+
