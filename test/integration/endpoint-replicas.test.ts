@@ -198,6 +198,25 @@ describe('read replicas on the local endpoint', () => {
     await r.end();
   }, 60_000);
 
+  it('a replica of a replica follows the chain (even one that has binlogged nothing since its own copy)', async () => {
+    // As on RDS for MySQL/MariaDB: a replica can be a source once it keeps backups of its own.
+    expect(await errorName(h.rds.send(new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: 'r1b', SourceDBInstanceIdentifier: 'r1' })))).toBe('InvalidDBInstanceStateFault');
+    await h.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'r1', BackupRetentionPeriod: 1, ApplyImmediately: true }));
+    await waitAvailable(h, 'r1');
+    await createReplica('r1b', 'r1');
+    await h.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'r1b', BackupRetentionPeriod: 1, ApplyImmediately: true }));
+    await waitAvailable(h, 'r1b');
+    expect((await describe1(h, 'r1b')).ReadReplicaSourceDBInstanceIdentifier).toBe('r1');
+    expect((await describe1(h, 'r1')).ReadReplicaDBInstanceIdentifiers).toEqual(['r1b']);
+    await createReplica('r1c', 'r1b'); // r1b's own binlog is still empty here
+    const c = await connect(h.home, 'src', 'app');
+    await c.query("INSERT INTO t (v) VALUES ('chain')");
+    await c.end();
+    await waitCaughtUp('src', 'r1c');
+    expect(await one<number>('r1c', 'SELECT COUNT(*) FROM t')).toBe(await one<number>('src', 'SELECT COUNT(*) FROM t'));
+    await waitFor(h, 'r1c', (db) => db.StatusInfos?.[0]?.Status === 'replicating', 'replicating');
+  }, 120_000);
+
   it('promote under load: writable, detached, and holds every transaction up to the promotion point', async () => {
     const load = writeLoad('src');
     await sleep(500);
@@ -215,6 +234,9 @@ describe('read replicas on the local endpoint', () => {
     const c = await connect(h.home, 'r1', 'app');
     await c.query("INSERT INTO t (v) VALUES ('promoted')");
     await c.end();
+    // Its own replica now follows the promoted instance's writes.
+    for (let i = 0; i < 50 && Number(await one('r1b', "SELECT COUNT(*) FROM t WHERE v = 'promoted'")) === 0; i++) await sleep(100);
+    expect(Number(await one('r1b', "SELECT COUNT(*) FROM t WHERE v = 'promoted'"))).toBe(1);
     const channels = await withAdmin(instancePaths(h.home, 'r1'), async (a) => (await a.query('SHOW ALL SLAVES STATUS'))[0] as unknown[]);
     expect(channels).toEqual([]);
     h.seenPids.add(instancePid(h.home, 'r1')!);

@@ -117,7 +117,7 @@ export async function runCreateReplica(ctx: OpsContext, id: string): Promise<voi
   try {
     await mkdir(paths.serverRoot, { recursive: true, mode: 0o700 });
     if (rec.storageEncrypted) await copyKeys(sourcePaths, paths);
-    const gtid = await copyDatadir(sourcePaths, paths);
+    const gtid = await copyDatadir(sourcePaths, paths, source.source !== undefined);
     await ctx.engine.writeConfig(paths, ctx.spec(rec));
     const { pid } = await ctx.engine.start(paths, ctx.spec(rec));
     ctx.registry.update(id, (r) => setServingPid(r, pid));
