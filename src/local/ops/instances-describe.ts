@@ -43,7 +43,8 @@ export function describeDBInstances(ctx: OpsContext): OpHandler<DBInstanceMessag
     }
     const maxRecords = checkMaxRecords(int(req.flat, 'MaxRecords'));
     const idParam = str(req.flat, 'DBInstanceIdentifier');
-    let records = ctx.registry.list();
+    const all = ctx.registry.list();
+    let records = all;
     if (idParam !== undefined) {
       const lowered = idParam.toLowerCase();
       const id = rdsArnName(lowered, 'db')?.name ?? lowered;
@@ -53,7 +54,7 @@ export function describeDBInstances(ctx: OpsContext): OpHandler<DBInstanceMessag
     records = records.filter((r) => matchesFilters(r, fs));
     const result = page(records, maxRecords, str(req.flat, 'Marker'));
     return {
-      DBInstances: result.items.map((r) => ({ ...renderInstance(r, ctx.caValidTill), ...replicaFields(ctx, r) })),
+      DBInstances: result.items.map((r) => ({ ...renderInstance(r, ctx.caValidTill), ...replicaFields(ctx, r, all) })),
       Marker: result.marker,
     };
   };

@@ -29,8 +29,9 @@ export type ReplicationView = Map<string, ReplicationState>;
 export const MAX_REPLICAS = 15;
 export const MAX_CHAIN_DEPTH = 3;
 
-export function replicasOf(ctx: OpsContext, id: string): InstanceRecord[] {
-  return ctx.registry.list().filter((r) => r.source === id);
+/** `all`: the records already read (Describe lists them once, not once per instance). */
+export function replicasOf(ctx: OpsContext, id: string, all: InstanceRecord[] = ctx.registry.list()): InstanceRecord[] {
+  return all.filter((r) => r.source === id);
 }
 
 /** 0 for a standalone instance, 1 for a replica of one, … */
@@ -41,8 +42,8 @@ export function chainDepth(ctx: OpsContext, rec: InstanceRecord): number {
 }
 
 /** The replication fields of <DBInstance> (source: its replicas; replica: its source and StatusInfos). */
-export function replicaFields(ctx: OpsContext, rec: InstanceRecord): Partial<DBInstance> {
-  const fields: Partial<DBInstance> = { ReadReplicaDBInstanceIdentifiers: replicasOf(ctx, rec.id).map((r) => r.id) };
+export function replicaFields(ctx: OpsContext, rec: InstanceRecord, all?: InstanceRecord[]): Partial<DBInstance> {
+  const fields: Partial<DBInstance> = { ReadReplicaDBInstanceIdentifiers: replicasOf(ctx, rec.id, all).map((r) => r.id) };
   if (!rec.source) return fields;
   fields.ReadReplicaSourceDBInstanceIdentifier = rec.source;
   const state = ctx.replication.get(rec.id);
@@ -65,7 +66,8 @@ export function classify(st: ReplicaStatus): Pick<ReplicationState, 'status' | '
 }
 
 const RETRY_MS = 10_000;
-const lastStart = new Map<string, number>();
+/** When each replica was last sent START SLAVE, per control plane (context). */
+const lastStarts = new WeakMap<OpsContext, Map<string, number>>();
 
 /**
  * One pass over every replica: read its state, record events on changes, and START SLAVE where
@@ -83,6 +85,8 @@ export async function checkReplication(ctx: OpsContext): Promise<void> {
 
 async function checkOne(ctx: OpsContext, rec: InstanceRecord): Promise<void> {
   const paths = ctx.paths(rec.id);
+  const lastStart = lastStarts.get(ctx) ?? new Map<string, number>();
+  lastStarts.set(ctx, lastStart);
   if (ctx.engine.runningPid(paths) === undefined) {
     return record(ctx, rec.id, { status: 'stopped', normal: false, message: 'The replica\'s mariadbd is not running.', secondsBehind: null, gtidDistance: null });
   }
