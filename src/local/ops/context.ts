@@ -79,6 +79,11 @@ export function createOpsContext(deps: OpsDeps): OpsContext {
 
 export { instanceArn } from './arns.js';
 
+/** read_only on the node: storage-full, or a read replica (whatever its storage does). */
+export function readOnlyFor(rec: Pick<InstanceRecord, 'readOnlyForStorage' | 'source'>): boolean {
+  return Boolean(rec.readOnlyForStorage) || rec.source !== undefined;
+}
+
 /** The serving node's spec: its own port and server_id; class and encryption come from the instance. */
 export function engineSpec(rec: InstanceRecord, ca: { caCertFile: string; caKeyFile: string }): EngineSpec {
   const settings = localSettingsFor(requireInstanceClass(rec.instanceClass));
@@ -93,7 +98,7 @@ export function engineSpec(rec: InstanceRecord, ca: { caCertFile: string; caKeyF
     maxConnections: settings.maxConnections,
     storageEncrypted: rec.storageEncrypted,
     requireSecureTransport: true,
-    readOnly: Boolean(rec.readOnlyForStorage) || rec.source !== undefined, // a read replica is read_only
+    readOnly: readOnlyFor(rec),
     masterUsername: rec.masterUsername,
     caCertFile: ca.caCertFile,
     caKeyFile: ca.caKeyFile,
