@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CreateDBInstanceCommand, CreateDBInstanceReadReplicaCommand, DeleteDBInstanceCommand, DescribeEventsCommand,
-  ModifyDBInstanceCommand, PromoteReadReplicaCommand, StopDBInstanceCommand, waitUntilDBInstanceDeleted,
+  ModifyDBInstanceCommand, PromoteReadReplicaCommand, RebootDBInstanceCommand, StopDBInstanceCommand, waitUntilDBInstanceDeleted,
 } from '@aws-sdk/client-rds';
 import fs from 'node:fs';
 import type { Connection } from 'mysql2/promise';
@@ -185,6 +185,20 @@ describe('read replicas on the local endpoint', () => {
     h.seenPids.add(instancePid(h.home, 'r1')!);
     const c = await connect(h.home, 'src', 'app');
     await c.query("INSERT INTO t (v) VALUES ('after-replica-crash')");
+    await c.end();
+    await waitCaughtUp('src', 'r1');
+    await waitFor(h, 'r1', (db) => db.StatusInfos?.[0]?.Status === 'replicating', 'replicating');
+  }, 90_000);
+
+  it('a class change on the source and a reboot of the replica keep it replicating', async () => {
+    await h.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'src', DBInstanceClass: 'db.t4g.small', ApplyImmediately: true }));
+    await waitAvailable(h, 'src');
+    h.seenPids.add(instancePid(h.home, 'src')!);
+    await h.rds.send(new RebootDBInstanceCommand({ DBInstanceIdentifier: 'r1' }));
+    await waitAvailable(h, 'r1');
+    h.seenPids.add(instancePid(h.home, 'r1')!);
+    const c = await connect(h.home, 'src', 'app');
+    await c.query("INSERT INTO t (v) VALUES ('after-class-change')");
     await c.end();
     await waitCaughtUp('src', 'r1');
     await waitFor(h, 'r1', (db) => db.StatusInfos?.[0]?.Status === 'replicating', 'replicating');
