@@ -52,11 +52,12 @@ describe('read replicas: other clients, encryption, control-plane crash', () => 
       'out = rds.create_db_instance_read_replica(DBInstanceIdentifier="enc-r1", SourceDBInstanceIdentifier="enc")',
       'rds.get_waiter("db_instance_available").wait(DBInstanceIdentifier="enc-r1", WaiterConfig={"Delay": 1, "MaxAttempts": 180})',
       'db = rds.describe_db_instances(DBInstanceIdentifier="enc-r1")["DBInstances"][0]',
-      'print(json.dumps({"created": out["DBInstance"]["DBInstanceStatus"], "status": db["DBInstanceStatus"], "source": db.get("ReadReplicaSourceDBInstanceIdentifier"), "encrypted": db["StorageEncrypted"], "info": db.get("StatusInfos")}))',
+      'src = rds.describe_db_instances(DBInstanceIdentifier="enc")["DBInstances"][0]',
+      'print(json.dumps({"sameKey": db["KmsKeyId"] == src["KmsKeyId"], "created": out["DBInstance"]["DBInstanceStatus"], "status": db["DBInstanceStatus"], "source": db.get("ReadReplicaSourceDBInstanceIdentifier"), "encrypted": db["StorageEncrypted"], "info": db.get("StatusInfos")}))',
     ].join('\n');
     const { stdout } = await execFileP('python3', ['-c', script], { env, timeout: 200_000 });
     expect(JSON.parse(stdout)).toEqual({
-      created: 'creating', status: 'available', source: 'enc', encrypted: true,
+      sameKey: true, created: 'creating', status: 'available', source: 'enc', encrypted: true,
       info: [{ StatusType: 'read replication', Normal: true, Status: 'replicating' }],
     });
     h.seenPids.add(instancePid(h.home, 'enc-r1')!);
