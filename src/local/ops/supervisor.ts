@@ -39,7 +39,9 @@ export function startSupervisor(ctx: OpsContext, superviseMs: number, storageMs:
     try {
       superviseOnce(ctx);
       // Read replication: StatusInfos, lag, and START SLAVE after every start (skip_slave_start).
-      replicationRunning ??= checkReplication(ctx).finally(() => { replicationRunning = undefined; });
+      replicationRunning ??= checkReplication(ctx)
+        .catch((err) => ctx.log.error(`replication pass failed: ${(err as Error).message}`))
+        .finally(() => { replicationRunning = undefined; });
     } catch (err) {
       ctx.log.error(`supervision pass failed: ${(err as Error).message}`);
     }
