@@ -5,6 +5,7 @@ import type { Logger } from '../state/log.js';
 import { Registry, servingNode, servingNodeId, type InstanceRecord } from '../state/registry.js';
 import { instanceArn } from './arns.js';
 import { JobQueue } from './job-queue.js';
+import type { ReplicationView } from './replicas-status.js';
 import { autoscaleSettingsFromEnv, createAutoscaleState, type AutoscaleState } from './autoscale-samples.js';
 import { MetricStore } from '../state/metric-store.js';
 
@@ -32,6 +33,8 @@ export interface OpsContext extends OpsDeps {
   autoscale: AutoscaleState;
   /** CloudWatch datapoints (AWS/RDS from the sampler, custom namespaces from PutMetricData), kept on disk with retention. */
   metrics: MetricStore;
+  /** Read replication per replica instance, as the supervisor last read it (StatusInfos, ReplicaLag). */
+  replication: ReplicationView;
   /** The folder of the instance's serving node (the engine's paths for that node id). */
   paths(id: string): InstancePaths;
   /** The node spec of the instance's serving node: all the engine ever sees of an instance. */
@@ -52,6 +55,7 @@ export function createOpsContext(deps: OpsDeps): OpsContext {
     registry,
     events,
     usage: new Map(),
+    replication: new Map(),
     autoscale: createAutoscaleState(autoscale.settings),
     metrics: new MetricStore(deps.home, metricRetentionMs(process.env)),
     jobs: new JobQueue((id, err) => ctx.fail(id, err)),
@@ -85,6 +89,11 @@ function metricRetentionMs(env: NodeJS.ProcessEnv): number {
   return (Number.isFinite(h) && h > 0 ? h : 15 * 24) * 3600_000;
 }
 
+/** read_only on the node: storage-full, or a read replica (whatever its storage does). */
+export function readOnlyFor(rec: Pick<InstanceRecord, 'readOnlyForStorage' | 'source'>): boolean {
+  return Boolean(rec.readOnlyForStorage) || rec.source !== undefined;
+}
+
 /** The serving node's spec: its own port and server_id; class and encryption come from the instance. */
 export function engineSpec(rec: InstanceRecord, ca: { caCertFile: string; caKeyFile: string }): EngineSpec {
   const settings = localSettingsFor(requireInstanceClass(rec.instanceClass));
@@ -99,7 +108,7 @@ export function engineSpec(rec: InstanceRecord, ca: { caCertFile: string; caKeyF
     maxConnections: settings.maxConnections,
     storageEncrypted: rec.storageEncrypted,
     requireSecureTransport: true,
-    readOnly: Boolean(rec.readOnlyForStorage),
+    readOnly: readOnlyFor(rec),
     masterUsername: rec.masterUsername,
     caCertFile: ca.caCertFile,
     caKeyFile: ca.caKeyFile,

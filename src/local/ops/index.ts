@@ -9,6 +9,8 @@ import { getMetricData, getMetricStatistics, listMetrics } from './metrics-query
 import { putMetricData } from './metrics-put.js';
 import { alarmActions, deleteAlarms, putMetricAlarm, setAlarmState } from './alarms-put.js';
 import { describeAlarmHistory, describeAlarms, describeAlarmsForMetric } from './alarms-describe.js';
+import { createDBInstanceReadReplica } from './replicas-create.js';
+import { promoteReadReplica } from './replicas-promote.js';
 import { addTagsToResource, listTagsForResource, removeTagsFromResource } from './instances-tags.js';
 
 /** Every operation the endpoint answers: one line per op (replicas, snapshots, CloudWatch … add theirs here). */
@@ -22,6 +24,8 @@ export function buildOpRegistry(ctx: OpsContext): OpRegistry {
       StopDBInstance: stopDBInstance(ctx),
       StartDBInstance: startDBInstance(ctx),
       DeleteDBInstance: deleteDBInstance(ctx),
+      CreateDBInstanceReadReplica: createDBInstanceReadReplica(ctx),
+      PromoteReadReplica: promoteReadReplica(ctx),
       DescribeEvents: describeEvents(ctx),
       ListTagsForResource: listTagsForResource(ctx),
       AddTagsToResource: addTagsToResource(ctx),

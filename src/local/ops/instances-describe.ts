@@ -7,6 +7,7 @@ import type { OpsContext } from './context.js';
 import { instanceNotFound, invalidValue } from './faults.js';
 import { filters, int, str, type Filter } from './params.js';
 import { renderInstance } from './instances-render.js';
+import { replicaFields } from './replicas-status.js';
 
 const FILTERS: Record<string, (rec: InstanceRecord, value: string) => boolean> = {
   'db-instance-id': (r, v) => r.id === v.toLowerCase() || instanceArn(r.id) === v,
@@ -42,7 +43,8 @@ export function describeDBInstances(ctx: OpsContext): OpHandler<DBInstanceMessag
     }
     const maxRecords = checkMaxRecords(int(req.flat, 'MaxRecords'));
     const idParam = str(req.flat, 'DBInstanceIdentifier');
-    let records = ctx.registry.list();
+    const all = ctx.registry.list();
+    let records = all;
     if (idParam !== undefined) {
       const lowered = idParam.toLowerCase();
       const id = rdsArnName(lowered, 'db')?.name ?? lowered;
@@ -52,7 +54,7 @@ export function describeDBInstances(ctx: OpsContext): OpHandler<DBInstanceMessag
     records = records.filter((r) => matchesFilters(r, fs));
     const result = page(records, maxRecords, str(req.flat, 'Marker'));
     return {
-      DBInstances: result.items.map((r) => renderInstance(r, ctx.caValidTill)),
+      DBInstances: result.items.map((r) => ({ ...renderInstance(r, ctx.caValidTill), ...replicaFields(ctx, r, all) })),
       Marker: result.marker,
     };
   };

@@ -7,6 +7,8 @@ import { renderInstance, type InstanceResult } from './instances-render.js';
 import { checkIdentifier } from './instances-validate.js';
 import { restartWithConfig, runningStatus, setStatus, startProcess, takePending } from './instances-work.js';
 import { bool, required, str } from './params.js';
+import { forgetReplicationUser, promoteReplicasOf } from './replicas-promote.js';
+import { replicasOf } from './replicas-status.js';
 
 function load(ctx: OpsContext, req: OpRequest): InstanceRecord {
   const id = checkIdentifier(required(req.flat, 'DBInstanceIdentifier'));
@@ -46,6 +48,9 @@ export function stopDBInstance(ctx: OpsContext): OpHandler<InstanceResult> {
     const rec = load(ctx, req);
     if (str(req.flat, 'DBSnapshotIdentifier')) throw invalidCombination('Snapshots are not supported by the local endpoint yet: stop without DBSnapshotIdentifier.');
     if (rec.status !== 'available') throw invalidState(`Instance ${rec.id} is not in available state (it is ${rec.status}).`);
+    // As on RDS for MySQL/MariaDB: neither a source of read replicas nor a read replica can be stopped.
+    if (replicasOf(ctx, rec.id).length > 0) throw invalidState(`Cannot stop DB instance ${rec.id} because it has read replicas (${replicasOf(ctx, rec.id).map((r) => r.id).join(', ')}).`);
+    if (rec.source) throw invalidState(`Cannot stop DB instance ${rec.id} because it is a read replica of ${rec.source}.`);
     return begin(ctx, rec, 'stopping', () => runStop(ctx, rec.id), (r) => {
       r.desiredState = 'stopped';
     });
@@ -75,7 +80,12 @@ export async function runStart(ctx: OpsContext, id: string): Promise<void> {
   if (rec) setStatus(ctx, id, runningStatus(rec));
 }
 
-function checkFinalSnapshot(req: OpRequest): void {
+function checkFinalSnapshot(req: OpRequest, rec: InstanceRecord): void {
+  // A read replica has no final snapshot on RDS: it is deleted without one.
+  if (rec.source) {
+    if (str(req.flat, 'FinalDBSnapshotIdentifier')) throw invalidCombination(`DB instance ${rec.id} is a read replica: it cannot have a final snapshot; omit FinalDBSnapshotIdentifier.`);
+    return;
+  }
   const skip = bool(req.flat, 'SkipFinalSnapshot') ?? false;
   const finalId = str(req.flat, 'FinalDBSnapshotIdentifier');
   if (skip && finalId) throw invalidCombination('Cannot specify both SkipFinalSnapshot=true and a FinalDBSnapshotIdentifier.');
@@ -91,8 +101,9 @@ export function deleteDBInstance(ctx: OpsContext): OpHandler<InstanceResult> {
     if (rec.deletionProtection) {
       throw invalidCombination(`Cannot delete protected DB Instance ${rec.id}, please disable deletion protection and try again.`);
     }
-    checkFinalSnapshot(req);
+    checkFinalSnapshot(req, rec);
     if (rec.status === 'deleting') throw invalidState(`Instance ${rec.id} is already being deleted.`);
+    promoteReplicasOf(ctx, rec.id); // queued before the delete job, which waits for them (RDS promotes them too)
     return begin(ctx, rec, 'deleting', () => runDelete(ctx, rec.id), (r) => {
       r.desiredState = 'deleted';
     });
@@ -108,6 +119,8 @@ export function deleteDBInstance(ctx: OpsContext): OpHandler<InstanceResult> {
  */
 export async function runDelete(ctx: OpsContext, id: string): Promise<void> {
   const rec = ctx.registry.get(id);
+  if (rec?.source) await forgetReplicationUser(ctx, rec);
+  ctx.replication.delete(id);
   for (const node of rec ? nodeIds(rec) : [id]) await ctx.engine.destroy(ctx.instancePaths(ctx.home, node));
   removeSecret(ctx.home, id);
   ctx.registry.remove(id);

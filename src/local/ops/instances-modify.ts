@@ -10,6 +10,7 @@ import { restartWithConfig, runningStatus, setStatus, takePending } from './inst
 import { needsJob, planModify, type ModifyPlan } from './modify-plan.js';
 import { required } from './params.js';
 import { checkStorageNow } from './storage.js';
+import { followMasterSecret } from './replicas-status.js';
 
 const MODIFIABLE = new Set(['available', 'storage-full']);
 
@@ -46,6 +47,7 @@ async function changePassword(ctx: OpsContext, id: string, plan: ModifyPlan): Pr
   if (password === undefined) return;
   await ctx.engine.setMasterPassword(ctx.paths(id), { username: rec.masterUsername, password });
   writeSecret(ctx.home, id, { username: rec.masterUsername, password, managed });
+  followMasterSecret(ctx, id, { username: rec.masterUsername, password, managed }); // ALTER USER replicates to them
   ctx.registry.update(id, (r) => {
     r.manageMasterUserPassword = managed;
   });

@@ -11,22 +11,10 @@ export const MONITORING_INTERVALS = [1, 5, 10, 15, 30, 60];
 
 const SAMPLED = new Set(['available', 'storage-full', 'modifying', 'backing-up']);
 
-/** What the replication code exposes on the context, if it is there (another module adds it). */
-interface ReplicationView {
-  get(id: string): unknown;
-}
-
+/** ReplicaLag: seconds behind the source as the supervisor last read it (SHOW ALL SLAVES STATUS); none while unknown. */
 function lagOf(ctx: OpsContext, id: string): number | undefined {
-  const repl = (ctx as { replication?: ReplicationView }).replication;
-  const v = repl?.get?.(id);
-  if (typeof v === 'number') return v;
-  if (v && typeof v === 'object') {
-    for (const k of ['lagSeconds', 'secondsBehindSource', 'lag']) {
-      const n = (v as Record<string, unknown>)[k];
-      if (typeof n === 'number') return n;
-    }
-  }
-  return undefined;
+  const lag = ctx.replication.get(id)?.secondsBehind;
+  return typeof lag === 'number' ? lag : undefined;
 }
 
 function factsOf(ctx: OpsContext, rec: InstanceRecord): InstanceFacts {

@@ -4,6 +4,7 @@ import type { OpsContext } from './context.js';
 import { runDelete, runStop } from './instances-lifecycle.js';
 import { stopStragglers } from './stragglers.js';
 import { restartWithConfig, runningStatus, setStatus, startProcess } from './instances-work.js';
+import { queuePromotion } from './replicas-promote.js';
 
 /**
  * After a control-plane start (clean or after kill -9): finish or redo what each instance was doing,
@@ -30,7 +31,8 @@ function recoverOne(ctx: OpsContext, rec: InstanceRecord): void {
   const pid = ctx.engine.runningPid(paths);
   if (rec.status === 'creating' && !rec.initCompleted) {
     void ctx.jobs.run(rec.id, async () => {
-      const left = await stopStragglers(paths.configFile);
+      // The node's folder with a trailing '/': its my.cnf (install-db, mariadbd) and a replica's backup scratch dir (mariadb-backup).
+      const left = await stopStragglers(`${paths.root}/`);
       await ctx.engine.stop(paths);
       if (left.length > 0) ctx.log.info(`stopped ${left.length} leftover process(es) of the interrupted creation of ${rec.id}`);
       throw new Error('the control plane stopped while the instance was being created; delete it and create it again');
@@ -43,6 +45,7 @@ function recoverOne(ctx: OpsContext, rec: InstanceRecord): void {
     return;
   }
   if (rec.desiredState !== 'running' || rec.status === 'failed') return;
+  if (rec.promoting) return void queuePromotion(ctx, rec, rec.promoting); // PromoteReadReplica is idempotent: redo it
   if (rec.status === 'modifying' || rec.status === 'rebooting' || rec.status === 'resetting-master-credentials') {
     return void ctx.jobs.run(rec.id, () => redoChange(ctx, rec));
   }

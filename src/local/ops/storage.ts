@@ -2,7 +2,7 @@ import type { InstanceRecord } from '../state/registry.js';
 import { GiB } from './autoscale.js';
 import { autoscaleStep } from './autoscale-apply.js';
 import { forgetInstance } from './autoscale-samples.js';
-import type { OpsContext } from './context.js';
+import { readOnlyFor, type OpsContext } from './context.js';
 
 /** Pure: what the storage check should do for an instance. */
 export function storageVerdict(allocatedGiB: number, usedBytes: number, readOnlyForStorage: boolean): 'fill' | 'clear' | 'same' {
@@ -22,7 +22,7 @@ function measurable(ctx: OpsContext, rec: InstanceRecord | undefined): rec is In
 async function enforceQuota(ctx: OpsContext, rec: InstanceRecord, usedBytes: number): Promise<void> {
   const verdict = storageVerdict(rec.allocatedStorage, usedBytes, Boolean(rec.readOnlyForStorage));
   if (verdict === 'same') return;
-  await ctx.engine.setReadOnly(ctx.paths(rec.id), verdict === 'fill');
+  await ctx.engine.setReadOnly(ctx.paths(rec.id), readOnlyFor({ ...rec, readOnlyForStorage: verdict === 'fill' })); // a replica stays read-only
   const usedGiB = (usedBytes / GiB).toFixed(2);
   ctx.registry.update(rec.id, (r) => {
     r.readOnlyForStorage = verdict === 'fill';

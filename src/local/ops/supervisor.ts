@@ -2,6 +2,7 @@ import { servingNode, setServingPid } from '../state/registry.js';
 import type { OpsContext } from './context.js';
 import { runningStatus, setStatus, startProcess } from './instances-work.js';
 import { checkAllStorage } from './storage.js';
+import { checkReplication } from './replicas-status.js';
 
 const WATCHED = new Set(['available', 'storage-full']);
 
@@ -33,9 +34,14 @@ export interface Supervisor {
 /** Runs supervision and the storage check on their intervals (env-tunable for tests). */
 export function startSupervisor(ctx: OpsContext, superviseMs: number, storageMs: number): Supervisor {
   let storageRunning: Promise<void> | undefined;
+  let replicationRunning: Promise<void> | undefined;
   const sup = setInterval(() => {
     try {
       superviseOnce(ctx);
+      // Read replication: StatusInfos, lag, and START SLAVE after every start (skip_slave_start).
+      replicationRunning ??= checkReplication(ctx)
+        .catch((err) => ctx.log.error(`replication pass failed: ${(err as Error).message}`))
+        .finally(() => { replicationRunning = undefined; });
     } catch (err) {
       ctx.log.error(`supervision pass failed: ${(err as Error).message}`);
     }
@@ -49,6 +55,7 @@ export function startSupervisor(ctx: OpsContext, superviseMs: number, storageMs:
       clearInterval(sup);
       clearInterval(sto);
       await storageRunning;
+      await replicationRunning;
     },
   };
 }

@@ -54,6 +54,8 @@ export interface InstanceRecord {
   nodes: NodeRecord[];
   /** ReadReplicaSourceDBInstanceIdentifier, for a read replica. Its replicas are the instances naming it here. */
   source?: string;
+  /** A PromoteReadReplica in flight (its settings): recovery finishes it after a control-plane crash. */
+  promoting?: { backupRetentionPeriod: number; preferredBackupWindow?: string };
   allocatedStorage: number;
   maxAllocatedStorage?: number;
   storageType: string;
