@@ -5,6 +5,8 @@ import { createDBInstance } from './instances-create.js';
 import { describeDBInstances } from './instances-describe.js';
 import { deleteDBInstance, rebootDBInstance, startDBInstance, stopDBInstance } from './instances-lifecycle.js';
 import { modifyDBInstance } from './instances-modify.js';
+import { describeDBEngineVersions, describeOptionGroups, describeOrderableDBInstanceOptions } from './engine-catalog.js';
+import { createDBSubnetGroup, deleteDBSubnetGroup, describeDBSubnetGroups, modifyDBSubnetGroup } from './subnet-groups.js';
 import { addTagsToResource, listTagsForResource, removeTagsFromResource } from './instances-tags.js';
 
 /** Every operation the endpoint answers: one line per op (replicas, snapshots, CloudWatch … add theirs here). */
@@ -22,6 +24,13 @@ export function buildOpRegistry(ctx: OpsContext): OpRegistry {
       ListTagsForResource: listTagsForResource(ctx),
       AddTagsToResource: addTagsToResource(ctx),
       RemoveTagsFromResource: removeTagsFromResource(ctx),
+      DescribeDBEngineVersions: describeDBEngineVersions(ctx),
+      DescribeOrderableDBInstanceOptions: describeOrderableDBInstanceOptions(ctx),
+      DescribeOptionGroups: describeOptionGroups(ctx),
+      CreateDBSubnetGroup: createDBSubnetGroup(ctx),
+      DescribeDBSubnetGroups: describeDBSubnetGroups(ctx),
+      ModifyDBSubnetGroup: modifyDBSubnetGroup(ctx),
+      DeleteDBSubnetGroup: deleteDBSubnetGroup(ctx),
     },
     monitoring: {},
     iam: {},
