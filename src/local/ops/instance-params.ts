@@ -99,6 +99,9 @@ export const CREATE_PARAMS: Record<string, ParamRule> = {
 export const MODIFY_PARAMS: Record<string, ParamRule> = {
   ...COMMON,
   ApplyImmediately: honoured(),
+  EngineVersion: honoured('only the installed version (another → InvalidParameterCombination)'),
+  StorageType: honoured('only the current type (a change → InvalidParameterCombination)'),
+  Iops: honoured('only the current value (a change → InvalidParameterCombination)'),
   AllowMajorVersionUpgrade: honoured('only one version is installed, so it changes nothing'),
   CloudwatchLogsExportConfiguration: honoured('metadata: EnableLogTypes, DisableLogTypes'),
   CertificateRotationRestart: honoured('the certificate does not change, so nothing restarts'),
@@ -137,4 +140,21 @@ export function refuseUnhonoured(flat: FlatParams, table: Record<string, ParamRu
     if (key === name && rule.neutral?.(value)) continue;
     throw new AwsFault(rule.code, rule.why, 400);
   }
+}
+
+/** The honoured/refused table of docs/LOCAL-ENDPOINT.md (the unit test keeps the doc equal to it). */
+export function paramsTableMarkdown(): string {
+  const names = [...new Set([...Object.keys(CREATE_PARAMS), ...Object.keys(MODIFY_PARAMS)])].sort();
+  const cell = (rule: ParamRule | undefined, neutralText: string) => {
+    if (!rule) return '—';
+    if (rule.honoured) return rule.note ? `honoured: ${rule.note}` : 'honoured';
+    return `refused (${rule.code})${rule.neutral ? neutralText : ''}`;
+  };
+  const rows = names.map((n) => {
+    const c = Object.hasOwn(CREATE_PARAMS, n) ? CREATE_PARAMS[n] : undefined;
+    const m = Object.hasOwn(MODIFY_PARAMS, n) ? MODIFY_PARAMS[n] : undefined;
+    const why = [c, m].find((r): r is Extract<ParamRule, { honoured: false }> => r !== undefined && !r.honoured)?.why ?? '';
+    return `| ${n} | ${cell(c, '; its "off" value is accepted')} | ${cell(m, '; its "off" value is accepted')} | ${why} |`;
+  });
+  return ['| parameter | CreateDBInstance | ModifyDBInstance | why refused |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
