@@ -18,11 +18,6 @@ import { bool, filters, int, str, type Filter } from './params.js';
 const ENGINE = 'mariadb';
 const ENGINES = ['mariadb', 'mysql', 'postgres', 'oracle-ee', 'oracle-se2', 'sqlserver-ee', 'sqlserver-se', 'sqlserver-ex', 'sqlserver-web', 'aurora-mysql', 'aurora-postgresql', 'db2-se', 'db2-ae', 'custom-oracle-ee'];
 
-/** RDS version strings have no distribution suffix: `10.11.19-MariaDB-0+deb12u1` → `10.11.19`. */
-export function rdsVersion(version: string): string {
-  return /^\d+\.\d+\.\d+/.exec(version)?.[0] ?? version;
-}
-
 function checkEngine(engine: string | undefined): void {
   if (engine !== undefined && !ENGINES.includes(engine)) throw invalidValue(`Invalid DB engine: ${engine}`);
 }
@@ -37,7 +32,7 @@ function matches(fields: Record<string, string>, fs: Filter[], allowed: string[]
 }
 
 function engineVersionOf(ctx: OpsContext, withCharsets: boolean): DBEngineVersion {
-  const version = rdsVersion(ctx.engineVersion);
+  const version = ctx.engineVersion;
   const family = engineFamily(ENGINE, version);
   return {
     Engine: ENGINE,
@@ -90,7 +85,7 @@ function orderable(ctx: OpsContext, cls: string, storageType: string): Orderable
   const [min, max] = STORAGE_LIMITS[storageType];
   const iops = storageType === 'io1' || storageType === 'io2';
   return {
-    Engine: ENGINE, EngineVersion: rdsVersion(ctx.engineVersion), DBInstanceClass: cls, LicenseModel: 'general-public-license',
+    Engine: ENGINE, EngineVersion: ctx.engineVersion, DBInstanceClass: cls, LicenseModel: 'general-public-license',
     AvailabilityZoneGroup: 'us-east-1', AvailabilityZones: LOCAL_AZS.map((Name) => ({ Name })),
     MultiAZCapable: false, ReadReplicaCapable: true, Vpc: true, SupportsStorageEncryption: true, StorageType: storageType,
     SupportsIops: iops, SupportsStorageThroughput: false, SupportsEnhancedMonitoring: false, SupportsIAMDatabaseAuthentication: false,
@@ -115,7 +110,7 @@ export function describeOrderableDBInstanceOptions(ctx: OpsContext): OpHandler<O
     const fs = filters(flat);
     if (fs.length > 0) throw invalidValue('DescribeOrderableDBInstanceOptions takes no filters (Filters is reserved for future use).');
     const all = engine !== ENGINE || vpc === false || (license !== undefined && license !== 'general-public-license')
-      || (version !== undefined && !versionMatches(rdsVersion(ctx.engineVersion), version))
+      || (version !== undefined && !versionMatches(ctx.engineVersion, version))
       ? []
       : INSTANCE_CLASSES.filter((c) => cls === undefined || c.name === cls)
         .flatMap((c) => Object.keys(STORAGE_LIMITS).map((t) => orderable(ctx, c.name, t)));
@@ -132,7 +127,7 @@ export function describeOptionGroups(ctx: OpsContext): OpHandler<OptionGroups> {
   return async (req) => {
     const flat = req.flat;
     checkMaxRecords(int(flat, 'MaxRecords'));
-    const version = rdsVersion(ctx.engineVersion);
+    const version = ctx.engineVersion;
     const major = version.split('.').slice(0, 2).join('.');
     const name = defaultOptionGroup(ENGINE, version);
     const asked = str(flat, 'OptionGroupName');
