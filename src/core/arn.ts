@@ -22,7 +22,7 @@ export function parseArn(text: string): Arn | undefined {
 }
 
 /** RDS resource types as they appear in ARNs (arn:aws:rds:…:db:<id>, …:snapshot:<id>, …). */
-export type RdsResourceType = 'db' | 'snapshot' | 'auto-backup' | 'pg' | 'cluster';
+export type RdsResourceType = 'db' | 'snapshot' | 'auto-backup' | 'pg' | 'cluster' | 'subgrp' | 'og';
 
 export function rdsArn(region: string, account: string, type: RdsResourceType, name: string): string {
   return formatArn({ service: 'rds', region, account, resource: `${type}:${name}` });

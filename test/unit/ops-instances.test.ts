@@ -23,7 +23,7 @@ function fault(fn: () => unknown): string {
 
 describe('planCreate', () => {
   it('normalises the identifier and applies RDS defaults', () => {
-    expect(planCreate(create, { mysqlAvailable: false })).toMatchObject({
+    expect(planCreate(create, { mysqlAvailable: false, engineVersion: '10.11.6' })).toMatchObject({
       id: 'shop-1', storageType: 'gp3', backupRetentionPeriod: 1, storageEncrypted: false, deletionProtection: false, manageMasterUserPassword: false,
     });
   });
@@ -63,7 +63,7 @@ describe('planCreate', () => {
   ];
   it.each(table)('%s → %s', (_what, change, code) => {
     const flat = Object.fromEntries(Object.entries({ ...create, ...change }).filter(([, v]) => v !== undefined)) as Record<string, string>;
-    expect(fault(() => planCreate(flat, { mysqlAvailable: false }))).toBe(code);
+    expect(fault(() => planCreate(flat, { mysqlAvailable: false, engineVersion: '10.11.6' }))).toBe(code);
   });
 });
 

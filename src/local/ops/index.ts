@@ -11,6 +11,8 @@ import { alarmActions, deleteAlarms, putMetricAlarm, setAlarmState } from './ala
 import { describeAlarmHistory, describeAlarms, describeAlarmsForMetric } from './alarms-describe.js';
 import { createDBInstanceReadReplica } from './replicas-create.js';
 import { promoteReadReplica } from './replicas-promote.js';
+import { describeDBEngineVersions, describeOptionGroups, describeOrderableDBInstanceOptions } from './engine-catalog.js';
+import { createDBSubnetGroup, deleteDBSubnetGroup, describeDBSubnetGroups, modifyDBSubnetGroup } from './subnet-groups.js';
 import { addTagsToResource, listTagsForResource, removeTagsFromResource } from './instances-tags.js';
 
 /** Every operation the endpoint answers: one line per op (replicas, snapshots, CloudWatch … add theirs here). */
@@ -30,6 +32,13 @@ export function buildOpRegistry(ctx: OpsContext): OpRegistry {
       ListTagsForResource: listTagsForResource(ctx),
       AddTagsToResource: addTagsToResource(ctx),
       RemoveTagsFromResource: removeTagsFromResource(ctx),
+      DescribeDBEngineVersions: describeDBEngineVersions(ctx),
+      DescribeOrderableDBInstanceOptions: describeOrderableDBInstanceOptions(ctx),
+      DescribeOptionGroups: describeOptionGroups(ctx),
+      CreateDBSubnetGroup: createDBSubnetGroup(ctx),
+      DescribeDBSubnetGroups: describeDBSubnetGroups(ctx),
+      ModifyDBSubnetGroup: modifyDBSubnetGroup(ctx),
+      DeleteDBSubnetGroup: deleteDBSubnetGroup(ctx),
     },
     monitoring: {
       GetMetricData: getMetricData(ctx),

@@ -7,6 +7,7 @@ import { instanceExists, instanceQuota, invalidCombination, invalidValue, storag
 import { INSTANCE_QUOTA, TOTAL_STORAGE_QUOTA_GIB, planCreate, type CreatePlan } from './instances-validate.js';
 import { renderInstance, type InstanceResult } from './instances-render.js';
 import { createDatabase } from './instances-sql.js';
+import { requireSubnetGroup } from './subnet-groups.js';
 import { claimPort, pickInstancePort, releaseReservation } from './ports.js';
 
 const PASSWORD_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.+=';
@@ -53,13 +54,15 @@ function newRecord(ctx: OpsContext, plan: CreatePlan, port: number): InstanceRec
     preferredMaintenanceWindow: plan.preferredMaintenanceWindow, storageEncrypted: plan.storageEncrypted, kmsKeyId: plan.kmsKeyId,
     deletionProtection: plan.deletionProtection, copyTagsToSnapshot: plan.copyTagsToSnapshot, createTime: new Date().toISOString(), status: 'creating',
     desiredState: 'running', initCompleted: false, pending: {}, tags: plan.tags, availabilityZone: 'us-east-1a',
+    autoMinorVersionUpgrade: true, ...plan.metadata,
   };
 }
 
 /** CreateDBInstance: validates, records `creating`, answers at once; the engine work runs in the job queue. */
 export function createDBInstance(ctx: OpsContext): OpHandler<InstanceResult> {
   return async (req) => {
-    const plan = planCreate(req.flat, { mysqlAvailable: ctx.mysqlAvailable });
+    const plan = planCreate(req.flat, { mysqlAvailable: ctx.mysqlAvailable, engineVersion: ctx.engineVersion });
+    requireSubnetGroup(ctx, plan.metadata.dbSubnetGroupName);
     if (plan.engineVersion && !ctx.engineVersion.startsWith(plan.engineVersion)) {
       throw invalidCombination(`Cannot find version ${plan.engineVersion} for ${plan.engine}: this machine runs ${plan.engine} ${ctx.engineVersion}.`);
     }

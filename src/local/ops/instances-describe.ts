@@ -13,6 +13,9 @@ const FILTERS: Record<string, (rec: InstanceRecord, value: string) => boolean> =
   'db-instance-id': (r, v) => r.id === v.toLowerCase() || instanceArn(r.id) === v,
   'dbi-resource-id': (r, v) => r.dbiResourceId === v,
   engine: (r, v) => r.engine === v,
+  // No DB clusters or directory domains exist here: these filters match no instance, as on an account without them.
+  'db-cluster-id': () => false,
+  domain: () => false,
 };
 
 export function matchesFilters(rec: InstanceRecord, fs: Filter[]): boolean {

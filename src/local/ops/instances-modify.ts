@@ -11,6 +11,7 @@ import { needsJob, planModify, type ModifyPlan } from './modify-plan.js';
 import { required } from './params.js';
 import { checkStorageNow } from './storage.js';
 import { followMasterSecret } from './replicas-status.js';
+import { requireSubnetGroup } from './subnet-groups.js';
 
 const MODIFIABLE = new Set(['available', 'storage-full']);
 
@@ -27,6 +28,7 @@ export function modifyDBInstance(ctx: OpsContext): OpHandler {
     const rec = ctx.registry.get(id);
     if (!rec) throw instanceNotFound(id);
     const plan = planModify(req.flat, rec);
+    requireSubnetGroup(ctx, plan.now.dbSubnetGroupName);
     if (!MODIFIABLE.has(rec.status)) throw invalidState(`Database instance is not in available state (it is ${rec.status}).`);
     const job = needsJob(plan, rec.pending);
     const reworks = plan.applyImmediately && (Object.keys(plan.deferred).length > 0 || Object.keys(rec.pending).length > 0);

@@ -1,6 +1,7 @@
 import type { DBInstance, PendingModifiedValues } from '@aws-sdk/client-rds';
 import type { InstanceRecord } from '../state/registry.js';
 import { instanceArn, localArn } from './arns.js';
+import { LOCAL_VPC_ID, defaultOptionGroup, defaultParameterGroup } from './instance-metadata.js';
 
 /** The CA the local endpoint's server certificates chain to (shown as CACertificateIdentifier). */
 export const LOCAL_CA_ID = 'rdsctl-local-ca';
@@ -16,7 +17,7 @@ function masterUserSecret(rec: InstanceRecord): DBInstance['MasterUserSecret'] {
   return {
     SecretArn: localArn('secretsmanager', `secret:rds!${rec.dbiResourceId}`),
     SecretStatus: 'active',
-    KmsKeyId: 'alias/aws/secretsmanager',
+    KmsKeyId: rec.masterUserSecretKmsKeyId ?? 'alias/aws/secretsmanager',
   };
 }
 
@@ -35,7 +36,7 @@ function identity(rec: InstanceRecord): DBInstance {
     AvailabilityZone: rec.availabilityZone,
     MultiAZ: false,
     EngineVersion: rec.engineVersion,
-    AutoMinorVersionUpgrade: false,
+    AutoMinorVersionUpgrade: rec.autoMinorVersionUpgrade ?? true,
     LicenseModel: 'general-public-license',
     PubliclyAccessible: false,
     DbInstancePort: rec.port,
@@ -60,16 +61,31 @@ function settings(rec: InstanceRecord, caValidTill?: Date): DBInstance {
     BackupTarget: 'region',
     CopyTagsToSnapshot: rec.copyTagsToSnapshot ?? false,
     DBSecurityGroups: [],
-    VpcSecurityGroups: [],
-    DBParameterGroups: [{ DBParameterGroupName: `default.${rec.engine}${rec.engineVersion.split('.').slice(0, 2).join('.')}`, ParameterApplyStatus: 'in-sync' }],
+    VpcSecurityGroups: (rec.vpcSecurityGroupIds ?? []).map((id) => ({ VpcSecurityGroupId: id, Status: 'active' })),
+    DBParameterGroups: [{ DBParameterGroupName: defaultParameterGroup(rec.engine, rec.engineVersion), ParameterApplyStatus: 'in-sync' }],
+    ...metadata(rec),
     ReadReplicaDBInstanceIdentifiers: [],
     StorageEncrypted: rec.storageEncrypted,
     KmsKeyId: rec.storageEncrypted ? (rec.kmsKeyId ?? localArn('kms', `key/${rec.dbiResourceId}`)) : undefined,
-    CACertificateIdentifier: LOCAL_CA_ID,
-    CertificateDetails: { CAIdentifier: LOCAL_CA_ID, ValidTill: caValidTill },
+    CACertificateIdentifier: rec.caCertificateIdentifier ?? LOCAL_CA_ID,
+    CertificateDetails: { CAIdentifier: rec.caCertificateIdentifier ?? LOCAL_CA_ID, ValidTill: caValidTill },
     IAMDatabaseAuthenticationEnabled: false,
     DeletionProtection: rec.deletionProtection,
     MasterUserSecret: masterUserSecret(rec),
+  };
+}
+
+/** Subnet group, option group, log exports, lifecycle support: metadata as sent (instance-metadata.ts). */
+function metadata(rec: InstanceRecord): DBInstance {
+  return {
+    DBSubnetGroup: rec.dbSubnetGroupName
+      ? { DBSubnetGroupName: rec.dbSubnetGroupName, VpcId: LOCAL_VPC_ID, SubnetGroupStatus: 'Complete' }
+      : undefined,
+    OptionGroupMemberships: [{ OptionGroupName: rec.optionGroupName ?? defaultOptionGroup(rec.engine, rec.engineVersion), Status: 'in-sync' }],
+    EnabledCloudwatchLogsExports: rec.cloudwatchLogsExports?.length ? rec.cloudwatchLogsExports : undefined,
+    EngineLifecycleSupport: rec.engineLifecycleSupport ?? 'open-source-rds-extended-support',
+    PerformanceInsightsEnabled: false,
+    MonitoringInterval: 0,
   };
 }
 

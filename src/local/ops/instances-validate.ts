@@ -5,6 +5,8 @@ import type { FlatParams } from '../server/types.js';
 import { invalidCombination, invalidValue, missingParameter } from './faults.js';
 import { bool, int, required, str, tags } from './params.js';
 import type { Tag } from '../state/registry.js';
+import { CREATE_PARAMS, refuseUnhonoured } from './instance-params.js';
+import { readMetadata, type InstanceMetadata } from './instance-metadata.js';
 
 /** Pure validation of RDS instance parameters: data in, data (or an AwsFault) out. */
 
@@ -60,16 +62,6 @@ export function checkMaxStorage(max: number | undefined, allocated: number): num
   return max;
 }
 
-/** RDS refuses settings the local endpoint cannot honour honestly rather than pretending. */
-export function refuseUnsupported(flat: FlatParams): void {
-  const unsupported: [string, string][] = [
-    ['MultiAZ', 'Multi-AZ is not supported by the local endpoint yet; omit MultiAZ or set it to false.'],
-    ['PubliclyAccessible', 'The local endpoint listens on 127.0.0.1 only; PubliclyAccessible must be false.'],
-    ['EnableIAMDatabaseAuthentication', 'IAM database authentication is not supported by the local endpoint yet.'],
-  ];
-  for (const [name, message] of unsupported) if (bool(flat, name) === true) throw invalidCombination(message);
-}
-
 export interface CreatePlan {
   id: string;
   engine: 'mariadb' | 'mysql';
@@ -93,11 +85,15 @@ export interface CreatePlan {
   deletionProtection: boolean;
   copyTagsToSnapshot: boolean;
   tags: Tag[];
+  /** Metadata-only settings (instance-metadata.ts). */
+  metadata: InstanceMetadata;
 }
 
 export interface CreateEnv {
   /** A MySQL 8 mysqld is installed (engine mysql possible). */
   mysqlAvailable: boolean;
+  /** The installed server's version (defaults and families derive from it). */
+  engineVersion: string;
 }
 
 function checkEngine(flat: FlatParams, env: CreateEnv): 'mariadb' | 'mysql' {
@@ -140,7 +136,7 @@ export function planCreate(flat: FlatParams, env: CreateEnv): CreatePlan {
   const id = checkIdentifier(required(flat, 'DBInstanceIdentifier'));
   const engine = checkEngine(flat, env);
   const instanceClass = checkInstanceClass(required(flat, 'DBInstanceClass'), engine);
-  refuseUnsupported(flat);
+  refuseUnhonoured(flat, CREATE_PARAMS, 'CreateDBInstance');
   const storageType = checkStorageType(str(flat, 'StorageType') ?? (flat.Iops ? 'io1' : 'gp3'));
   const storage = int(flat, 'AllocatedStorage');
   if (storage === undefined) throw missingParameter('AllocatedStorage');
@@ -162,5 +158,6 @@ export function planCreate(flat: FlatParams, env: CreateEnv): CreatePlan {
     deletionProtection: bool(flat, 'DeletionProtection') ?? false,
     copyTagsToSnapshot: bool(flat, 'CopyTagsToSnapshot') ?? false,
     tags: tags(flat),
+    metadata: readMetadata(flat, { engine, engineVersion: env.engineVersion }, 'create'),
   };
 }

@@ -4,14 +4,16 @@ import { minStorageIncrease } from '../../core/validation.js';
 import { invalidCombination } from './faults.js';
 import { bool, int, str } from './params.js';
 import {
-  checkInstanceClass, checkMaxStorage, checkPassword, checkRetention, checkStorage, refuseUnsupported,
+  checkInstanceClass, checkMaxStorage, checkPassword, checkRetention, checkStorage,
 } from './instances-validate.js';
+import { MODIFY_PARAMS, refuseUnhonoured } from './instance-params.js';
+import { readMetadata, type InstanceMetadata } from './instance-metadata.js';
 
 /** What a ModifyDBInstance call changes, decided from the request and the current record alone. */
 export interface ModifyPlan {
   applyImmediately: boolean;
   /** Metadata applied at once whatever ApplyImmediately says (as RDS does). */
-  now: Partial<Pick<InstanceRecord, 'deletionProtection' | 'preferredBackupWindow' | 'preferredMaintenanceWindow' | 'maxAllocatedStorage' | 'backupRetentionPeriod'>>;
+  now: Partial<Pick<InstanceRecord, 'deletionProtection' | 'preferredBackupWindow' | 'preferredMaintenanceWindow' | 'maxAllocatedStorage' | 'backupRetentionPeriod'>> & InstanceMetadata;
   /** Clears MaxAllocatedStorage (autoscaling off: RDS takes Max = Allocated for that). */
   clearMaxAllocated: boolean;
   /** Changes that wait for the maintenance window unless ApplyImmediately. */
@@ -63,10 +65,22 @@ function passwordChange(flat: FlatParams, rec: InstanceRecord, plan: ModifyPlan)
   if (manage !== undefined && manage !== rec.manageMasterUserPassword) plan.manageMasterUserPassword = manage;
 }
 
+/** One server version and one storage model run here: a request may repeat them, not change them. */
+function checkSameEngineSettings(flat: FlatParams, rec: InstanceRecord): void {
+  const version = str(flat, 'EngineVersion');
+  if (version !== undefined && !rec.engineVersion.startsWith(version)) {
+    throw invalidCombination(`Cannot upgrade ${rec.engine} from ${rec.engineVersion} to ${version}: this machine runs ${rec.engine} ${rec.engineVersion} only.`);
+  }
+  const type = str(flat, 'StorageType');
+  if (type !== undefined && type !== rec.storageType) throw invalidCombination(`Changing StorageType (${rec.storageType} → ${type}) is not supported by the local endpoint yet.`);
+  const iops = int(flat, 'Iops');
+  if (iops !== undefined && iops !== rec.iops) throw invalidCombination(`Changing Iops is not supported by the local endpoint yet (it is ${rec.iops ?? 'not set'}).`);
+}
+
 export function planModify(flat: FlatParams, rec: InstanceRecord): ModifyPlan {
-  refuseUnsupported(flat);
-  if (str(flat, 'NewDBInstanceIdentifier')) throw invalidCombination('Renaming a DB instance (NewDBInstanceIdentifier) is not supported by the local endpoint yet.');
-  const plan: ModifyPlan = { applyImmediately: bool(flat, 'ApplyImmediately') ?? false, now: {}, clearMaxAllocated: false, deferred: {} };
+  refuseUnhonoured(flat, MODIFY_PARAMS, 'ModifyDBInstance');
+  checkSameEngineSettings(flat, rec);
+  const plan: ModifyPlan = { applyImmediately: bool(flat, 'ApplyImmediately') ?? false, now: readMetadata(flat, rec, 'modify'), clearMaxAllocated: false, deferred: {} };
   const cls = str(flat, 'DBInstanceClass');
   if (cls !== undefined && cls !== rec.instanceClass) plan.deferred.DBInstanceClass = checkInstanceClass(cls, rec.engine);
   const storage = int(flat, 'AllocatedStorage');

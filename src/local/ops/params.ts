@@ -49,10 +49,13 @@ export function filters(flat: FlatParams): Filter[] {
   return out;
 }
 
+/** Tags.Tag.N.Key/Value; the `aws:` prefix is AWS's own and refused as RDS refuses it. */
 export function tags(flat: FlatParams): { Key: string; Value: string }[] {
   const out: { Key: string; Value: string }[] = [];
   for (let i = 1; flat[`Tags.Tag.${i}.Key`] !== undefined; i++) {
-    out.push({ Key: flat[`Tags.Tag.${i}.Key`], Value: flat[`Tags.Tag.${i}.Value`] ?? '' });
+    const key = flat[`Tags.Tag.${i}.Key`];
+    if (key.toLowerCase().startsWith('aws:')) throw invalidValue(`Invalid tag key: ${key}. Tag keys can't start with "aws:", which is reserved for AWS use.`);
+    out.push({ Key: key, Value: flat[`Tags.Tag.${i}.Value`] ?? '' });
   }
   return out;
 }

@@ -23,6 +23,7 @@ export interface RunningServer {
 }
 
 const MAX_BODY = 1024 * 1024;
+const SERVED = 'rds, monitoring (CloudWatch) and iam';
 export const HEALTH_PATH = '/_rdsctl/health';
 
 /** Listens on 127.0.0.1 only; resolves once listening, rejects with EADDRINUSE etc. */
@@ -89,7 +90,12 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, opts:
   }
   const text = req.method === 'GET' ? new URL(req.url ?? '/', 'http://x').search.slice(1) : body.toString('utf8');
   const c = classify(contentType, header(req, 'x-amz-target'), text, auth.service);
-  if ('problem' in c) return sendFault(res, guess, new AwsFault('InvalidAction', c.problem, 400));
+  if ('problem' in c) {
+    // A client pointed at this endpoint for a service it does not serve (Secrets Manager, EC2 …): say so, and log it.
+    opts.log.warn(`unserved request (signed for ${auth.service}): ${c.problem} ${requestId}`);
+    const why = `${c.problem} This endpoint serves ${SERVED}; the request was signed for service ${auth.service}.`;
+    return sendFault(res, guess, new AwsFault('InvalidAction', why, 400));
+  }
   const reply: Reply = { service: c.service, json: c.protocol === 'json', requestId };
   const scope = checkScope(auth, { region: LOCAL_REGION, service: c.service });
   if (scope) {

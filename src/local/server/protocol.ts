@@ -54,7 +54,7 @@ export function classify(contentType: string, target: string | undefined, body: 
   const action = flat.Action;
   if (!action) return { problem: 'Missing Action parameter.' };
   const service = own(QUERY_VERSIONS, flat.Version ?? '') ?? asService(scopeService);
-  if (!service) return { problem: `Unknown Version "${flat.Version ?? ''}".` };
+  if (!service) return { problem: `Unknown Version "${flat.Version ?? ''}" (Action ${action}).` };
   return { service, protocol: 'query', action, flat };
 }
 

@@ -80,6 +80,15 @@ export interface InstanceRecord {
   availabilityZone: string;
   /** Storage-full made the server read-only; lifted when storage is raised. */
   readOnlyForStorage?: boolean;
+  /** Metadata-only settings, stored and returned as sent (ops/instance-metadata.ts); absent in older records. */
+  autoMinorVersionUpgrade?: boolean;
+  vpcSecurityGroupIds?: string[];
+  dbSubnetGroupName?: string;
+  optionGroupName?: string;
+  caCertificateIdentifier?: string;
+  cloudwatchLogsExports?: string[];
+  engineLifecycleSupport?: string;
+  masterUserSecretKmsKeyId?: string;
   /** ISO time AllocatedStorage last changed (modification or autoscaling): starts the autoscaling cooldown. */
   lastStorageChange?: string;
 }
