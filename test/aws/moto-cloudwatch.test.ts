@@ -1,33 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, isolatedEnv, oneJsonDoc, runRdsctl } from '../helpers/cli-aws.js';
-import { startMoto, type MotoServer } from '../helpers/moto.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useMotoCli } from '../helpers/moto.js';
 
 // `rdsctl metrics` and `rdsctl alarms` on the aws target, against moto_server's CloudWatch (JSON 1.0 from
 // the SDK). moto stores alarms but never evaluates them (a new alarm is OK there, INSUFFICIENT_DATA on
 // AWS and on the local endpoint) and has no AWS/RDS metrics: neither is asserted beyond what moto models.
 const PASSWORD = 'Moto-test-Passw0rd';
-let moto: MotoServer;
-let env: Record<string, string>;
-let cleanup: () => Promise<void>;
+const moto = useMotoCli(PASSWORD, 'AKIDMOTOTEST00000001');
+const rdsctl = moto.rdsctl;
 
 beforeAll(async () => {
-  assertBuilt();
-  moto = await startMoto();
-  const iso = await isolatedEnv();
-  env = { ...iso.env, AWS_ACCESS_KEY_ID: 'AKIDMOTOTEST00000001', AWS_SECRET_ACCESS_KEY: 'moto-secret', RDSCTL_MASTER_PASSWORD: PASSWORD };
-  cleanup = iso.cleanup;
   const r = await rdsctl('provision', 'shop', '--engine', 'mysql', '--class', 'db.t4g.small', '--storage', '20');
   expect(r.code).toBe(0);
 });
-afterAll(async () => {
-  await moto?.stop();
-  await cleanup?.();
-});
-
-async function rdsctl(...args: string[]) {
-  const r = await runRdsctl(['--target', 'aws', '--region', 'us-east-1', '--endpoint-url', moto.url, ...args, '--json'], env);
-  return { code: r.code, doc: oneJsonDoc(r.stdout) };
-}
 
 describe('rdsctl metrics and alarms --target aws against moto_server', () => {
   it('alarms apply --recommended writes the set to CloudWatch, a second run changes nothing, delete --all removes it', async () => {

@@ -1,30 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, isolatedEnv, oneJsonDoc, runRdsctl } from '../helpers/cli-aws.js';
-import { startMoto, type MotoServer } from '../helpers/moto.js';
+import { describe, expect, it } from 'vitest';
+import { useMotoCli } from '../helpers/moto.js';
 
 // scale-replicas, replicas and promote against moto_server, an independent implementation of the RDS API
 // (metadata only: no replication, no StatusInfos, statuses change at once).
 const PASSWORD = 'Moto-repl-Passw0rd';
-let moto: MotoServer;
-let env: Record<string, string>;
-let cleanup: () => Promise<void>;
-
-beforeAll(async () => {
-  assertBuilt();
-  moto = await startMoto();
-  const iso = await isolatedEnv();
-  env = { ...iso.env, AWS_ACCESS_KEY_ID: 'AKIDMOTOTEST00000002', AWS_SECRET_ACCESS_KEY: 'moto-secret', RDSCTL_MASTER_PASSWORD: PASSWORD };
-  cleanup = iso.cleanup;
-});
-afterAll(async () => {
-  await moto?.stop();
-  await cleanup?.();
-});
-
-async function rdsctl(...args: string[]) {
-  const r = await runRdsctl(['--target', 'aws', '--region', 'us-east-1', '--endpoint-url', moto.url, ...args, '--json'], env);
-  return { code: r.code, doc: oneJsonDoc(r.stdout), stderr: r.stderr };
-}
+const moto = useMotoCli(PASSWORD, 'AKIDMOTOTEST00000002');
+const rdsctl = moto.rdsctl;
 const describeIt = async (id: string) => (await rdsctl('describe', id)).doc.data.DBInstance;
 
 describe('read replicas against moto_server', () => {

@@ -1,32 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, isolatedEnv, oneJsonDoc, runRdsctl } from '../helpers/cli-aws.js';
-import { startMoto, type MotoServer } from '../helpers/moto.js';
+import { describe, expect, it } from 'vitest';
+import { runRdsctl } from '../helpers/cli-aws.js';
+import { useMotoCli } from '../helpers/moto.js';
 
 // The real CLI against moto_server, an independent implementation of RDS's API metadata: state we
 // set must come back through a server we did not write. moto's statuses change instantly, so the
 // CLI's waits (status polling) finish on the first poll; what moto does not model is not asserted.
 const PASSWORD = 'Moto-test-Passw0rd';
-let moto: MotoServer;
-let env: Record<string, string>;
-let cleanup: () => Promise<void>;
-
-beforeAll(async () => {
-  assertBuilt();
-  moto = await startMoto();
-  const iso = await isolatedEnv();
-  env = { ...iso.env, AWS_ACCESS_KEY_ID: 'AKIDMOTOTEST00000001', AWS_SECRET_ACCESS_KEY: 'moto-secret', RDSCTL_MASTER_PASSWORD: PASSWORD };
-  cleanup = iso.cleanup;
-});
-afterAll(async () => {
-  await moto?.stop();
-  await cleanup?.();
-});
-
-async function rdsctl(...args: string[]) {
-  const r = await runRdsctl(['--target', 'aws', '--region', 'us-east-1', '--endpoint-url', moto.url, ...args, '--json'], env);
-  expect(r.stdout + r.stderr).not.toContain(PASSWORD);
-  return { code: r.code, doc: oneJsonDoc(r.stdout) };
-}
+const moto = useMotoCli(PASSWORD, 'AKIDMOTOTEST00000001');
+const rdsctl = moto.rdsctl;
 
 async function described(id: string) {
   const { code, doc } = await rdsctl('describe', id);
@@ -104,7 +85,7 @@ describe('rdsctl --target aws against moto_server (RDS, engine mysql)', () => {
   });
 
   it('human mode: status progress with elapsed time on stderr, the instance on stdout', async () => {
-    const r = await runRdsctl(['--target', 'aws', '--region', 'us-east-1', '--endpoint-url', moto.url, 'reboot', 'shop'], env);
+    const r = await runRdsctl(['--target', 'aws', '--region', 'us-east-1', '--endpoint-url', moto.url(), 'reboot', 'shop'], moto.env());
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^target: aws \(us-east-1, http:\/\/127\.0\.0\.1:\d+\)$/m);
     expect(r.stderr).toMatch(/^\[\s*\d+\.\ds\] shop: available$/m);

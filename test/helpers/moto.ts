@@ -1,5 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { assertBuilt, isolatedEnv, oneJsonDoc, runRdsctl } from './cli-aws.js';
 
 /** moto_server: an independent implementation of the RDS API (metadata only), used as a second opinion. */
 export interface MotoServer {
@@ -56,6 +58,37 @@ export async function startMoto(): Promise<MotoServer> {
       const timer = setTimeout(() => child.exitCode === null && process.kill(child.pid!, 'SIGKILL'), 5_000);
       await exited;
       clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * One moto_server for a test file, and the real CLI pointed at it: `rdsctl(...args)` runs with
+ * `--target aws --endpoint-url <moto> … --json` in an isolated environment and checks that the master
+ * password never shows in its output. Call in the file's top scope (it registers beforeAll/afterAll).
+ */
+export function useMotoCli(password: string, accessKeyId = 'AKIDMOTOTEST00000001') {
+  let moto: MotoServer;
+  let env: Record<string, string>;
+  let cleanup: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    assertBuilt();
+    moto = await startMoto();
+    const iso = await isolatedEnv();
+    env = { ...iso.env, AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: 'moto-secret', RDSCTL_MASTER_PASSWORD: password };
+    cleanup = iso.cleanup;
+  });
+  afterAll(async () => {
+    await moto?.stop();
+    await cleanup?.();
+  });
+  return {
+    url: () => moto.url,
+    env: () => env,
+    async rdsctl(...args: string[]) {
+      const r = await runRdsctl(['--target', 'aws', '--region', 'us-east-1', '--endpoint-url', moto.url, ...args, '--json'], env);
+      expect(r.stdout + r.stderr).not.toContain(password);
+      return { code: r.code, doc: oneJsonDoc(r.stdout), stderr: r.stderr };
     },
   };
 }
