@@ -103,8 +103,9 @@ describe('rdsctl alarms', () => {
       '--dimensions', 'Name=DBInstanceIdentifier,Value=shop', '--statistic', 'Maximum', '--period', '60', '--evaluation-periods', '1',
       '--threshold', '0', '--comparison-operator', 'GreaterThanThreshold');
     try {
+      // The evaluator reads the last *complete* 60 s period: up to two minute boundaries after the first sample.
       let screen = '';
-      for (let i = 0; i < 20 && !screen.includes('alarms in ALARM (1)'); i++, await sleep(500)) screen = (await cli(['status', 'shop'])).stdout;
+      for (const until = Date.now() + 130_000; Date.now() < until && !screen.includes('alarms in ALARM (1)'); await sleep(500)) screen = (await cli(['status', 'shop'])).stdout;
       expect(screen).toMatch(/^shop {2}available {2}db\.t4g\.micro {2}mariadb [\d.]+ {2}20 GiB$/m);
       expect(screen).toMatch(/^endpoint {2}127\.0\.0\.1:\d+$/m);
       expect(screen).toMatch(/^pending {3}none$/m);
@@ -115,13 +116,13 @@ describe('rdsctl alarms', () => {
     } finally {
       await aws('delete-alarms', '--alarm-names', 'shop-any-connection');
     }
-  }, 60_000);
+  }, 160_000);
 
   it('history lists state changes; delete --all removes the instance\'s alarms, an unknown name is exit 4', async () => {
-    for (let i = 0; i < 30; i++) {
+    // As for status: a transition needs a complete 60 s period of data, up to two minute boundaries away.
+    for (const until = Date.now() + 130_000; Date.now() < until; await sleep(1000)) {
       const h = (await cli(['alarms', 'history', 'shop', '--json'])).json.data.AlarmHistoryItems as { HistorySummary: string }[];
       if (h.some((x) => x.HistorySummary === 'Alarm updated from INSUFFICIENT_DATA to OK')) break;
-      await sleep(1000);
     }
     const hist = await cli(['alarms', 'history', 'shop']);
     expect(hist.stdout).toMatch(/shop-DatabaseConnections: Alarm updated from INSUFFICIENT_DATA to OK/);
@@ -130,5 +131,5 @@ describe('rdsctl alarms', () => {
     const del = await cli(['alarms', 'delete', 'shop', '--all']);
     expect(del.stdout).toMatch(/^Deleted 6 alarms: /);
     expect((await cli(['alarms', 'list', '--json'])).json.data.MetricAlarms).toEqual([]);
-  }, 90_000);
+  }, 160_000);
 });
