@@ -8,7 +8,8 @@ import { cleanupHome, pidsMentioning, runCli, tempHome } from '../helpers/local-
 // replicas verify, promote) against the real control plane, real mariadbd replication, under writes.
 let home: string;
 const PASSWORD = 'Replica-CLI-Passw0rd-71';
-const env = () => ({ RDSCTL_HOME: home, RDSCTL_MASTER_PASSWORD: PASSWORD, RDSCTL_DB_PASSWORD: PASSWORD });
+// The metrics sampler every second, so a replica's ReplicaLag series shows within the test.
+const env = () => ({ RDSCTL_HOME: home, RDSCTL_MASTER_PASSWORD: PASSWORD, RDSCTL_DB_PASSWORD: PASSWORD, RDSCTL_METRICS_INTERVAL_MS: '1000' });
 const cli = (args: string[]) => runCli(args, { env: env() });
 let primary: mysql.Connection;
 
@@ -83,6 +84,19 @@ describe('read replicas through the CLI on the local target', () => {
         await r.end();
       }
     }
+  });
+
+  it('ReplicaLag appears for a replica in CloudWatch (rdsctl metrics), and not for the source', async () => {
+    let lag: { raw: number[] } | undefined;
+    for (const until = Date.now() + 30_000; Date.now() < until && !(lag?.raw.length); await new Promise((res) => setTimeout(res, 500))) {
+      const r = await cli(['metrics', 'shop-replica-1', '--since', '10m', '--period', '1', '--metric', 'ReplicaLag', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      lag = (r.json.data.Metrics as { name: string; raw: number[] }[]).find((m) => m.name === 'ReplicaLag');
+    }
+    expect(lag?.raw.length).toBeGreaterThan(0);
+    expect(Math.max(...lag!.raw)).toBeLessThan(60); // caught up: seconds, not a stale or absent value
+    const src = await cli(['metrics', 'shop', '--since', '10m', '--period', '1', '--metric', 'ReplicaLag', '--json']);
+    expect((src.json.data.Metrics as { name: string; raw: number[] }[]).find((m) => m.name === 'ReplicaLag')?.raw ?? []).toEqual([]);
   });
 
   it('a diverged replica makes verify exit 6 naming the table', async () => {
