@@ -49,6 +49,21 @@ export const registerLocal: RegisterCommand = (program, run) => {
       } else ctx.out.print(localEnvExports(info));
     }));
 
+  local.command('notify [topic-arn]')
+    .description('where alarm actions for an SNS topic ARN go on the local target (no SNS here): a webhook or a command; no argument lists them')
+    .option('--webhook <url>', 'POST each notification as JSON to this URL')
+    .option('--command <cmd>', 'run this shell command with the notification as JSON on stdin')
+    .option('--remove', 'stop delivering this topic')
+    .action((arn: string | undefined, o: { webhook?: string; command?: string; remove?: boolean }, cmd: Command) => run(cmd, async (ctx) => {
+      const { readNotifyTargets, setNotifyTarget } = await import('../../local/control/notify.js');
+      const given = [o.webhook, o.command, o.remove].filter((x) => x !== undefined).length;
+      if (!arn && given) throw usageError('TOPIC_ARN_REQUIRED', 'Name the SNS topic ARN to set or remove.', { hint: 'e.g. rdsctl local notify arn:aws:sns:us-east-1:000000000000:dba --webhook http://127.0.0.1:9000/alarms' });
+      if (arn && given !== 1) throw usageError('NOTIFY_TARGET_REQUIRED', 'Give exactly one of --webhook, --command or --remove.', { hint: `e.g. rdsctl local notify ${arn} --webhook http://127.0.0.1:9000/alarms` });
+      const targets = arn ? setNotifyTarget(ctx.home, arn, o.remove ? undefined : { webhook: o.webhook, command: o.command }) : readNotifyTargets(ctx.home);
+      // A webhook URL may carry a token: the human view shows only its origin.
+      ctx.out.result({ targets }, () => Object.entries(targets).map(([t, v]) => `${t}  →  ${v.webhook ? `webhook ${new URL(v.webhook).origin}/…` : `command ${v.command}`}`).join('\n') || 'No alarm action targets: alarm actions are recorded in the history, not delivered.');
+    }));
+
   local.command('logs').description('tail of the control-plane log, or of one instance\'s mariadbd error log')
     .option('--instance <id>', 'show this instance\'s mariadbd error log')
     .option('-n, --lines <n>', 'how many lines', '50')

@@ -1,6 +1,7 @@
 import { evaluateAlarm, lastPeriods, type AlarmState, type PeriodValue } from '../../core/alarm-eval.js';
 import { bucketize, statOf } from '../../core/metric-stats.js';
 import { addHistory, alarmStore, type AlarmRecord } from '../state/alarms.js';
+import { deliverAction } from './alarm-delivery.js';
 import type { OpsContext } from './context.js';
 
 /** The statistic of each of the alarm's last EvaluationPeriods complete periods. */
@@ -13,9 +14,12 @@ export function alarmPeriods(ctx: OpsContext, a: AlarmRecord, now: number): Peri
   return starts.map((start) => ({ start, value: byStart.get(start) }));
 }
 
-/** Records a state change (or keeps the state and refreshes nothing); returns true when the state changed. */
-export function transition(rec: AlarmRecord, state: AlarmState, reason: string, reasonData: string | undefined, now: Date): boolean {
-  if (rec.state === state) return false;
+/**
+ * Records a state change (or keeps the state and refreshes nothing); returns the actions this transition
+ * fires (empty when actions are disabled), or undefined when the state did not change.
+ */
+export function transition(rec: AlarmRecord, state: AlarmState, reason: string, reasonData: string | undefined, now: Date): { from: AlarmState; actions: string[] } | undefined {
+  if (rec.state === state) return undefined;
   const old = { stateValue: rec.state, stateReason: rec.stateReason };
   rec.state = state;
   rec.stateReason = reason;
@@ -26,14 +30,8 @@ export function transition(rec: AlarmRecord, state: AlarmState, reason: string, 
     at: now.toISOString(), type: 'StateUpdate', summary: `Alarm updated from ${old.stateValue} to ${state}`,
     data: JSON.stringify({ version: '1.0', oldState: old, newState: { stateValue: state, stateReason: reason, ...(reasonData ? { stateReasonData: JSON.parse(reasonData) as object } : {}) } }),
   });
-  if (rec.actionsEnabled) {
-    const actions = state === 'ALARM' ? rec.alarmActions : state === 'OK' ? rec.okActions : rec.insufficientDataActions;
-    for (const arn of actions) {
-      // Delivery to a local target (webhook, command) is not built yet: the action is recorded, not sent.
-      addHistory(rec, { at: now.toISOString(), type: 'Action', summary: `Action recorded (not delivered by the local endpoint): ${arn}`, data: JSON.stringify({ actionArn: arn, state }) });
-    }
-  }
-  return true;
+  const actions = !rec.actionsEnabled ? [] : state === 'ALARM' ? rec.alarmActions : state === 'OK' ? rec.okActions : rec.insufficientDataActions;
+  return { from: old.stateValue, actions };
 }
 
 /** One evaluation pass over every alarm (the control plane runs it each minute; tests faster). */
@@ -48,9 +46,12 @@ export function evaluateAlarms(ctx: OpsContext, now = Date.now()): void {
       recentDatapoints: periods.filter((p) => p.value !== undefined).map((p) => p.value), threshold: a.threshold,
     });
     // The pass is synchronous (no await between read and save), so no API call can change the alarm meanwhile.
-    if (transition(a, v.state, v.reason, data, new Date(now))) {
+    const changed = transition(a, v.state, v.reason, data, new Date(now));
+    if (changed) {
       store.save(a);
       ctx.log.info(`alarm ${a.name}: ${v.state}: ${v.reason}`);
+      // Once per transition, after it is saved; delivery (with its retries) runs beside the evaluation.
+      for (const arn of changed.actions) void deliverAction(ctx, { ...a }, changed.from, arn);
     }
   }
 }

@@ -6,6 +6,7 @@ import type { OpsContext } from './context.js';
 import { invalidValue, missingParameter } from './faults.js';
 import { transition } from './alarms-evaluate.js';
 import { arr, dimensionsOf, inputOf, optBool, optInt, optNum, optStr, reqStr, strs, type Input } from './metrics-input.js';
+import { deliverAction } from './alarm-delivery.js';
 
 const combination = (m: string) => new AwsFault('InvalidParameterCombination', m, 400);
 const notFound = (m: string) => new AwsFault('ResourceNotFound', m, 404);
@@ -98,8 +99,10 @@ export function setAlarmState(ctx: OpsContext): OpHandler<object> {
         throw new AwsFault('InvalidFormat', 'StateReasonData must be valid JSON.', 400);
       }
     }
-    transition(rec, state, reqStr(input, 'StateReason'), reasonData, new Date());
+    const changed = transition(rec, state, reqStr(input, 'StateReason'), reasonData, new Date());
     alarmStore(ctx.home).save(rec);
+    // As on CloudWatch, a state set by hand fires the new state's actions (how a DBA tests a notification).
+    for (const arn of changed?.actions ?? []) void deliverAction(ctx, { ...rec }, changed!.from, arn);
     return {};
   };
 }
