@@ -64,6 +64,8 @@ export const AWS_ERRORS: Record<string, { code: string; exit: (typeof ExitCode)[
   DBSnapshotNotFoundFault: { code: 'SNAPSHOT_NOT_FOUND', exit: ExitCode.notFound },
   DBInstanceAlreadyExistsFault: { code: 'INSTANCE_EXISTS', exit: ExitCode.conflict, hint: (c) => `Choose another identifier, or look at the existing one: ${describeIt(c)}.` },
   DBSnapshotAlreadyExistsFault: { code: 'SNAPSHOT_EXISTS', exit: ExitCode.conflict },
+  InvalidDBSnapshotStateFault: { code: 'INVALID_SNAPSHOT_STATE', exit: ExitCode.conflict, hint: 'Wait until the snapshot is available: `rdsctl snapshot list`.' },
+  SnapshotQuotaExceededFault: { code: 'SNAPSHOT_QUOTA_EXCEEDED', exit: ExitCode.conflict, hint: 'Delete snapshots you no longer need: `rdsctl snapshot list`.' },
   InvalidDBInstanceStateFault: { code: 'INVALID_INSTANCE_STATE', exit: ExitCode.conflict, hint: (c) => stateHint('', c.id) },
   InvalidParameterValueException: { code: 'INVALID_PARAMETER', exit: ExitCode.usage },
   InvalidParameterValue: { code: 'INVALID_PARAMETER', exit: ExitCode.usage },
