@@ -1,7 +1,7 @@
 import type { DBSnapshot } from '@aws-sdk/client-rds';
 import { fitTable, renderFields } from './table.js';
 
-const when = (d?: Date) => (d ? d.toISOString().replace('.000Z', 'Z') : undefined);
+const when = (d?: Date) => (d ? `${d.toISOString().slice(0, 19)}Z` : undefined);
 
 export function renderSnapshotList(snaps: DBSnapshot[], width = 80): string {
   if (snaps.length === 0) return 'No DB snapshots on this target.';
