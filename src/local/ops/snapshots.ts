@@ -21,7 +21,7 @@ type SnapshotResult = { DBSnapshot: DBSnapshot };
 
 /** A snapshot identifier given by the caller: the instance identifier rule (rds-semantics.md), or a local snapshot ARN. */
 export function snapshotId(text: string, param = 'DBSnapshotIdentifier'): string {
-  return checkIdentifier(localRdsArnName(text.toLowerCase(), 'snapshot') ?? text, param);
+  return checkIdentifier(localRdsArnName(text.toLowerCase(), 'snapshot') ?? text, param, 255);
 }
 
 /**
