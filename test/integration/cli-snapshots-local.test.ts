@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitTargets } from '../../src/cli/commands/restore.js';
-import { cleanupHome, runCli, tempHome } from '../helpers/local-cli.js';
+import { BIN, cleanupHome, runCli, tempHome } from '../helpers/local-cli.js';
+import { startTmux } from '../helpers/tmux.js';
 
 // Issue 8 §1 as a DBA runs it on the local target: snapshot create/list/describe/delete, restore
 // --snapshot --target <new-id> (the global --target shares the name), delete --final-snapshot.
@@ -51,6 +52,19 @@ describe('snapshots through the CLI on the local target', () => {
   it('delete without a backup says so before asking; snapshot create, list, describe; restore --snapshot --target', async () => {
     const dry = await cli(['delete', 'shop', '--skip-final-snapshot', '--dry-run']);
     expect(dry.stdout).toMatch(/no automated backups and no snapshots.*--final-snapshot shop-final/);
+    // On a real terminal the warning is part of the question, before the answer is read.
+    const t = await startTmux('snap-delete', { env: { ...env(), NO_COLOR: '1' } });
+    try {
+      await t.run(`${process.execPath} ${BIN} delete shop --skip-final-snapshot`);
+      await t.waitFor(/\[y\/N\]\s*$/m);
+      expect(await t.joined()).toMatch(/WITHOUT a final snapshot — it has no automated backups and no snapshots, so its data cannot be brought back \(take one: --final-snapshot shop-final\)\? \[y\/N\]/);
+      await t.keys('n', 'Enter');
+      expect(await t.exitCode()).toBe(2);
+      expect(await t.screen()).toMatch(/Aborted: nothing was changed/);
+    } finally {
+      await t.kill();
+    }
+    expect((await cli(['describe', 'shop'])).code).toBe(0);
 
     const created = await cli(['snapshot', 'create', 'shop', 'shop-s1', '--json']);
     expect(created.code, created.stderr).toBe(0);
