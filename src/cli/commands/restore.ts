@@ -36,7 +36,7 @@ export const registerRestore: RegisterCommand = (program, run) => {
     .option('--class <class>', "the new instance's class (default: the snapshot's)")
     .option('--storage <gib>', "the new instance's storage in GiB (default: the snapshot's; never less)")
     .option('--no-wait', 'return once the restore has started')
-    .addHelpText('after', '\n  --target <new-id>  the new instance (the global --target local|aws still picks where it goes)')
+    .addHelpText('after', '\n  --target <new-id>         the new instance (local or aws still pick where the\n                            command goes: docs/BACKUPS.md)')
     .action((o: RestoreOptions, cmd: Command) => {
       const root = cmd.parent!;
       let newId: string | undefined;
