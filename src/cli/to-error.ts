@@ -64,6 +64,8 @@ export const AWS_ERRORS: Record<string, { code: string; exit: (typeof ExitCode)[
   DBSnapshotNotFoundFault: { code: 'SNAPSHOT_NOT_FOUND', exit: ExitCode.notFound },
   DBInstanceAlreadyExistsFault: { code: 'INSTANCE_EXISTS', exit: ExitCode.conflict, hint: (c) => `Choose another identifier, or look at the existing one: ${describeIt(c)}.` },
   DBSnapshotAlreadyExistsFault: { code: 'SNAPSHOT_EXISTS', exit: ExitCode.conflict },
+  InvalidDBSnapshotStateFault: { code: 'INVALID_SNAPSHOT_STATE', exit: ExitCode.conflict, hint: (c) => `Wait until the snapshot is available: \`rdsctl snapshot list${c.id ? ` ${c.id}` : ''}\`.` },
+  SnapshotQuotaExceededFault: { code: 'SNAPSHOT_QUOTA_EXCEEDED', exit: ExitCode.conflict, hint: (c) => `Delete snapshots you no longer need: \`rdsctl snapshot list${c.id ? ` ${c.id}` : ''}\`.` },
   InvalidDBInstanceStateFault: { code: 'INVALID_INSTANCE_STATE', exit: ExitCode.conflict, hint: (c) => stateHint('', c.id) },
   InvalidParameterValueException: { code: 'INVALID_PARAMETER', exit: ExitCode.usage },
   InvalidParameterValue: { code: 'INVALID_PARAMETER', exit: ExitCode.usage },
@@ -102,11 +104,6 @@ const REWORDED: Array<{ test: RegExp; code: string; exit: (typeof ExitCode)[keyo
     code: 'PASSWORD_MANAGED', exit: ExitCode.conflict,
     message: (c) => `The master password of ${c.id ?? 'this instance'} is managed by the target (Secrets Manager on aws): a password of yours needs that turned off. Nothing was changed.`,
     hint: (c) => `pass show db/master | rdsctl modify ${c.id ?? '…'} --no-manage-master-password --new-password-stdin`,
-  },
-  {
-    test: /final snapshots are not supported/i, code: 'FINAL_SNAPSHOT_UNSUPPORTED', exit: ExitCode.usage,
-    message: (c) => `The local target takes no final snapshots yet, so ${c.id ?? 'the instance'} was not deleted.`,
-    hint: (c) => `Delete it without one: rdsctl delete ${c.id ?? '…'} --skip-final-snapshot`,
   },
 ];
 

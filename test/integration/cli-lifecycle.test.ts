@@ -114,14 +114,14 @@ describe('rdsctl on the local target', () => {
     expect(list.json.data.DBInstances.map((d: any) => d.DBInstanceIdentifier)).toEqual(['shop']);
   });
 
-  it('deletion protection refuses delete; a final snapshot is answered truthfully', async () => {
+  it('deletion protection refuses delete; an invalid final snapshot name deletes nothing', async () => {
     expect((await cli(['modify', 'shop', '--deletion-protection', '--apply-immediately', '--json'])).code).toBe(0);
     const refused = await cli(['delete', 'shop', '--yes', '--skip-final-snapshot', '--json']);
     expect(refused.code).toBe(5);
     expect(refused.json.error.message).toMatch(/deletion protection/i);
     expect((await cli(['modify', 'shop', '--no-deletion-protection', '--apply-immediately', '--json'])).code).toBe(0);
-    const snap = await cli(['delete', 'shop', '--yes', '--final-snapshot', 'shop-final', '--json']);
-    expect(snap.code).not.toBe(0);
+    const snap = await cli(['delete', 'shop', '--yes', '--final-snapshot', 'shop--final', '--json']);
+    expect([snap.code, snap.json.error.code]).toEqual([2, 'INVALID_IDENTIFIER']);
     expect((await cli(['describe', 'shop', '--json'])).json.data.DBInstance.DBInstanceStatus).toBe('available');
   });
 

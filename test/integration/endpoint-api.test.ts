@@ -126,12 +126,13 @@ describe('errors as RDS gives them', () => {
     expect(e).toMatchObject({ name: 'DBInstanceAlreadyExistsFault', status: 400 });
   });
 
-  it('refuses to delete a protected instance, and a final snapshot it cannot take', async () => {
+  it('refuses to delete a protected instance, and a final snapshot with an invalid name', async () => {
     const e = await errorOf(h.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'alpha', SkipFinalSnapshot: true })));
     expect(e).toMatchObject({ name: 'InvalidParameterCombination', status: 400 });
     expect(e.message).toContain('deletion protection');
-    const snap = await errorOf(h.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'beta', FinalDBSnapshotIdentifier: 'beta-final' })));
-    expect(snap.message).toContain('not supported');
+    const snap = await errorOf(h.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'beta', FinalDBSnapshotIdentifier: 'beta--final' })));
+    expect(snap).toMatchObject({ name: 'InvalidParameterValue', status: 400 });
+    expect(snap.message).toContain('FinalDBSnapshotIdentifier is not a valid identifier');
     const none = await errorOf(h.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'beta' })));
     expect(none.message).toContain('FinalDBSnapshotIdentifier is required');
     expect((await describe1(h, 'alpha')).DBInstanceStatus).toBe('available');

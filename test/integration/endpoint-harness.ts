@@ -108,3 +108,13 @@ export async function connect(home: string, id: string, database?: string) {
     ssl: { ca: fs.readFileSync(c.caFile!, 'utf8'), verifyIdentity: true, rejectUnauthorized: true },
   });
 }
+
+/** The SDK error name a request fails with ('no error' when it succeeds): what a caller matches on. */
+export async function errorName(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'no error';
+  } catch (e) {
+    return (e as Error).name;
+  }
+}

@@ -8,7 +8,7 @@ import type { Connection } from 'mysql2/promise';
 import { withAdmin } from '../../src/local/engine/admin.js';
 import { instancePaths } from '../../src/local/engine/paths.js';
 import { replicationSecretFile } from '../../src/local/state/replication-secrets.js';
-import { connect, describe1, instancePid, pidAlive, sleep, startHarness, waitAvailable, waitFor, type Harness } from './endpoint-harness.js';
+import { connect, describe1, instancePid, pidAlive, sleep, errorName, startHarness, waitAvailable, waitFor, type Harness } from './endpoint-harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -71,15 +71,6 @@ async function createReplica(id: string, source: string): Promise<void> {
   await waitAvailable(h, id);
   const pid = instancePid(h.home, id);
   if (pid) h.seenPids.add(pid);
-}
-
-async function errorName(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'no error';
-  } catch (e) {
-    return (e as Error).name;
-  }
 }
 
 describe('read replicas on the local endpoint', () => {

@@ -62,7 +62,6 @@ describe('every hint names real commands and flags with the real id', () => {
   it.each([
     ['InvalidParameterCombination', "Can't delete shop: deletion protection is enabled.", 'DELETION_PROTECTED'],
     ['InvalidParameterCombination', 'The master password is managed (ManageMasterUserPassword); set ManageMasterUserPassword=false to give your own MasterUserPassword.', 'PASSWORD_MANAGED'],
-    ['InvalidParameterCombination', 'Final snapshots are not supported by the local endpoint yet, so the instance was not deleted. Pass SkipFinalSnapshot=true to delete it without a snapshot.', 'FINAL_SNAPSHOT_UNSUPPORTED'],
     ['InvalidDBInstanceStateFault', 'DBInstance shop is not in available state (it is stopped).', 'INVALID_INSTANCE_STATE'],
     ['InvalidDBInstanceStateFault', 'Instance shop is not stopped, it is available.', 'INVALID_INSTANCE_STATE'],
     ['InvalidDBInstanceStateFault', "The DB instance isn't in a valid state.", 'INVALID_INSTANCE_STATE'],

@@ -17,8 +17,7 @@ export const registerDelete: RegisterCommand = (program, run) => {
       run(cmd, async (ctx) => {
         if (Boolean(o.skipFinalSnapshot) === Boolean(o.finalSnapshot)) {
           throw usageError('FINAL_SNAPSHOT_CHOICE', 'Choose exactly one of --skip-final-snapshot or --final-snapshot <name>: nothing was deleted.', {
-            // The local target takes no final snapshots yet: suggesting one there would be refused.
-            hint: ctx.target === 'local' ? `e.g. rdsctl delete ${id} --skip-final-snapshot` : `e.g. rdsctl delete ${id} --final-snapshot ${id}-final`,
+            hint: `e.g. rdsctl delete ${id} --final-snapshot ${id}-final`,
           });
         }
         const plan = {
@@ -30,7 +29,8 @@ export const registerDelete: RegisterCommand = (program, run) => {
         const { describeInstance, deleteInstance } = await import('../../services/instances.js');
         const { rds } = await clientsFor(ctx);
         const current = await describeInstance(rds, plan.DBInstanceIdentifier);
-        const what = `Delete ${plan.DBInstanceIdentifier} (${current.DBInstanceStatus}, ${current.AllocatedStorage} GiB) ${plan.SkipFinalSnapshot ? 'WITHOUT a final snapshot' : `after final snapshot ${plan.FinalDBSnapshotIdentifier}`}`;
+        const what = `Delete ${plan.DBInstanceIdentifier} (${current.DBInstanceStatus}, ${current.AllocatedStorage} GiB) ${plan.SkipFinalSnapshot ? 'WITHOUT a final snapshot' : `after final snapshot ${plan.FinalDBSnapshotIdentifier}`}${
+          plan.SkipFinalSnapshot ? await noBackupWarning(rds, current) : ''}`;
         if (o.dryRun) {
           ctx.out.result({ dryRun: true, plan }, () => `${what} — dry run, nothing deleted.`);
           return;
@@ -42,3 +42,11 @@ export const registerDelete: RegisterCommand = (program, run) => {
       }),
     );
 };
+
+/** Said before the question: deleting an instance with nothing behind it loses its data for good. */
+async function noBackupWarning(rds: import('@aws-sdk/client-rds').RDSClient, db: import('@aws-sdk/client-rds').DBInstance): Promise<string> {
+  if (db.ReadReplicaSourceDBInstanceIdentifier || (db.BackupRetentionPeriod ?? 0) > 0) return '';
+  const { listSnapshots } = await import('../../services/snapshots.js');
+  if ((await listSnapshots(rds, db.DBInstanceIdentifier)).length > 0) return '';
+  return ` — it has no automated backups and no snapshots, so its data cannot be brought back (take one: --final-snapshot ${db.DBInstanceIdentifier}-final)`;
+}

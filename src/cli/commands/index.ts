@@ -15,6 +15,8 @@ import { registerPower } from './power.js';
 import { registerPromote } from './promote.js';
 import { registerProvision } from './provision.js';
 import { registerReplicas } from './replicas.js';
+import { registerRestore } from './restore.js';
+import { registerSnapshot } from './snapshot.js';
 import { registerScaleReplicas } from './scale-replicas.js';
 import { registerStatus } from './status.js';
 
@@ -40,4 +42,6 @@ export const COMMANDS: RegisterCommand[] = [
   registerMetrics,
   registerAlarms,
   registerStatus,
+  registerSnapshot,
+  registerRestore,
 ];

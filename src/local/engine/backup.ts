@@ -23,20 +23,34 @@ const BACKUP_TIMEOUT_MS = 30 * 60_000;
  * binlog may not have logged anything yet.
  */
 export async function copyDatadir(source: InstancePaths, target: InstancePaths, sourceIsReplica = false): Promise<string> {
-  const bin = requireBinary('mariadb-backup');
   const dir = backupDir(target);
-  await rm(dir, { recursive: true, force: true });
   await mkdir(target.root, { recursive: true, mode: 0o700 });
+  const gtid = await preparedBackup(source, dir, sourceIsReplica);
+  await copyBack(dir, target);
+  await rm(dir, { recursive: true, force: true });
+  return gtid;
+}
+
+/**
+ * A prepared physical backup of a running node in `dir` (replaced): --backup over the node's socket,
+ * then --prepare, so the copy can be started as is. Returns the GTID it is consistent at.
+ */
+export async function preparedBackup(source: InstancePaths, dir: string, sourceIsReplica = false): Promise<string> {
+  const bin = requireBinary('mariadb-backup');
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dirname(dir), { recursive: true, mode: 0o700 });
   // The source's my.cnf first: datadir, encryption plugin and [client] socket come from it.
   await run(bin, [`--defaults-file=${source.configFile}`, `--user=${adminUser()}`, '--backup', ...(sourceIsReplica ? ['--slave-info'] : []), `--target-dir=${dir}`], { timeoutMs: BACKUP_TIMEOUT_MS });
   // backup-my.cnf (in the copy) names the source's key files: --prepare reads them where they are.
   await run(bin, ['--prepare', `--target-dir=${dir}`], { timeoutMs: BACKUP_TIMEOUT_MS });
-  const gtid = (sourceIsReplica ? await slaveInfoGtid(dir) : undefined) ?? (await backupGtid(dir));
+  return (sourceIsReplica ? await slaveInfoGtid(dir) : undefined) ?? (await backupGtid(dir));
+}
+
+/** A prepared backup into the target node's (replaced) datadir; the backup itself is kept. */
+export async function copyBack(dir: string, target: InstancePaths): Promise<void> {
   await rm(target.datadir, { recursive: true, force: true });
   await mkdir(dirname(target.datadir), { recursive: true, mode: 0o700 });
-  await run(bin, ['--no-defaults', '--copy-back', `--target-dir=${dir}`, `--datadir=${target.datadir}`], { timeoutMs: BACKUP_TIMEOUT_MS });
-  await rm(dir, { recursive: true, force: true });
-  return gtid;
+  await run(requireBinary('mariadb-backup'), ['--no-defaults', '--copy-back', `--target-dir=${dir}`, `--datadir=${target.datadir}`], { timeoutMs: BACKUP_TIMEOUT_MS });
 }
 
 /** `<binlog file>\t<position>\t<gtid>`; an empty GTID when the source has not binlogged anything yet. */

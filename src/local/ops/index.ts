@@ -13,6 +13,8 @@ import { createDBInstanceReadReplica } from './replicas-create.js';
 import { promoteReadReplica } from './replicas-promote.js';
 import { describeDBEngineVersions, describeOptionGroups, describeOrderableDBInstanceOptions } from './engine-catalog.js';
 import { createDBSubnetGroup, deleteDBSubnetGroup, describeDBSubnetGroups, modifyDBSubnetGroup } from './subnet-groups.js';
+import { createDBSnapshot, deleteDBSnapshot, describeDBSnapshots } from './snapshots.js';
+import { restoreDBInstanceFromDBSnapshot } from './snapshots-restore.js';
 import { addTagsToResource, listTagsForResource, removeTagsFromResource } from './instances-tags.js';
 
 /** Every operation the endpoint answers: one line per op (replicas, snapshots, CloudWatch … add theirs here). */
@@ -39,6 +41,10 @@ export function buildOpRegistry(ctx: OpsContext): OpRegistry {
       DescribeDBSubnetGroups: describeDBSubnetGroups(ctx),
       ModifyDBSubnetGroup: modifyDBSubnetGroup(ctx),
       DeleteDBSubnetGroup: deleteDBSubnetGroup(ctx),
+      CreateDBSnapshot: createDBSnapshot(ctx),
+      DescribeDBSnapshots: describeDBSnapshots(ctx),
+      DeleteDBSnapshot: deleteDBSnapshot(ctx),
+      RestoreDBInstanceFromDBSnapshot: restoreDBInstanceFromDBSnapshot(ctx),
     },
     monitoring: {
       GetMetricData: getMetricData(ctx),

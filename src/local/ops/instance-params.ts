@@ -38,7 +38,7 @@ const COMMON: Record<string, ParamRule> = {
   EngineVersion: honoured('must be the installed server\'s version'),
   AutoMinorVersionUpgrade: honoured('metadata'),
   CACertificateIdentifier: honoured('metadata (the local CA signs every certificate)'),
-  CopyTagsToSnapshot: honoured('metadata; no snapshots yet'),
+  CopyTagsToSnapshot: honoured("the instance's tags go to its snapshots"),
   DeletionProtection: honoured(),
   MaxAllocatedStorage: honoured('storage autoscaling'),
   EngineLifecycleSupport: honoured('metadata'),

@@ -9,6 +9,8 @@ import { restartWithConfig, runningStatus, setStatus, startProcess, takePending 
 import { bool, required, str } from './params.js';
 import { forgetReplicationUser, promoteReplicasOf } from './replicas-promote.js';
 import { replicasOf } from './replicas-status.js';
+import { snapshotId, startSnapshot } from './snapshots.js';
+import { snapshotStore } from './snapshots-store.js';
 
 function load(ctx: OpsContext, req: OpRequest): InstanceRecord {
   const id = checkIdentifier(required(req.flat, 'DBInstanceIdentifier'));
@@ -80,19 +82,18 @@ export async function runStart(ctx: OpsContext, id: string): Promise<void> {
   if (rec) setStatus(ctx, id, runningStatus(rec));
 }
 
-function checkFinalSnapshot(req: OpRequest, rec: InstanceRecord): void {
+/** The final snapshot's identifier, or undefined when the instance is deleted without one. */
+function checkFinalSnapshot(req: OpRequest, rec: InstanceRecord): string | undefined {
   // A read replica has no final snapshot on RDS: it is deleted without one.
   if (rec.source) {
     if (str(req.flat, 'FinalDBSnapshotIdentifier')) throw invalidCombination(`DB instance ${rec.id} is a read replica: it cannot have a final snapshot; omit FinalDBSnapshotIdentifier.`);
-    return;
+    return undefined;
   }
   const skip = bool(req.flat, 'SkipFinalSnapshot') ?? false;
   const finalId = str(req.flat, 'FinalDBSnapshotIdentifier');
   if (skip && finalId) throw invalidCombination('Cannot specify both SkipFinalSnapshot=true and a FinalDBSnapshotIdentifier.');
   if (!skip && !finalId) throw invalidCombination('FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is true.');
-  if (!skip) {
-    throw invalidCombination('Final snapshots are not supported by the local endpoint yet, so the instance was not deleted. Pass SkipFinalSnapshot=true to delete it without a snapshot.');
-  }
+  return finalId === undefined ? undefined : snapshotId(finalId, 'FinalDBSnapshotIdentifier');
 }
 
 export function deleteDBInstance(ctx: OpsContext): OpHandler<InstanceResult> {
@@ -101,13 +102,27 @@ export function deleteDBInstance(ctx: OpsContext): OpHandler<InstanceResult> {
     if (rec.deletionProtection) {
       throw invalidCombination(`Cannot delete protected DB Instance ${rec.id}, please disable deletion protection and try again.`);
     }
-    checkFinalSnapshot(req, rec);
+    const finalId = checkFinalSnapshot(req, rec);
     if (rec.status === 'deleting') throw invalidState(`Instance ${rec.id} is already being deleted.`);
+    // Queued before the delete job, which waits for it on the instance's lock (snapshots.ts).
+    if (finalId) startSnapshot(ctx, finalId, rec);
     promoteReplicasOf(ctx, rec.id); // queued before the delete job, which waits for them (RDS promotes them too)
-    return begin(ctx, rec, 'deleting', () => runDelete(ctx, rec.id), (r) => {
+    return begin(ctx, rec, 'deleting', () => (finalId ? runDeleteAfterSnapshot(ctx, rec.id, finalId) : runDelete(ctx, rec.id)), (r) => {
       r.desiredState = 'deleted';
     });
   };
+}
+
+/** As RDS: a final snapshot that failed leaves the instance in place (failed, with the reason), never deleted without its copy. */
+async function runDeleteAfterSnapshot(ctx: OpsContext, id: string, finalId: string): Promise<void> {
+  const snap = snapshotStore(ctx.home).get(finalId);
+  if (snap?.status !== 'available') {
+    const rec = ctx.registry.get(id);
+    if (rec) setStatus(ctx, id, runningStatus(rec), (r) => { r.desiredState = 'running'; });
+    ctx.event(id, `Deletion called off: the final snapshot ${finalId} failed (${snap?.statusReason ?? 'no record'})`, ['deletion', 'failure']);
+    return;
+  }
+  await runDelete(ctx, id);
 }
 
 /**

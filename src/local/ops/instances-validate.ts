@@ -17,8 +17,9 @@ export const STORAGE_LIMITS: Record<string, [number, number]> = {
 export const TOTAL_STORAGE_QUOTA_GIB = 100000;
 export const INSTANCE_QUOTA = 40;
 
-export function checkIdentifier(id: string, param = 'DBInstanceIdentifier'): string {
-  const problem = identifierProblem(id);
+/** maxLength: 63 for instances, 255 for snapshots (rds-semantics.md). */
+export function checkIdentifier(id: string, param = 'DBInstanceIdentifier', maxLength = 63): string {
+  const problem = identifierProblem(id, maxLength);
   if (problem) {
     throw invalidValue(`The parameter ${param} is not a valid identifier (it ${problem}). Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.`);
   }

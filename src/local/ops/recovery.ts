@@ -5,14 +5,25 @@ import { runDelete, runStop } from './instances-lifecycle.js';
 import { stopStragglers } from './stragglers.js';
 import { restartWithConfig, runningStatus, setStatus, startProcess } from './instances-work.js';
 import { queuePromotion } from './replicas-promote.js';
+import { recoverSnapshots } from './snapshots.js';
 
 /**
  * After a control-plane start (clean or after kill -9): finish or redo what each instance was doing,
  * re-adopt live mariadbd processes, and start the ones whose desired state is running.
  */
 export function recover(ctx: OpsContext): void {
+  const snapshotInterrupted = recoverSnapshots(ctx);
   for (const rec of ctx.registry.list()) {
     try {
+      // A delete waiting for its final snapshot is called off, never finished without the copy.
+      if (rec.desiredState === 'deleted' && snapshotInterrupted.has(rec.id)) {
+        setStatus(ctx, rec.id, 'starting', (r) => {
+          r.desiredState = 'running';
+        });
+        ctx.event(rec.id, 'Deletion called off: the control plane stopped before the final snapshot was taken', ['deletion', 'failure']);
+        rec.desiredState = 'running';
+        rec.status = 'starting';
+      }
       recoverOne(ctx, rec);
     } catch (err) {
       ctx.fail(rec.id, err);

@@ -11,11 +11,12 @@ import { readSecret, writeSecret } from '../state/secrets.js';
 import { localArn } from './arns.js';
 import type { OpsContext } from './context.js';
 import { instanceExists, instanceNotFound, instanceQuota, invalidCombination, invalidState, invalidValue } from './faults.js';
-import { generatePassword, nextServerId, takenPorts } from './instances-create.js';
+import { generatePassword, nextServerId } from './instances-create.js';
 import { renderInstance, type InstanceResult } from './instances-render.js';
 import { checkIdentifier, checkInstanceClass, checkPort, INSTANCE_QUOTA } from './instances-validate.js';
 import { bool, int, required, str, tags } from './params.js';
-import { claimPort, pickInstancePort, releaseReservation } from './ports.js';
+import { releaseReservation } from './ports.js';
+import { choosePort, refusePlacement } from './placement.js';
 import { chainDepth, classify, MAX_CHAIN_DEPTH, MAX_REPLICAS, replicasOf, replicaFields } from './replicas-status.js';
 
 /** Parameters the local endpoint honours; any other is refused rather than silently ignored. */
@@ -29,10 +30,7 @@ function refuseUnhonoured(flat: FlatParams): void {
     if (HONOURED.has(k) || k.startsWith('Tags.') || v === '') continue;
     throw invalidCombination(`The local endpoint does not support ${k} on CreateDBInstanceReadReplica; omit it (the replica takes its source's settings).`);
   }
-  if (bool(flat, 'MultiAZ')) throw invalidCombination('Multi-AZ is not supported by the local endpoint yet; omit MultiAZ or set it to false.');
-  if (bool(flat, 'PubliclyAccessible')) throw invalidCombination('The local endpoint listens on 127.0.0.1 only; PubliclyAccessible must be false.');
-  const az = str(flat, 'AvailabilityZone');
-  if (az && az !== 'us-east-1a') throw invalidValue(`Cannot create a read replica in Availability Zone ${az}: the local endpoint has us-east-1a only.`);
+  refusePlacement(flat, 'a read replica');
 }
 
 function loadSource(ctx: OpsContext, param: string): InstanceRecord {
@@ -50,13 +48,6 @@ function loadSource(ctx: OpsContext, param: string): InstanceRecord {
     throw invalidState(`Cannot create a read replica of ${source.id}: it is already at replication depth ${MAX_CHAIN_DEPTH}, and a chain may have at most ${MAX_CHAIN_DEPTH + 1} instances.`);
   }
   return source;
-}
-
-async function choosePort(ctx: OpsContext, wanted: number | undefined): Promise<number> {
-  const taken = takenPorts(ctx);
-  if (wanted === undefined) return pickInstancePort(taken);
-  if (!(await claimPort(wanted, taken))) throw invalidValue(`Port ${wanted} is already in use on 127.0.0.1; choose another Port or omit it.`);
-  return wanted;
 }
 
 /** The replica: its source's settings, its own node of role replica, its own endpoint; no backups of its own (RDS: retention 0). */

@@ -1,0 +1,68 @@
+import type { Command } from 'commander';
+import { usageError } from '../../core/errors.js';
+import { normalizeInstanceId, normalizeSnapshotId } from '../../core/identifiers.js';
+import { waitSettings } from '../interaction.js';
+import type { RegisterCommand } from './index.js';
+
+const TARGETS = new Set(['local', 'aws']);
+
+/**
+ * `restore --target <new-id>` shares its name with the global `--target local|aws`, and commander gives
+ * every `--target` on the line to the global option (the last one wins). So the line is read again:
+ * `local`/`aws` are where the command goes, any other value names the new instance. An instance named
+ * `local` or `aws` cannot be a restore target (docs/BACKUPS.md).
+ */
+export function splitTargets(argv: readonly string[]): { where?: string; newId?: string } {
+  const values: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--') break;
+    if (argv[i] === '--target' && i + 1 < argv.length) values.push(argv[++i]);
+    else if (argv[i].startsWith('--target=')) values.push(argv[i].slice('--target='.length));
+  }
+  const where = [...new Set(values.filter((v) => TARGETS.has(v)))];
+  const ids = [...new Set(values.filter((v) => !TARGETS.has(v)))];
+  if (where.length > 1) throw usageError('TARGET_CONFLICT', `Both --target local and --target aws were given: choose one.`);
+  if (ids.length > 1) throw usageError('RESTORE_TARGET_CONFLICT', `restore got two new instance names (--target ${ids.join(', --target ')}): give one.`);
+  return { where: where[0], newId: ids[0] };
+}
+
+interface RestoreOptions { snapshot?: string; class?: string; storage?: string; wait: boolean }
+
+export const registerRestore: RegisterCommand = (program, run) => {
+  program
+    .command('restore')
+    .description('restore a new DB instance from a snapshot: restore --snapshot <snapshot-id> --target <new-id>')
+    .option('--snapshot <snapshot-id>', 'the DB snapshot to restore from')
+    .option('--class <class>', "the new instance's class (default: the snapshot's)")
+    .option('--storage <gib>', "the new instance's storage in GiB (default: the snapshot's; never less)")
+    .option('--no-wait', 'return once the restore has started')
+    .addHelpText('after', '\n  --target <new-id>         the new instance (local or aws still pick where the\n                            command goes: docs/BACKUPS.md)')
+    .action((o: RestoreOptions, cmd: Command) => {
+      const root = cmd.parent!;
+      let newId: string | undefined;
+      try {
+        const split = splitTargets((root as unknown as { rawArgs: string[] }).rawArgs);
+        root.setOptionValue('target', split.where);
+        newId = split.newId;
+      } catch (err) {
+        root.setOptionValue('target', undefined);
+        return run(cmd, async () => { throw err; });
+      }
+      return run(cmd, async (ctx) => {
+        if (!o.snapshot) throw usageError('RESTORE_SOURCE_REQUIRED', 'restore needs the snapshot to restore from: nothing was restored.', { hint: 'e.g. rdsctl restore --snapshot shop-final --target shop-copy' });
+        const sid = normalizeSnapshotId(o.snapshot);
+        if (!newId) throw usageError('RESTORE_TARGET_REQUIRED', `restore needs the name of the new instance: nothing was restored.`, { hint: `e.g. rdsctl restore --snapshot ${sid} --target ${sid}-copy` });
+        const id = normalizeInstanceId(newId);
+        const storage = o.storage === undefined ? undefined : Number(o.storage);
+        if (storage !== undefined && !(Number.isInteger(storage) && storage > 0)) {
+          throw usageError('INVALID_STORAGE', `--storage ${o.storage} is not a whole number of GiB: nothing was restored.`, { hint: `e.g. rdsctl restore --snapshot ${sid} --target ${id} --storage 50` });
+        }
+        const { clientsFor } = await import('../clients.js');
+        const { restoreFromSnapshot } = await import('../../services/snapshots.js');
+        const { renderInstance } = await import('../render/instances.js');
+        const { rds } = await clientsFor(ctx);
+        const db = await restoreFromSnapshot(rds, { DBInstanceIdentifier: id, DBSnapshotIdentifier: sid, DBInstanceClass: o.class, AllocatedStorage: storage }, waitSettings(ctx, o.wait));
+        ctx.out.result({ DBInstance: db }, () => (o.wait ? `Restored ${id} from snapshot ${sid}.\n${renderInstance(db, ctx.target, ctx.out.width)}` : `Restoring ${id} from snapshot ${sid} (running in the background).`));
+      });
+    });
+};
