@@ -61,11 +61,19 @@ export async function startMariadb(extraConfig: string[] = []): Promise<TestMari
   const cnf = path.join(dir, 'my.cnf');
   // The client section lets mariadb-admin find the socket with the same defaults file.
   await writeFile(cnf, `${myCnf(dir, port, extraConfig)}[client]\nsocket=${dir}/mysqld.sock\n`, { mode: 0o600 });
-  await run('mariadb-install-db', [`--defaults-file=${cnf}`, '--skip-test-db', '--skip-name-resolve'], { timeout: 60_000 })
+  // mariadb-install-db failed now and then in the full suite under load (2 cores, many servers starting)
+  // with nothing in its own output: one retry on a fresh datadir, and the server's error log in the error.
+  const install = () => run('mariadb-install-db', [`--defaults-file=${cnf}`, '--skip-test-db', '--skip-name-resolve'], { timeout: 60_000 });
+  await install()
+    .catch(async () => {
+      await rm(path.join(dir, 'data'), { recursive: true, force: true });
+      return install();
+    })
     .catch(async (err: { message: string; stderr?: string; stdout?: string }) => {
+      const log = await readFile(path.join(dir, 'error.log'), 'utf8').catch(() => '');
       await rm(dir, { recursive: true, force: true });
-      // execFile's message is only the command line: keep what the installer said, or a failure cannot be read.
-      throw new Error(`${err.message}\n${err.stderr ?? ''}${err.stdout ?? ''}`.trim());
+      // execFile's message is only the command line: keep what the installer and the server said.
+      throw new Error(`${err.message}\n${err.stderr ?? ''}${err.stdout ?? ''}\nerror.log:\n${log.slice(-3000)}`.trim());
     });
   const child = spawn('mariadbd', [`--defaults-file=${cnf}`], { detached: true, stdio: 'ignore' });
   child.unref();
