@@ -120,6 +120,15 @@ function encryptionLines(paths: InstancePaths): string[] {
   ];
 }
 
+/** my.cnf option names that differ from the variable's name. */
+const OPTION_NAME: Record<string, string> = { time_zone: 'default_time_zone' };
+
+/** The DB parameter group's values, written last so they win over the lines above (last one wins). */
+function parameterLines(spec: EngineSpec): string[] {
+  const entries = Object.entries(spec.parameters ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  return entries.length === 0 ? [] : ['# DB parameter group', ...entries.map(([k, v]) => `${OPTION_NAME[k] ?? k}=${v}`)];
+}
+
 /** my.cnf for one instance. Pure: the same spec always renders the same file. */
 export function renderMyCnf(paths: InstancePaths, spec: EngineSpec, opts: RenderOptions): string {
   const mysqld = [
@@ -128,6 +137,7 @@ export function renderMyCnf(paths: InstancePaths, spec: EngineSpec, opts: Render
     ...memoryLines(spec),
     ...tlsLines(paths, spec),
     ...(spec.storageEncrypted ? encryptionLines(paths) : []),
+    ...parameterLines(spec),
   ];
   return [
     `# Written by rdsctl for instance ${spec.id}; rewritten on every change — do not edit.`,

@@ -13,6 +13,7 @@ import { createDBInstanceReadReplica } from './replicas-create.js';
 import { promoteReadReplica } from './replicas-promote.js';
 import { describeDBEngineVersions, describeOptionGroups, describeOrderableDBInstanceOptions } from './engine-catalog.js';
 import { createDBSubnetGroup, deleteDBSubnetGroup, describeDBSubnetGroups, modifyDBSubnetGroup } from './subnet-groups.js';
+import { createDBParameterGroup, deleteDBParameterGroup, describeDBParameterGroups, describeDBParameters, describeEngineDefaultParameters, modifyDBParameterGroup, resetDBParameterGroup } from './pg-groups.js';
 import { addTagsToResource, listTagsForResource, removeTagsFromResource } from './instances-tags.js';
 
 /** Every operation the endpoint answers: one line per op (replicas, snapshots, CloudWatch … add theirs here). */
@@ -39,6 +40,13 @@ export function buildOpRegistry(ctx: OpsContext): OpRegistry {
       DescribeDBSubnetGroups: describeDBSubnetGroups(ctx),
       ModifyDBSubnetGroup: modifyDBSubnetGroup(ctx),
       DeleteDBSubnetGroup: deleteDBSubnetGroup(ctx),
+      CreateDBParameterGroup: createDBParameterGroup(ctx),
+      DescribeDBParameterGroups: describeDBParameterGroups(ctx),
+      DescribeDBParameters: describeDBParameters(ctx),
+      ModifyDBParameterGroup: modifyDBParameterGroup(ctx),
+      ResetDBParameterGroup: resetDBParameterGroup(ctx),
+      DeleteDBParameterGroup: deleteDBParameterGroup(ctx),
+      DescribeEngineDefaultParameters: describeEngineDefaultParameters(),
     },
     monitoring: {
       GetMetricData: getMetricData(ctx),
