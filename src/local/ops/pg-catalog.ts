@@ -38,7 +38,7 @@ export const CATALOG: readonly ParamDef[] = [
   dyn('max_connections', 'The number of simultaneous client connections allowed.', 'integer', '1-100000', '{DBInstanceClassMemory/12582880}'),
   dyn('long_query_time', 'Defines what MariaDB considers long queries (seconds, fractions allowed).', 'float', '0-31536000', '10'),
   dyn('slow_query_log', 'Enable or disable the slow query log.', 'boolean', '0,1', '0'),
-  dyn('log_output', 'Where the general and slow query logs go.', 'string', 'TABLE,FILE,NONE', 'FILE'),
+  dyn('log_output', 'Where the general and slow query logs go (any combination).', 'list', 'TABLE,FILE,NONE', 'FILE'),
   dyn('log_slow_verbosity', 'Extra information written to the slow query log.', 'list', 'innodb,query_plan,explain,engine,warnings,full'),
   dyn('log_queries_not_using_indexes', 'Log queries that do not use an index to the slow query log.', 'boolean', '0,1', '0'),
   dyn('general_log', 'Enable or disable the general query log.', 'boolean', '0,1', '0'),
@@ -168,4 +168,12 @@ export function checkApplyMethod(def: ParamDef, method: string | undefined): 'im
   if (m !== 'immediate' && m !== 'pending-reboot') throw invalidValue(`Invalid value ${m} for ApplyMethod. Valid values: immediate, pending-reboot.`);
   if (m === 'immediate' && def.applyType === 'static') throw invalidCombination('cannot use immediate apply method for static parameter');
   return m;
+}
+
+/** The catalogue table of docs/PARAMETERS.md (test/unit/pg-catalog.test.ts keeps the doc equal to it). */
+export function catalogMarkdown(): string {
+  const cell = (s: string | undefined) => (s === undefined ? '—' : s.length > 60 ? `${s.slice(0, 57)}…` : s).replace(/\|/g, '\\|');
+  const rows = [...CATALOG].sort((a, b) => a.name.localeCompare(b.name)).map((p) =>
+    `| ${p.name} | ${p.modifiable ? p.applyType : 'not modifiable'} | ${p.dataType} | ${cell(p.allowed)} | ${cell(p.engineDefault)} |`);
+  return ['| parameter | apply type | data type | allowed values | engine default |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
