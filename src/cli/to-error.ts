@@ -62,6 +62,9 @@ const describeIt = (c: RequestContext) => (c.id ? `\`rdsctl describe ${c.id}\`` 
 export const AWS_ERRORS: Record<string, { code: string; exit: (typeof ExitCode)[keyof typeof ExitCode]; hint?: Hint }> = {
   DBInstanceNotFoundFault: { code: 'INSTANCE_NOT_FOUND', exit: ExitCode.notFound, hint: 'Run `rdsctl list` to see the instances on this target.' },
   DBSnapshotNotFoundFault: { code: 'SNAPSHOT_NOT_FOUND', exit: ExitCode.notFound },
+  DBParameterGroupNotFoundFault: { code: 'PARAMETER_GROUP_NOT_FOUND', exit: ExitCode.notFound, hint: 'Run `rdsctl params` to see the parameter groups.' },
+  DBParameterGroupAlreadyExistsFault: { code: 'PARAMETER_GROUP_EXISTS', exit: ExitCode.conflict, hint: 'Run `rdsctl params` to see the parameter groups.' },
+  InvalidDBParameterGroupStateFault: { code: 'PARAMETER_GROUP_IN_USE', exit: ExitCode.conflict },
   DBInstanceAlreadyExistsFault: { code: 'INSTANCE_EXISTS', exit: ExitCode.conflict, hint: (c) => `Choose another identifier, or look at the existing one: ${describeIt(c)}.` },
   DBSnapshotAlreadyExistsFault: { code: 'SNAPSHOT_EXISTS', exit: ExitCode.conflict },
   InvalidDBInstanceStateFault: { code: 'INVALID_INSTANCE_STATE', exit: ExitCode.conflict, hint: (c) => stateHint('', c.id) },

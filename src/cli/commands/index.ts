@@ -11,6 +11,7 @@ import { registerLoadtest } from './loadtest.js';
 import { registerLocal } from './local.js';
 import { registerMetrics } from './metrics.js';
 import { registerModify } from './modify.js';
+import { registerParams } from './params.js';
 import { registerPower } from './power.js';
 import { registerPromote } from './promote.js';
 import { registerProvision } from './provision.js';
@@ -40,4 +41,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerMetrics,
   registerAlarms,
   registerStatus,
+  registerParams,
 ];
