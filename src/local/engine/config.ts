@@ -28,6 +28,14 @@ export function bufferPoolChunkSize(poolBytes: number): number {
   return MiB;
 }
 
+/**
+ * The slow and general query logs: files (never folders: a folder in datadir is a database) in the
+ * datadir, which mariadbd may write in its mount namespace. The error log is rdsctl's (paths.errorLog).
+ */
+export function queryLogFiles(paths: InstancePaths) {
+  return { slow: join(paths.datadir, 'mysql-slowquery.log'), general: join(paths.datadir, 'mysql-general.log') };
+}
+
 export interface RenderOptions {
   /**
    * The OS user mariadbd switches to after reading this file (rdsctl as root: the service account).
@@ -53,6 +61,8 @@ function coreLines(paths: InstancePaths, spec: EngineSpec, opts: RenderOptions):
     // Server-side file I/O (LOAD DATA INFILE, INTO OUTFILE) confined to the instance's own tmp folder.
     `secure_file_priv=${paths.tmpDir}`,
     `max_connections=${spec.maxConnections}`,
+    `slow_query_log_file=${queryLogFiles(paths).slow}`,
+    `general_log_file=${queryLogFiles(paths).general}`,
     `read_only=${onOff(spec.readOnly)}`,
   ];
 }

@@ -14,6 +14,7 @@ import { promoteReadReplica } from './replicas-promote.js';
 import { describeDBEngineVersions, describeOptionGroups, describeOrderableDBInstanceOptions } from './engine-catalog.js';
 import { createDBSubnetGroup, deleteDBSubnetGroup, describeDBSubnetGroups, modifyDBSubnetGroup } from './subnet-groups.js';
 import { createDBParameterGroup, deleteDBParameterGroup, describeDBParameterGroups, describeDBParameters, describeEngineDefaultParameters, modifyDBParameterGroup, resetDBParameterGroup } from './pg-groups.js';
+import { describeDBLogFiles, downloadDBLogFilePortion } from './log-files.js';
 import { addTagsToResource, listTagsForResource, removeTagsFromResource } from './instances-tags.js';
 
 /** Every operation the endpoint answers: one line per op (replicas, snapshots, CloudWatch … add theirs here). */
@@ -47,6 +48,8 @@ export function buildOpRegistry(ctx: OpsContext): OpRegistry {
       ResetDBParameterGroup: resetDBParameterGroup(ctx),
       DeleteDBParameterGroup: deleteDBParameterGroup(ctx),
       DescribeEngineDefaultParameters: describeEngineDefaultParameters(),
+      DescribeDBLogFiles: describeDBLogFiles(ctx),
+      DownloadDBLogFilePortion: downloadDBLogFilePortion(ctx),
     },
     monitoring: {
       GetMetricData: getMetricData(ctx),

@@ -86,6 +86,8 @@ export const CATALOG: readonly ParamDef[] = [
   fixed('read_only', 'Set by RDS: on for read replicas and full storage.', 'boolean'),
   fixed('secure_file_priv', 'Server-side file I/O is confined to the instance\'s tmp folder.'),
   fixed('plugin_dir', 'The plugin folder.'),
+  fixed('slow_query_log_file', 'The slow query log (slowquery/mysql-slowquery.log: DownloadDBLogFilePortion).'),
+  fixed('general_log_file', 'The general query log (general/mysql-general.log: DownloadDBLogFilePortion).'),
   fixed('ssl_ca', 'The CA certificate (RDS manages TLS).'),
   fixed('ssl_cert', 'The server certificate (RDS manages TLS).'),
   fixed('ssl_key', 'The server key (RDS manages TLS).'),
