@@ -65,6 +65,7 @@ export const AWS_ERRORS: Record<string, { code: string; exit: (typeof ExitCode)[
   DBParameterGroupNotFoundFault: { code: 'PARAMETER_GROUP_NOT_FOUND', exit: ExitCode.notFound, hint: 'Run `rdsctl params` to see the parameter groups.' },
   DBParameterGroupAlreadyExistsFault: { code: 'PARAMETER_GROUP_EXISTS', exit: ExitCode.conflict, hint: 'Run `rdsctl params` to see the parameter groups.' },
   InvalidDBParameterGroupStateFault: { code: 'PARAMETER_GROUP_IN_USE', exit: ExitCode.conflict },
+  DBLogFileNotFoundFault: { code: 'LOG_FILE_NOT_FOUND', exit: ExitCode.notFound, hint: 'The slow and general logs appear once slow_query_log or general_log is 1 in the instance\'s parameter group (rdsctl params).' },
   DBInstanceAlreadyExistsFault: { code: 'INSTANCE_EXISTS', exit: ExitCode.conflict, hint: (c) => `Choose another identifier, or look at the existing one: ${describeIt(c)}.` },
   DBSnapshotAlreadyExistsFault: { code: 'SNAPSHOT_EXISTS', exit: ExitCode.conflict },
   InvalidDBInstanceStateFault: { code: 'INVALID_INSTANCE_STATE', exit: ExitCode.conflict, hint: (c) => stateHint('', c.id) },

@@ -1,11 +1,19 @@
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mysql from 'mysql2/promise';
-import { cleanupHome, runCli, tempHome } from '../helpers/local-cli.js';
+import { BIN, cleanupHome, runCli, tempHome } from '../helpers/local-cli.js';
 
 // rdsctl params through the real CLI binary, the SDK and the local endpoint's real mariadbd.
 let home: string;
 const cli = (args: string[]) => runCli(args, { env: { RDSCTL_HOME: home } });
+
+async function query(id: string, sql: string): Promise<void> {
+  const c = (await cli(['credentials', id, '--json'])).json.data;
+  const conn = await mysql.createConnection({ host: c.host, port: c.port, user: c.username, password: c.password, ssl: { ca: await readFile(c.caFile), verifyIdentity: true } });
+  await conn.query(sql);
+  await conn.end();
+}
 
 async function globalVar(id: string, name: string): Promise<string> {
   const r = await cli(['credentials', id, '--json']);
@@ -99,4 +107,44 @@ describe('rdsctl params on the local target', () => {
     expect(modify.stdout).toMatch(/DBParameterGroupName/);
     expect(modify.stdout).toMatch(/next reboot/);
   }, 300_000);
+
+  it('rdsctl logs shows the error and slow logs, -n lines, --follow new lines, and refuses bad input', async () => {
+    expect((await cli(['params', 'peak', 'set', 'slow_query_log=1', 'long_query_time=0'])).code).toBe(0);
+    for (let i = 0; i < 50 && (await globalVar('tuned', 'slow_query_log')) !== '1'; i++) await new Promise((r) => setTimeout(r, 100));
+    await query('tuned', 'SELECT 4242 AS logs_marker');
+    const error = await cli(['logs', 'tuned']);
+    expect(error.code, error.stderr).toBe(0);
+    expect(error.stdout).toContain('ready for connections');
+    const slow = await cli(['logs', 'tuned', '--slow', '-n', '3']);
+    expect(slow.code, slow.stderr).toBe(0);
+    expect(slow.stdout.trimEnd().split('\n')).toHaveLength(3);
+    const json = await cli(['logs', 'tuned', '--slow', '-n', '200', '--json']);
+    expect(json.json.data).toMatchObject({ DBInstanceIdentifier: 'tuned', LogFileName: 'slowquery/mysql-slowquery.log' });
+    expect(json.json.data.LogFileData).toContain('SELECT 4242 AS logs_marker');
+
+    const follow = spawn(process.execPath, [BIN, 'logs', 'tuned', '--slow', '-n', '1', '--follow'], { env: { ...process.env, RDSCTL_HOME: home, NO_COLOR: '1' } });
+    let seen = '';
+    follow.stdout.on('data', (d) => { seen += String(d); });
+    try {
+      await new Promise((r) => setTimeout(r, 1500));
+      await query('tuned', 'SELECT 777 AS followed_marker');
+      for (let i = 0; i < 50 && !seen.includes('followed_marker'); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(seen).toContain('SELECT 777 AS followed_marker');
+    } finally {
+      follow.kill('SIGINT');
+    }
+
+    const bad: [string[], number, RegExp][] = [
+      [['logs', 'tuned', '--slow', '--general'], 2, /Pick one log/],
+      [['logs', 'tuned', '-n', 'banana'], 2, /-n "banana" is not a number of lines/],
+      [['logs', 'tuned', '--follow', '--json'], 2, /--follow streams lines/],
+      [['logs', 'tuned', '--general'], 4, /mysql-general.log, is not found/],
+      [['logs', 'nope'], 4, /nope not found/],
+    ];
+    for (const [args, code, msg] of bad) {
+      const r = await cli(args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(code);
+      expect(r.stderr + r.stdout).toMatch(msg); // --json puts the error on stdout
+    }
+  }, 120_000);
 });

@@ -11,6 +11,7 @@ import { registerLoadtest } from './loadtest.js';
 import { registerLocal } from './local.js';
 import { registerMetrics } from './metrics.js';
 import { registerModify } from './modify.js';
+import { registerLogs } from './logs.js';
 import { registerParams } from './params.js';
 import { registerPower } from './power.js';
 import { registerPromote } from './promote.js';
@@ -42,4 +43,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerAlarms,
   registerStatus,
   registerParams,
+  registerLogs,
 ];
