@@ -28,3 +28,18 @@ export async function readSince(rds: RDSClient, id: string, kind: LogKind, marke
     if (!part.more) return { text, marker: at, more: false };
   }
 }
+
+/** The whole log, from the start, in Marker pages, into `file` (0600: a slow log holds query text). */
+export async function downloadAll(rds: RDSClient, id: string, kind: LogKind, file: string): Promise<number> {
+  const { writeFile, appendFile } = await import('node:fs/promises');
+  await writeFile(file, '', { mode: 0o600 });
+  let marker = '0';
+  let bytes = 0;
+  for (;;) {
+    const part = await downloadPortion(rds, id, kind, { marker, lines: 10_000 });
+    await appendFile(file, part.text);
+    bytes += Buffer.byteLength(part.text);
+    if (!part.more || part.marker === undefined || part.marker === marker) return bytes;
+    marker = part.marker;
+  }
+}

@@ -147,4 +147,18 @@ describe('rdsctl params on the local target', () => {
       expect(r.stderr + r.stdout).toMatch(msg); // --json puts the error on stdout
     }
   }, 120_000);
+
+  it('analyze-queries --slow-log-from digests the slow log the instance wrote', async () => {
+    await query('tuned', 'CREATE DATABASE IF NOT EXISTS shop');
+    await query('tuned', 'CREATE TABLE IF NOT EXISTS shop.orders (id INT PRIMARY KEY, customer INT, total INT)');
+    for (let i = 0; i < 5; i++) await query('tuned', `SELECT * FROM shop.orders WHERE customer = ${i}`);
+    const r = await cli(['analyze-queries', 'tuned', '--slow-log-from', 'tuned', '--database', 'shop', '--no-validate', '--json']);
+    expect(r.code, r.stderr + r.stdout.slice(0, 2000)).toBe(0);
+    expect(JSON.stringify(r.json.data)).toContain('orders');
+    const both = await cli(['analyze-queries', 'tuned', '--slow-log-from', 'tuned', '--slow-log', 'x.log']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('Give only one workload source.');
+    const missing = await cli(['analyze-queries', 'tuned', '--slow-log-from', 'nope']);
+    expect(missing.code).toBe(4);
+  }, 120_000);
 });
