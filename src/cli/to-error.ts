@@ -62,6 +62,10 @@ const describeIt = (c: RequestContext) => (c.id ? `\`rdsctl describe ${c.id}\`` 
 export const AWS_ERRORS: Record<string, { code: string; exit: (typeof ExitCode)[keyof typeof ExitCode]; hint?: Hint }> = {
   DBInstanceNotFoundFault: { code: 'INSTANCE_NOT_FOUND', exit: ExitCode.notFound, hint: 'Run `rdsctl list` to see the instances on this target.' },
   DBSnapshotNotFoundFault: { code: 'SNAPSHOT_NOT_FOUND', exit: ExitCode.notFound },
+  DBParameterGroupNotFoundFault: { code: 'PARAMETER_GROUP_NOT_FOUND', exit: ExitCode.notFound, hint: 'Run `rdsctl params` to see the parameter groups.' },
+  DBParameterGroupAlreadyExistsFault: { code: 'PARAMETER_GROUP_EXISTS', exit: ExitCode.conflict, hint: 'Run `rdsctl params` to see the parameter groups.' },
+  InvalidDBParameterGroupStateFault: { code: 'PARAMETER_GROUP_IN_USE', exit: ExitCode.conflict },
+  DBLogFileNotFoundFault: { code: 'LOG_FILE_NOT_FOUND', exit: ExitCode.notFound, hint: 'The slow and general logs appear once slow_query_log or general_log is 1 in the instance\'s parameter group (rdsctl params).' },
   DBInstanceAlreadyExistsFault: { code: 'INSTANCE_EXISTS', exit: ExitCode.conflict, hint: (c) => `Choose another identifier, or look at the existing one: ${describeIt(c)}.` },
   DBSnapshotAlreadyExistsFault: { code: 'SNAPSHOT_EXISTS', exit: ExitCode.conflict },
   InvalidDBSnapshotStateFault: { code: 'INVALID_SNAPSHOT_STATE', exit: ExitCode.conflict, hint: (c) => `Wait until the snapshot is available: \`rdsctl snapshot list${c.id ? ` ${c.id}` : ''}\`.` },

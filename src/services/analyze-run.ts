@@ -69,13 +69,13 @@ async function loadSource(o: AnalyzeCommandOptions, session: SqlSession, databas
 
 /**
  * PERFORMANCE_SCHEMA_OFF with the steps for where the server runs: the local endpoint starts its instances
- * with performance_schema OFF and has no parameter groups, so only the other sources work there; on RDS it is
+ * with performance_schema OFF (a static parameter: a parameter group and a reboot), so the slow log is the way there; on RDS it is
  * a static parameter of a custom parameter group (the default group cannot be changed), applied at reboot.
  */
 export function digestHint(err: unknown, target: 'local' | 'aws', localInstance: boolean, id?: string): unknown {
   if (!(err instanceof RdsctlError) || err.code !== 'PERFORMANCE_SCHEMA_OFF') return err;
   const hint = localInstance
-    ? 'Local instances run with performance_schema OFF (the local endpoint has no parameter groups yet): use --slow-log <file> or --queries <file.sql>.'
+    ? `Local instances run with performance_schema OFF: use --slow-log-from ${id ?? 'the instance'} (with slow_query_log=1 in its parameter group: rdsctl params), --slow-log <file> or --queries <file.sql>.`
     : target === 'aws' && id
       ? `On RDS: aws rds modify-db-parameter-group --db-parameter-group-name <custom group of ${id}> --parameters ParameterName=performance_schema,ParameterValue=1,ApplyMethod=pending-reboot, then rdsctl reboot ${id} and let the workload run. Or use --slow-log / --queries.`
       : err.hint;

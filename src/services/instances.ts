@@ -108,7 +108,7 @@ export async function modifyInstance(
   if (passwordChange) plan.changes.push(PASSWORD_CHANGE);
   if (plan.changes.length === 0) {
     throw usageError('NOTHING_TO_MODIFY', `Nothing to change on ${current.DBInstanceIdentifier}: it already has those settings.`, {
-      hint: 'Pass at least one of --class, --storage, --max-storage, --no-max-storage, --backup-retention, --[no-]deletion-protection, --new-password-stdin.',
+      hint: 'Pass at least one of --class, --storage, --max-storage, --no-max-storage, --backup-retention, --[no-]deletion-protection, --parameter-group, --new-password-stdin.',
     });
   }
   const all = [...plan.changes, ...plan.alsoApplied];

@@ -107,6 +107,35 @@ assert error_code(rds.modify_db_instance, DBInstanceIdentifier="py-shop", Engine
 assert error_code(rds.modify_db_instance, DBInstanceIdentifier="py-shop", DBParameterGroupName="tuned") == "DBParameterGroupNotFound"
 step("modify_db_instance: metadata changed at once; other engine version and unknown parameter group refused")
 
+# Parameter groups and log files (issue 11 §1, §2), through boto3's own paginators.
+pg = rds.create_db_parameter_group(DBParameterGroupName="py-tuned", DBParameterGroupFamily="mariadb10.11", Description="boto3")["DBParameterGroup"]
+assert pg["DBParameterGroupName"] == "py-tuned" and pg["DBParameterGroupFamily"] == "mariadb10.11", pg
+assert error_code(rds.create_db_parameter_group, DBParameterGroupName="py-tuned", DBParameterGroupFamily="mariadb10.11", Description="x") == "DBParameterGroupAlreadyExists"
+assert error_code(rds.modify_db_parameter_group, DBParameterGroupName="py-tuned",
+                  Parameters=[{"ParameterName": "performance_schema", "ParameterValue": "1", "ApplyMethod": "immediate"}]) == "InvalidParameterCombination"
+assert error_code(rds.modify_db_parameter_group, DBParameterGroupName="py-tuned",
+                  Parameters=[{"ParameterName": "datadir", "ParameterValue": "/tmp", "ApplyMethod": "pending-reboot"}]) == "InvalidParameterValue"
+rds.modify_db_parameter_group(DBParameterGroupName="py-tuned", Parameters=[
+    {"ParameterName": "slow_query_log", "ParameterValue": "1", "ApplyMethod": "immediate"},
+    {"ParameterName": "long_query_time", "ParameterValue": "0", "ApplyMethod": "immediate"}])
+params = [p for page in rds.get_paginator("describe_db_parameters").paginate(DBParameterGroupName="py-tuned", PaginationConfig={"PageSize": 20}) for p in page["Parameters"]]
+user = {p["ParameterName"]: p["ParameterValue"] for p in params if p["Source"] == "user"}
+assert user == {"long_query_time": "0", "slow_query_log": "1"}, user
+assert len(params) > 40 and len({p["ParameterName"] for p in params}) == len(params)
+names = [g["DBParameterGroupName"] for g in rds.describe_db_parameter_groups()["DBParameterGroups"]]
+assert names == ["default.mariadb10.11", "py-tuned"], names
+mod = rds.modify_db_instance(DBInstanceIdentifier="py-shop", DBParameterGroupName="py-tuned", ApplyImmediately=True)["DBInstance"]
+assert mod["DBParameterGroups"] == [{"DBParameterGroupName": "py-tuned", "ParameterApplyStatus": "pending-reboot"}], mod["DBParameterGroups"]
+assert error_code(rds.delete_db_parameter_group, DBParameterGroupName="py-tuned") == "InvalidDBParameterGroupState"
+step("create/modify/describe_db_parameter(s) with the paginator; static+immediate and datadir refused; group in use not deleted")
+
+logs = rds.describe_db_log_files(DBInstanceIdentifier="py-shop")["DescribeDBLogFiles"]
+assert "error/mysql-error.log" in [f["LogFileName"] for f in logs], logs
+portion = rds.download_db_log_file_portion(DBInstanceIdentifier="py-shop", LogFileName="error/mysql-error.log", Marker="0", NumberOfLines=5)
+assert portion["LogFileData"] and "AdditionalDataPending" in portion, portion
+assert error_code(rds.download_db_log_file_portion, DBInstanceIdentifier="py-shop", LogFileName="slowquery/none.log") == "DBLogFileNotFoundFault"
+step("describe_db_log_files and download_db_log_file_portion (Marker 0, 5 lines)")
+
 # A service the endpoint does not serve: a clear error, not a hang or a 500.
 sm = boto3.client("secretsmanager")
 try:
@@ -120,6 +149,7 @@ rds.delete_db_instance(DBInstanceIdentifier="py-shop", SkipFinalSnapshot=True, D
 rds.get_waiter("db_instance_deleted").wait(DBInstanceIdentifier="py-shop", WaiterConfig=FAST)
 rds.delete_db_subnet_group(DBSubnetGroupName="py-subnets")
 assert rds.describe_db_subnet_groups()["DBSubnetGroups"] == []
+rds.delete_db_parameter_group(DBParameterGroupName="py-tuned")
 step("delete_db_instance + db_instance_deleted waiter; delete_db_subnet_group")
 print("boto3 conformance: ok")
 sys.exit(0)

@@ -91,19 +91,19 @@ const HONOURED: Record<string, Record<string, string>> = {
   CACertificateIdentifier: { CACertificateIdentifier: 'rds-ca-rsa4096-g1' },
   EngineLifecycleSupport: { EngineLifecycleSupport: 'open-source-rds-extended-support-disabled' },
   ApplyImmediately: { ApplyImmediately: 'true' },
+  // Its existence is checked by the op (test/integration/endpoint-params.test.ts).
+  DBParameterGroupName: { DBParameterGroupName: 'tuned' },
 };
 /** Honoured members whose only valid values change nothing here (said so in the table's note), per operation. */
 const NO_EFFECT: Record<string, Record<string, Record<string, string>>> = {
   CreateDBInstance: {
     Engine: {}, // required: the base request carries it
-    DBParameterGroupName: { DBParameterGroupName: 'default.mariadb10.11' },
   },
   ModifyDBInstance: {
     DBInstanceIdentifier: {},
     EngineVersion: { EngineVersion: '10.11' },
     StorageType: { StorageType: 'gp3' },
     Iops: { Iops: '3000' },
-    DBParameterGroupName: { DBParameterGroupName: 'default.mariadb10.11' },
     AllowMajorVersionUpgrade: { AllowMajorVersionUpgrade: 'true' },
     CertificateRotationRestart: { CertificateRotationRestart: 'true' },
     UseDefaultProcessorFeatures: { UseDefaultProcessorFeatures: 'true' },
@@ -161,7 +161,6 @@ describe('neutral values and unknown members', () => {
   });
 
   it.each([
-    [{ DBParameterGroupName: 'mine' }, 'DBParameterGroupNotFound'],
     [{ OptionGroupName: 'mine' }, 'OptionGroupNotFoundFault'],
     [{ CACertificateIdentifier: 'rds-ca-nope' }, 'CertificateNotFound'],
     [{ AvailabilityZone: 'us-west-2a' }, 'InvalidParameterValue'],

@@ -2,7 +2,7 @@ import { Option } from 'commander';
 import type { RegisterCommand } from './index.js';
 
 interface Opts {
-  dsn?: string; slowLog?: string; queries?: string; digest?: boolean; database?: string; top?: string; validate?: boolean;
+  dsn?: string; slowLog?: string; slowLogFrom?: string; queries?: string; digest?: boolean; database?: string; top?: string; validate?: boolean;
   validateOn?: string; threshold?: string; budget?: string; ddlOut?: string; apply?: boolean; passwordStdin?: boolean;
 }
 
@@ -14,6 +14,7 @@ export const registerAnalyzeQueries: RegisterCommand = (program, run) => {
     .description('find problem queries (EXPLAIN only) and recommend indexes, validated on a copy')
     .addOption(new Option('--dsn <url>', 'mysql://user:pass@host:port/db instead of an instance id').env('DATABASE_URL'))
     .option('--slow-log <file>', 'workload from a slow query log (plain or .gz)')
+    .option('--slow-log-from <id>', "workload from the DB instance's own slow log (DownloadDBLogFilePortion)")
     .option('--queries <file>', 'workload from a .sql file ("-" = stdin)')
     .option('--digest', 'workload from performance_schema statement digests')
     .option('--database <db>', 'default database for the statements')
@@ -38,32 +39,38 @@ export const registerAnalyzeQueries: RegisterCommand = (program, run) => {
         // Folded to the terminal's width, or 80 columns when piped (a log, a ticket, less).
         const render = (r: Parameters<typeof renderReport>[0]) => renderReport(r, (st, t) => ctx.out.paint(st, t), 25, ctx.out.width);
         let shown = '';
-        const report = await runAnalyze(
-          { instanceId: id, dsn: id && cmd.getOptionValueSource('dsn') !== 'cli' ? undefined : o.dsn,
-            slowLog: o.slowLog, queries: o.queries, digest: o.digest, database: o.database, top: num(o.top),
-            validate: cmd.getOptionValueSource('validate') === 'cli' ? o.validate : undefined, validateOn: o.validateOn,
-            threshold: num(o.threshold), budget: num(o.budget), ddlOut: o.ddlOut, apply: o.apply, passwordStdin: o.passwordStdin },
-          {
-            target: ctx.target, home: ctx.home,
-            rds: async () => (await (await import('../clients.js')).clientsFor(ctx)).rds,
-            password: async () => process.env.RDSCTL_DB_PASSWORD ?? (o.passwordStdin ? readStdin() : undefined),
-            progress: (m) => ctx.out.step(m),
-            // The report goes out before the question, so that `n` leaves it on screen (without the closing
-            // "Nothing was changed … --apply" line, which only the DDL list brings).
-            confirm: (q, r) => confirm(ctx, q, () => { shown = render({ ...r, ddl: [] }); ctx.out.print(shown); }),
-          },
-        );
-        // After a confirmation only the outcome of --apply is new: the rest was printed before the question.
-        const full = render(report);
-        ctx.out.result(report, () => (shown && full.startsWith(shown) ? full.slice(shown.length).replace(/^\n/, '') : full));
-        const failure = analysisFailedError(report); // most statements failed: the report is out, the exit code says so
-        if (failure) throw failure;
-        // The report (with each statement's outcome) is out; a script must still see that --apply fell short.
-        const failed = report.applied?.filter((a) => !a.ok) ?? [];
-        if (failed.length) {
-          const { remoteError } = await import('../../core/errors.js');
-          throw remoteError('APPLY_FAILED', `${failed.length} of ${report.applied!.length} index(es) could not be built: ${failed[0].error ?? 'refused'}.`, {
-            hint: `${failed.length === report.applied!.length ? 'Nothing was built' : 'The others were built'}; fix the cause (privileges: ALTER, INDEX) and run with --apply again — built indexes are not proposed twice.` });
+        const fromLog = o.slowLogFrom === undefined ? undefined : await (await import('../../services/analyze-slowlog.js')).fetchSlowLog((await (await import('../clients.js')).clientsFor(ctx)).rds, o.slowLogFrom, o.slowLog, (m) => ctx.out.step(m));
+        if (fromLog) o.slowLog = fromLog.file;
+        try {
+          const report = await runAnalyze(
+            { instanceId: id, dsn: id && cmd.getOptionValueSource('dsn') !== 'cli' ? undefined : o.dsn,
+              slowLog: o.slowLog, queries: o.queries, digest: o.digest, database: o.database, top: num(o.top),
+              validate: cmd.getOptionValueSource('validate') === 'cli' ? o.validate : undefined, validateOn: o.validateOn,
+              threshold: num(o.threshold), budget: num(o.budget), ddlOut: o.ddlOut, apply: o.apply, passwordStdin: o.passwordStdin },
+            {
+              target: ctx.target, home: ctx.home,
+              rds: async () => (await (await import('../clients.js')).clientsFor(ctx)).rds,
+              password: async () => process.env.RDSCTL_DB_PASSWORD ?? (o.passwordStdin ? readStdin() : undefined),
+              progress: (m) => ctx.out.step(m),
+              // The report goes out before the question, so that `n` leaves it on screen (without the closing
+              // "Nothing was changed … --apply" line, which only the DDL list brings).
+              confirm: (q, r) => confirm(ctx, q, () => { shown = render({ ...r, ddl: [] }); ctx.out.print(shown); }),
+            },
+          );
+          // After a confirmation only the outcome of --apply is new: the rest was printed before the question.
+          const full = render(report);
+          ctx.out.result(report, () => (shown && full.startsWith(shown) ? full.slice(shown.length).replace(/^\n/, '') : full));
+          const failure = analysisFailedError(report); // most statements failed: the report is out, the exit code says so
+          if (failure) throw failure;
+          // The report (with each statement's outcome) is out; a script must still see that --apply fell short.
+          const failed = report.applied?.filter((a) => !a.ok) ?? [];
+          if (failed.length) {
+            const { remoteError } = await import('../../core/errors.js');
+            throw remoteError('APPLY_FAILED', `${failed.length} of ${report.applied!.length} index(es) could not be built: ${failed[0].error ?? 'refused'}.`, {
+              hint: `${failed.length === report.applied!.length ? 'Nothing was built' : 'The others were built'}; fix the cause (privileges: ALTER, INDEX) and run with --apply again — built indexes are not proposed twice.` });
+          }
+        } finally {
+          await fromLog?.cleanup();
         }
       }),
     );

@@ -11,6 +11,8 @@ import { registerLoadtest } from './loadtest.js';
 import { registerLocal } from './local.js';
 import { registerMetrics } from './metrics.js';
 import { registerModify } from './modify.js';
+import { registerLogs } from './logs.js';
+import { registerParams } from './params.js';
 import { registerPower } from './power.js';
 import { registerPromote } from './promote.js';
 import { registerProvision } from './provision.js';
@@ -44,4 +46,6 @@ export const COMMANDS: RegisterCommand[] = [
   registerStatus,
   registerSnapshot,
   registerRestore,
+  registerParams,
+  registerLogs,
 ];

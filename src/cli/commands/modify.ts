@@ -6,7 +6,7 @@ import type { RegisterCommand } from './index.js';
 
 interface ModifyOptions {
   class?: string; storage?: string; maxStorage?: string | false; backupRetention?: string; deletionProtection?: boolean;
-  newPasswordStdin?: boolean; manageMasterPassword?: boolean; applyImmediately?: boolean; wait: boolean; dryRun?: boolean;
+  newPasswordStdin?: boolean; manageMasterPassword?: boolean; applyImmediately?: boolean; wait: boolean; dryRun?: boolean; parameterGroup?: string;
 }
 
 export const registerModify: RegisterCommand = (program, run) => {
@@ -18,6 +18,7 @@ export const registerModify: RegisterCommand = (program, run) => {
     .option('--max-storage <gib>', 'storage autoscaling ceiling in GiB (equal to the storage: autoscaling off)')
     .option('--no-max-storage', 'turn storage autoscaling off')
     .option('--backup-retention <days>', 'automated backup retention (0–35 days)')
+    .option('--parameter-group <name>', 'use this DB parameter group (its values take effect at the next reboot)')
     .option('--deletion-protection', 'turn deletion protection on')
     .option('--no-deletion-protection', 'turn deletion protection off')
     .option('--new-password-stdin', 'read a new master password from stdin')
@@ -33,6 +34,7 @@ export const registerModify: RegisterCommand = (program, run) => {
           MaxAllocatedStorage: typeof o.maxStorage === 'string' ? parseIntOption(o.maxStorage, '--max-storage') : o.maxStorage,
           BackupRetentionPeriod: o.backupRetention === undefined ? undefined : parseIntOption(o.backupRetention, '--backup-retention'),
           DeletionProtection: o.deletionProtection,
+          DBParameterGroupName: o.parameterGroup,
           MasterUserPassword: o.newPasswordStdin ? await readStdin() : undefined,
           ManageMasterUserPassword: o.manageMasterPassword === false ? (false as const) : undefined,
         };

@@ -10,7 +10,7 @@ import type { RegisterCommand } from './index.js';
 interface ProvisionOptions {
   engine?: string; engineVersion?: string; class: string; storage: string; maxStorage?: string;
   backupRetention: string; encrypted: boolean; deletionProtection?: boolean; masterUsername: string;
-  passwordStdin?: boolean; manageMasterPassword?: boolean; dbName?: string; wait: boolean; dryRun?: boolean;
+  passwordStdin?: boolean; manageMasterPassword?: boolean; dbName?: string; wait: boolean; dryRun?: boolean; parameterGroup?: string;
 }
 
 export const registerProvision: RegisterCommand = (program, run) => {
@@ -29,6 +29,7 @@ export const registerProvision: RegisterCommand = (program, run) => {
     .option('--password-stdin', 'read the master password from stdin (else env RDSCTL_MASTER_PASSWORD)')
     .option('--manage-master-password', 'let the target generate and keep the master password')
     .option('--db-name <name>', 'create this database')
+    .option('--parameter-group <name>', 'DB parameter group (default: the engine family\'s default group); see rdsctl params')
     .option('--no-wait', 'return once creation has started')
     .option('--dry-run', 'print the request and create nothing')
     .action((id: string, opts: ProvisionOptions, cmd) =>
@@ -72,6 +73,7 @@ async function buildCreateRequest(ctx: CliContext, id: string, o: ProvisionOptio
     MasterUsername: o.masterUsername,
     ...(password === undefined ? { ManageMasterUserPassword: true } : { MasterUserPassword: password }),
     DBName: o.dbName,
+    DBParameterGroupName: o.parameterGroup,
     PubliclyAccessible: false,
     CopyTagsToSnapshot: true,
   };

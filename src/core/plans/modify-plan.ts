@@ -9,11 +9,14 @@ export interface ModifiableState {
   MaxAllocatedStorage?: number;
   BackupRetentionPeriod?: number;
   DeletionProtection?: boolean;
+  /** DescribeDBInstances' DBParameterGroups (rdsctl names one group per instance). */
+  DBParameterGroups?: { DBParameterGroupName?: string }[];
 }
 
 /** `MaxAllocatedStorage: false` turns storage autoscaling off (sent as MaxAllocatedStorage = AllocatedStorage). */
-export interface ModifyRequest extends Omit<ModifiableState, 'MaxAllocatedStorage'> {
+export interface ModifyRequest extends Omit<ModifiableState, 'MaxAllocatedStorage' | 'DBParameterGroups'> {
   MaxAllocatedStorage?: number | false;
+  DBParameterGroupName?: string;
 }
 
 export interface PlannedChange {
@@ -139,6 +142,11 @@ export function planModify(current: CurrentInstance, desired: ModifyRequest, tar
   }
   if (desired.DeletionProtection !== undefined && desired.DeletionProtection !== current.DeletionProtection) {
     changes.push({ field: 'DeletionProtection', from: current.DeletionProtection, to: desired.DeletionProtection });
+  }
+  const group = current.DBParameterGroups?.[0]?.DBParameterGroupName;
+  if (desired.DBParameterGroupName !== undefined && desired.DBParameterGroupName.toLowerCase() !== group) {
+    // RDS associates the group at once but its values take effect at the next reboot.
+    changes.push({ field: 'DBParameterGroupName', from: group, to: desired.DBParameterGroupName, note: 'takes effect at the next reboot' });
   }
   return changes;
 }

@@ -28,6 +28,14 @@ export function bufferPoolChunkSize(poolBytes: number): number {
   return MiB;
 }
 
+/**
+ * The slow and general query logs: files (never folders: a folder in datadir is a database) in the
+ * datadir, which mariadbd may write in its mount namespace. The error log is rdsctl's (paths.errorLog).
+ */
+export function queryLogFiles(paths: InstancePaths) {
+  return { slow: join(paths.datadir, 'mysql-slowquery.log'), general: join(paths.datadir, 'mysql-general.log') };
+}
+
 export interface RenderOptions {
   /**
    * The OS user mariadbd switches to after reading this file (rdsctl as root: the service account).
@@ -53,6 +61,8 @@ function coreLines(paths: InstancePaths, spec: EngineSpec, opts: RenderOptions):
     // Server-side file I/O (LOAD DATA INFILE, INTO OUTFILE) confined to the instance's own tmp folder.
     `secure_file_priv=${paths.tmpDir}`,
     `max_connections=${spec.maxConnections}`,
+    `slow_query_log_file=${queryLogFiles(paths).slow}`,
+    `general_log_file=${queryLogFiles(paths).general}`,
     `read_only=${onOff(spec.readOnly)}`,
   ];
 }
@@ -120,6 +130,15 @@ function encryptionLines(paths: InstancePaths): string[] {
   ];
 }
 
+/** my.cnf option names that differ from the variable's name. */
+const OPTION_NAME: Record<string, string> = { time_zone: 'default_time_zone' };
+
+/** The DB parameter group's values, written last so they win over the lines above (last one wins). */
+function parameterLines(spec: EngineSpec): string[] {
+  const entries = Object.entries(spec.parameters ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  return entries.length === 0 ? [] : ['# DB parameter group', ...entries.map(([k, v]) => `${OPTION_NAME[k] ?? k}=${v}`)];
+}
+
 /** my.cnf for one instance. Pure: the same spec always renders the same file. */
 export function renderMyCnf(paths: InstancePaths, spec: EngineSpec, opts: RenderOptions): string {
   const mysqld = [
@@ -128,6 +147,7 @@ export function renderMyCnf(paths: InstancePaths, spec: EngineSpec, opts: Render
     ...memoryLines(spec),
     ...tlsLines(paths, spec),
     ...(spec.storageEncrypted ? encryptionLines(paths) : []),
+    ...parameterLines(spec),
   ];
   return [
     `# Written by rdsctl for instance ${spec.id}; rewritten on every change — do not edit.`,

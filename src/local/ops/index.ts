@@ -15,6 +15,8 @@ import { describeDBEngineVersions, describeOptionGroups, describeOrderableDBInst
 import { createDBSubnetGroup, deleteDBSubnetGroup, describeDBSubnetGroups, modifyDBSubnetGroup } from './subnet-groups.js';
 import { createDBSnapshot, deleteDBSnapshot, describeDBSnapshots } from './snapshots.js';
 import { restoreDBInstanceFromDBSnapshot } from './snapshots-restore.js';
+import { createDBParameterGroup, deleteDBParameterGroup, describeDBParameterGroups, describeDBParameters, describeEngineDefaultParameters, modifyDBParameterGroup, resetDBParameterGroup } from './pg-groups.js';
+import { describeDBLogFiles, downloadDBLogFilePortion } from './log-files.js';
 import { addTagsToResource, listTagsForResource, removeTagsFromResource } from './instances-tags.js';
 
 /** Every operation the endpoint answers: one line per op (replicas, snapshots, CloudWatch … add theirs here). */
@@ -45,6 +47,15 @@ export function buildOpRegistry(ctx: OpsContext): OpRegistry {
       DescribeDBSnapshots: describeDBSnapshots(ctx),
       DeleteDBSnapshot: deleteDBSnapshot(ctx),
       RestoreDBInstanceFromDBSnapshot: restoreDBInstanceFromDBSnapshot(ctx),
+      CreateDBParameterGroup: createDBParameterGroup(ctx),
+      DescribeDBParameterGroups: describeDBParameterGroups(ctx),
+      DescribeDBParameters: describeDBParameters(ctx),
+      ModifyDBParameterGroup: modifyDBParameterGroup(ctx),
+      ResetDBParameterGroup: resetDBParameterGroup(ctx),
+      DeleteDBParameterGroup: deleteDBParameterGroup(ctx),
+      DescribeEngineDefaultParameters: describeEngineDefaultParameters(),
+      DescribeDBLogFiles: describeDBLogFiles(ctx),
+      DownloadDBLogFilePortion: downloadDBLogFilePortion(ctx),
     },
     monitoring: {
       GetMetricData: getMetricData(ctx),

@@ -29,9 +29,9 @@ export const defaultOptionGroup = (engine: string, version: string) => `default:
 
 export type InstanceMetadata = Partial<Pick<InstanceRecord,
   'autoMinorVersionUpgrade' | 'vpcSecurityGroupIds' | 'dbSubnetGroupName' | 'optionGroupName' | 'caCertificateIdentifier'
-  | 'cloudwatchLogsExports' | 'engineLifecycleSupport' | 'masterUserSecretKmsKeyId' | 'copyTagsToSnapshot' | 'availabilityZone'>>;
+  | 'cloudwatchLogsExports' | 'engineLifecycleSupport' | 'masterUserSecretKmsKeyId' | 'copyTagsToSnapshot' | 'availabilityZone'
+  | 'parameterGroupName'>>;
 
-const parameterGroupNotFound = (name: string) => new AwsFault('DBParameterGroupNotFound', `DBParameterGroup not found: ${name}`, 404);
 const optionGroupNotFound = (name: string) => new AwsFault('OptionGroupNotFoundFault', `Specified OptionGroupName: ${name} not found.`, 404);
 const certificateNotFound = (id: string) => new AwsFault('CertificateNotFound', `CACertificateIdentifier ${id} not found. Valid: ${CA_IDENTIFIERS.join(', ')}.`, 404);
 
@@ -57,8 +57,8 @@ function oneOf(name: string, value: string | undefined, allowed: string[]): stri
 /** The metadata a Create/ModifyDBInstance request sets (absent members: undefined, the record keeps its value). */
 export function readMetadata(flat: FlatParams, rec: Pick<InstanceRecord, 'engine' | 'engineVersion' | 'cloudwatchLogsExports'>, op: 'create' | 'modify'): InstanceMetadata {
   const { engine, engineVersion: version } = rec;
-  const pg = str(flat, 'DBParameterGroupName');
-  if (pg !== undefined && pg !== defaultParameterGroup(engine, version)) throw parameterGroupNotFound(pg);
+  // Its existence is checked by the op (pg-groups.ts requireParameterGroup: it needs the store).
+  const pg = str(flat, 'DBParameterGroupName')?.toLowerCase();
   const og = str(flat, 'OptionGroupName');
   if (og !== undefined && og !== defaultOptionGroup(engine, version)) throw optionGroupNotFound(og);
   const ca = str(flat, 'CACertificateIdentifier');
@@ -70,6 +70,7 @@ export function readMetadata(flat: FlatParams, rec: Pick<InstanceRecord, 'engine
     vpcSecurityGroupIds: sgs.length > 0 ? checkSecurityGroups(sgs) : undefined,
     dbSubnetGroupName: str(flat, 'DBSubnetGroupName')?.toLowerCase(),
     optionGroupName: og,
+    parameterGroupName: pg,
     caCertificateIdentifier: ca,
     engineLifecycleSupport: oneOf('EngineLifecycleSupport', str(flat, 'EngineLifecycleSupport'), LIFECYCLE_SUPPORT),
     masterUserSecretKmsKeyId: str(flat, 'MasterUserSecretKmsKeyId'),

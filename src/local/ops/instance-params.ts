@@ -30,7 +30,7 @@ const COMMON: Record<string, ParamRule> = {
   MasterUserSecretKmsKeyId: honoured('shown in MasterUserSecret'),
   VpcSecurityGroupIds: honoured('metadata'),
   DBSubnetGroupName: honoured('metadata; must exist (CreateDBSubnetGroup) or be `default`'),
-  DBParameterGroupName: honoured('only `default.mariadb10.11` (else DBParameterGroupNotFound)'),
+  DBParameterGroupName: honoured('`default.mariadb10.11` or a created group (else DBParameterGroupNotFound); a change applies at the next reboot'),
   OptionGroupName: honoured('only `default:mariadb-10-11` (else OptionGroupNotFoundFault)'),
   BackupRetentionPeriod: honoured('validated and kept; no backups yet'),
   PreferredBackupWindow: honoured('metadata'),

@@ -7,6 +7,7 @@ import { instanceExists, instanceQuota, invalidCombination, invalidValue, storag
 import { INSTANCE_QUOTA, TOTAL_STORAGE_QUOTA_GIB, planCreate, type CreatePlan } from './instances-validate.js';
 import { renderInstance, type InstanceResult } from './instances-render.js';
 import { createDatabase } from './instances-sql.js';
+import { requireParameterGroup } from './pg-groups.js';
 import { requireSubnetGroup } from './subnet-groups.js';
 import { claimPort, pickInstancePort, releaseReservation } from './ports.js';
 
@@ -63,6 +64,7 @@ export function createDBInstance(ctx: OpsContext): OpHandler<InstanceResult> {
   return async (req) => {
     const plan = planCreate(req.flat, { mysqlAvailable: ctx.mysqlAvailable, engineVersion: ctx.engineVersion });
     requireSubnetGroup(ctx, plan.metadata.dbSubnetGroupName);
+    if (plan.metadata.parameterGroupName !== undefined) requireParameterGroup(ctx.home, plan.metadata.parameterGroupName);
     if (plan.engineVersion && !ctx.engineVersion.startsWith(plan.engineVersion)) {
       throw invalidCombination(`Cannot find version ${plan.engineVersion} for ${plan.engine}: this machine runs ${plan.engine} ${ctx.engineVersion}.`);
     }

@@ -11,11 +11,15 @@ import { needsJob, planModify, type ModifyPlan } from './modify-plan.js';
 import { required } from './params.js';
 import { checkStorageNow } from './storage.js';
 import { followMasterSecret } from './replicas-status.js';
+import { groupOf } from './pg-apply.js';
+import { requireParameterGroup } from './pg-groups.js';
 import { requireSubnetGroup } from './subnet-groups.js';
 
 const MODIFIABLE = new Set(['available', 'storage-full']);
 
 function applyMetadata(rec: InstanceRecord, plan: ModifyPlan): void {
+  // A new parameter group takes effect at the next reboot, as on RDS.
+  if (plan.now.parameterGroupName !== undefined && plan.now.parameterGroupName !== groupOf(rec)) rec.parameterApplyStatus = 'pending-reboot';
   Object.assign(rec, plan.now);
   if (plan.clearMaxAllocated) rec.maxAllocatedStorage = undefined;
   rec.pending = { ...rec.pending, ...plan.deferred };
@@ -29,6 +33,7 @@ export function modifyDBInstance(ctx: OpsContext): OpHandler {
     if (!rec) throw instanceNotFound(id);
     const plan = planModify(req.flat, rec);
     requireSubnetGroup(ctx, plan.now.dbSubnetGroupName);
+    if (plan.now.parameterGroupName !== undefined) requireParameterGroup(ctx.home, plan.now.parameterGroupName);
     if (!MODIFIABLE.has(rec.status)) throw invalidState(`Database instance is not in available state (it is ${rec.status}).`);
     const job = needsJob(plan, rec.pending);
     const reworks = plan.applyImmediately && (Object.keys(plan.deferred).length > 0 || Object.keys(rec.pending).length > 0);

@@ -1,7 +1,8 @@
 import type { DBInstance, PendingModifiedValues } from '@aws-sdk/client-rds';
 import type { InstanceRecord } from '../state/registry.js';
 import { instanceArn, localArn } from './arns.js';
-import { LOCAL_VPC_ID, defaultOptionGroup, defaultParameterGroup } from './instance-metadata.js';
+import { LOCAL_VPC_ID, defaultOptionGroup } from './instance-metadata.js';
+import { renderParameterGroups } from './pg-apply.js';
 
 /** The CA the local endpoint's server certificates chain to (shown as CACertificateIdentifier). */
 export const LOCAL_CA_ID = 'rdsctl-local-ca';
@@ -62,7 +63,7 @@ function settings(rec: InstanceRecord, caValidTill?: Date): DBInstance {
     CopyTagsToSnapshot: rec.copyTagsToSnapshot ?? false,
     DBSecurityGroups: [],
     VpcSecurityGroups: (rec.vpcSecurityGroupIds ?? []).map((id) => ({ VpcSecurityGroupId: id, Status: 'active' })),
-    DBParameterGroups: [{ DBParameterGroupName: defaultParameterGroup(rec.engine, rec.engineVersion), ParameterApplyStatus: 'in-sync' }],
+    DBParameterGroups: renderParameterGroups(rec),
     ...metadata(rec),
     ReadReplicaDBInstanceIdentifiers: [],
     StorageEncrypted: rec.storageEncrypted,

@@ -47,7 +47,11 @@ export async function restartWithConfig(ctx: OpsContext, id: string): Promise<nu
   await ctx.engine.writeConfig(paths, ctx.spec(rec));
   await ctx.engine.stop(paths);
   const { pid } = await ctx.engine.start(paths, ctx.spec(rec));
-  ctx.registry.update(id, (r) => setServingPid(r, pid));
+  ctx.registry.update(id, (r) => {
+    setServingPid(r, pid);
+    // my.cnf now holds the parameter group's values: static ones and the group itself took effect.
+    if (r.parameterApplyStatus === 'pending-reboot') r.parameterApplyStatus = 'in-sync';
+  });
   return pid;
 }
 
@@ -58,7 +62,11 @@ export async function startProcess(ctx: OpsContext, id: string): Promise<number>
   const paths = ctx.paths(id);
   await ctx.engine.writeConfig(paths, ctx.spec(rec));
   const { pid } = await ctx.engine.start(paths, ctx.spec(rec));
-  ctx.registry.update(id, (r) => setServingPid(r, pid));
+  ctx.registry.update(id, (r) => {
+    setServingPid(r, pid);
+    // my.cnf now holds the parameter group's values: static ones and the group itself took effect.
+    if (r.parameterApplyStatus === 'pending-reboot') r.parameterApplyStatus = 'in-sync';
+  });
   return pid;
 }
 

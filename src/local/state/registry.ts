@@ -89,6 +89,9 @@ export interface InstanceRecord {
   cloudwatchLogsExports?: string[];
   engineLifecycleSupport?: string;
   masterUserSecretKmsKeyId?: string;
+  /** The DB parameter group (absent: default.mariadb10.11) and where its values stand (ops/pg-apply.ts). */
+  parameterGroupName?: string;
+  parameterApplyStatus?: 'in-sync' | 'applying' | 'pending-reboot';
   /** ISO time AllocatedStorage last changed (modification or autoscaling): starts the autoscaling cooldown. */
   lastStorageChange?: string;
 }

@@ -1,0 +1,46 @@
+import { usageError } from '../../core/errors.js';
+import type { RegisterCommand } from './index.js';
+
+type LogsOptions = { slow?: boolean; error?: boolean; general?: boolean; follow?: boolean; lines: string };
+
+const FOLLOW_MS = 1000;
+
+export const registerLogs: RegisterCommand = (program, run) => {
+  program
+    .command('logs <id>')
+    .description("the DB instance's server logs (error log by default) through DownloadDBLogFilePortion; `rdsctl local logs` is the control plane's own log")
+    .option('--error', 'the error log (default)')
+    .option('--slow', 'the slow query log (needs slow_query_log=1 in the parameter group)')
+    .option('--general', 'the general query log (needs general_log=1 in the parameter group)')
+    .option('-n, --lines <n>', 'the newest N lines', '100')
+    .option('-f, --follow', 'keep printing new lines until Ctrl-C')
+    .action((id: string, o: LogsOptions, cmd) =>
+      run(cmd, async (ctx) => {
+        const kinds = (['error', 'slow', 'general'] as const).filter((k) => o[k]);
+        if (kinds.length > 1) throw usageError('LOGS_ONE_KIND', 'Pick one log: --error, --slow or --general.', { hint: `Example: rdsctl logs ${id} --slow -n 50.` });
+        const lines = Number(o.lines);
+        if (!/^\d+$/.test(o.lines) || lines < 1 || lines > 10_000) throw usageError('LOGS_BAD_LINES', `-n "${o.lines}" is not a number of lines between 1 and 10000.`, { hint: `Example: rdsctl logs ${id} -n 200.` });
+        if (o.follow && ctx.options.json) throw usageError('FOLLOW_WITH_JSON', '--follow streams lines; --json prints one document.', { hint: `Use one of them: rdsctl logs ${id} --json, or with --follow.` });
+        const kind = kinds[0] ?? 'error';
+        const { clientsFor } = await import('../clients.js');
+        const { describeInstance } = await import('../../services/instances.js');
+        const { downloadPortion, readSince, LOG_FILES } = await import('../../services/logs.js');
+        const { rds } = await clientsFor(ctx);
+        const db = await describeInstance(rds, id);
+        const name = db.DBInstanceIdentifier!;
+        const first = await downloadPortion(rds, name, kind, { lines });
+        if (!o.follow) {
+          ctx.out.result({ DBInstanceIdentifier: name, LogFileName: LOG_FILES[kind], LogFileData: first.text, Marker: first.marker }, () => first.text.replace(/\n$/, ''));
+          return;
+        }
+        ctx.out.print(first.text);
+        let marker = first.marker ?? '0';
+        for (;;) {
+          await new Promise((r) => setTimeout(r, FOLLOW_MS));
+          const next = await readSince(rds, name, kind, marker);
+          if (next.text) ctx.out.print(next.text);
+          marker = next.marker ?? marker;
+        }
+      }),
+    );
+};
