@@ -4,6 +4,7 @@ import { WriteStream } from 'node:tty';
 import { ExitCode, RdsctlError, usageError } from '../core/errors.js';
 import type { StatusSeen } from '../services/progress.js';
 import type { CliContext } from './context.js';
+import { wrapText } from './render/table.js';
 
 /**
  * Where a confirmation is asked: the answer is read from stdin when it is a terminal (a pipe on stdin means a
@@ -48,7 +49,10 @@ export async function confirm(ctx: CliContext, question: string, before?: () => 
   const rl = createInterface({ input: process.stdin, output: term.output, terminal: true });
   try {
     // Ctrl-C at the prompt reaches readline (raw mode), not the SIGINT handler: it rejects with AbortError.
-    const answer = await rl.question(`${question} [y/N] `).catch((err: { code?: string }) => {
+    // Wrapped between words: the terminal's edge would cut them (`It sto|ps`).
+    const columns = (term.output as { columns?: number }).columns;
+    const asked = columns ? wrapText(`${question} [y/N]`, columns - 1, 0) : `${question} [y/N]`;
+    const answer = await rl.question(`${asked} `).catch((err: { code?: string }) => {
       if (err?.code !== 'ABORT_ERR') throw err;
       term.output.write('^C\n'); // end the prompt's line: the error goes below it, not over it
       throw new RdsctlError('INTERRUPTED', ExitCode.interrupted, 'Interrupted (Ctrl-C): nothing was changed.');

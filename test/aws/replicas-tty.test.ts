@@ -23,7 +23,7 @@ describe('scale-replicas and promote ask at a terminal', () => {
     const s = await term('tty-scale-no');
     await s.run(cmd('scale-replicas myawsuser-dbi04 --count 0 --no-wait'));
     await s.waitFor(/\[y\/N\]/);
-    expect(await s.joined()).toMatch(/Delete read replica\(s\) myawsuser-dbi04-replica of myawsuser-dbi04 \(no final snapshot\)\? \[y\/N\]/);
+    expect((await s.joined()).replace(/\n/g, ' ')).toMatch(/Delete read replica\(s\) myawsuser-dbi04-replica of myawsuser-dbi04 \(no final snapshot\)\? \[y\/N\]/);
     await s.keys('n', 'Enter');
     expect(await s.exitCode()).toBe(2);
     expect(await s.joined()).toMatch(/error: Aborted: nothing was changed\./);
@@ -52,11 +52,11 @@ describe('scale-replicas and promote ask at a terminal', () => {
     const s = await term('tty-promote');
     await s.run(cmd('promote myawsuser-dbi04-replica'));
     await s.waitFor(/\[y\/N\]/);
-    expect(await s.joined()).toMatch(/Promote myawsuser-dbi04-replica \(a read replica of myawsuser-dbi04\) to a standalone instance\? It stops replicating for good\. \[y\/N\]/);
+    expect((await s.joined()).replace(/\n/g, ' ')).toMatch(/Promote myawsuser-dbi04-replica \(a read replica of myawsuser-dbi04\) to a standalone instance\? It stops replicating for good\. \[y\/N\]/);
     expect(mutating()).toEqual([]);
     await s.keys('y', 'Enter');
     expect(await s.exitCode()).toBe(0);
-    expect(await s.joined()).toMatch(/Promoted myawsuser-dbi04-replica: standalone and writable, no longer replicating from myawsuser-dbi04\./);
+    expect((await s.joined()).replace(/\n */g, ' ')).toMatch(/Promoted myawsuser-dbi04-replica: standalone and writable, no longer replicating from myawsuser-dbi04\./);
     expect(mutating()).toEqual(['PromoteReadReplica']);
   });
 });

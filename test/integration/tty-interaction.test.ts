@@ -83,7 +83,7 @@ describe('Ctrl-C while a spinner runs', () => {
     expect(await t.exitCode(10_000)).toBe(130);
     expect(Date.now() - pressed).toBeLessThan(2_000); // it used to finish the whole wait (exit 0)
     const screen = await t.screen();
-    expect(screen).toMatch(/cc1 is still being created/);
+    expect(screen).toMatch(/cc1 is still being\s+created/);
     expect(screen).toMatch(/rdsctl describe cc1/);
     // One clock per progress line (it printed `[  1.9s] • [  1.9s] cc1: creating`).
     expect(screen).not.toMatch(/\[\s*\d+\.\ds\].*\[\s*\d+\.\ds\]/);

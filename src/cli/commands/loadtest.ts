@@ -46,7 +46,7 @@ export const registerLoadtest: RegisterCommand = (program, run) => {
       const r = await prepareStore(await sessionOpener(t.primary), { scale, drop: Boolean(o.drop), database: t.database, label: t.primary.label }, bar.update)
         .finally(() => bar.stop());
       const { renderPrepare } = await import('../render/loadtest.js');
-      ctx.out.result(r, () => renderPrepare(r, t.primary.label));
+      ctx.out.result(r, () => ctx.out.fit(renderPrepare(r, t.primary.label)));
     }));
 
   common(lt.command('run [instance-id]').description('run a load and report throughput, latency percentiles, errors and the checkout check'))
@@ -79,7 +79,7 @@ export const registerLoadtest: RegisterCommand = (program, run) => {
         let r: Awaited<ReturnType<typeof runLoadTest>>;
         try {
           r = await runLoadTest(t, opts, (l) => ctx.out.progress(renderLiveLine(l)), stop.signal);
-          ctx.out.result(r, () => renderRun(r));
+          ctx.out.result(r, () => ctx.out.fit(renderRun(r, ctx.out.width)));
         } finally {
           reported();
           guard.release();

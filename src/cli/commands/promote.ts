@@ -27,8 +27,8 @@ export const registerPromote: RegisterCommand = (program, run) => {
         if (from) await confirm(ctx, `Promote ${replica} (a read replica of ${from}) to a standalone instance? It stops replicating for good.`);
         const db = await promoteReplica(rds, replica, { backupRetention, source: from, ...waitSettings(ctx, o.wait) });
         ctx.out.result({ promoted: o.wait, formerSource: from ?? null, DBInstance: db }, () =>
-          o.wait ? `Promoted ${replica}: standalone and writable${from ? `, no longer replicating from ${from}` : ''}.`
-            : `Promoting ${replica} (running in the background; \`rdsctl describe ${replica}\` shows when it is done).`);
+          ctx.out.fit(o.wait ? `Promoted ${replica}: standalone and writable${from ? `, no longer replicating from ${from}` : ''}.`
+            : `Promoting ${replica} (running in the background; \`rdsctl describe ${replica}\` shows when it is done).`));
       }),
     );
 };

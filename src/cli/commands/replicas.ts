@@ -59,7 +59,7 @@ export const registerReplicas: RegisterCommand = (program, run) => {
         const { verifyReplicas } = await import('../../services/replicas-verify.js');
         const { renderVerify } = await import('../render/replicas.js');
         const r = await verifyReplicas(targets, { chunkRows, waitTimeoutSeconds, databases: o.database, retries: 2, onProgress: (m) => ctx.out.step(m) });
-        ctx.out.result(r, () => renderVerify(r));
+        ctx.out.result(r, () => ctx.out.fit(renderVerify(r)));
         if (!r.ok) {
           const bad = r.replicas.flatMap((v) => v.differing.map((d) => `${v.id}: ${d.table} chunk ${d.chunk} (${d.range})`));
           throw checkFailedError('REPLICAS_DIFFER', `Replica data differs from the primary: ${bad.slice(0, 3).join('; ')}${bad.length > 3 ? ` and ${bad.length - 3} more` : ''}.`, {

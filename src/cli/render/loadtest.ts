@@ -1,7 +1,7 @@
 import type { LiveLine } from '../../loadtest/runner.js';
 import type { LoadRunReport } from '../../services/loadtest-run.js';
 import type { PrepareResult } from '../../services/loadtest-prepare.js';
-import { renderFields, renderTable } from './table.js';
+import { fitTable, renderFields, renderTable } from './table.js';
 
 const f = (x: number, d = 1) => x.toFixed(d);
 
@@ -17,7 +17,8 @@ export function renderPrepare(r: PrepareResult, label: string): string {
   return [head, '', renderTable(['table', 'rows'], Object.entries(r.rows).map(([t, n]) => [t, n]))].join('\n');
 }
 
-export function renderRun(r: LoadRunReport): string {
+/** `width`: the per-type table leaves out access, then sold out, then p99.9 when it would not fit (and says so). */
+export function renderRun(r: LoadRunReport, width = Infinity): string {
   const mode = r.mode === 'open' ? `open loop at ${r.rate}/s (latency from each transaction's intended start)` : 'closed loop (latency from actual start)';
   const out = [
     renderFields([
@@ -27,10 +28,10 @@ export function renderRun(r: LoadRunReport): string {
       ['backlog', r.mode === 'open' ? `${r.backlog} arrivals not started when time was up` : undefined],
     ]),
     '',
-    renderTable(['type', 'access', 'ok', 'sold out', 'errors', 'p50 ms', 'p95 ms', 'p99 ms', 'p99.9 ms', 'max ms'],
+    byTypeTable(['type', 'access', 'ok', 'sold out', 'errors', 'p50 ms', 'p95 ms', 'p99 ms', 'p99.9 ms', 'max ms'],
       [...r.byType, { type: 'all', access: '', ok: r.byType.reduce((a, t) => a + t.ok, 0), soldOut: r.byType.reduce((a, t) => a + t.soldOut, 0),
         errors: r.byType.reduce((a, t) => a + t.errors, 0), latencyMs: r.total }]
-        .map((t) => [t.type, t.access, t.ok, t.soldOut, t.errors, f(t.latencyMs.p50, 2), f(t.latencyMs.p95, 2), f(t.latencyMs.p99, 2), f(t.latencyMs.p999, 2), f(t.latencyMs.max, 2)])),
+        .map((t) => [t.type, t.access, t.ok, t.soldOut, t.errors, f(t.latencyMs.p50, 2), f(t.latencyMs.p95, 2), f(t.latencyMs.p99, 2), f(t.latencyMs.p999, 2), f(t.latencyMs.max, 2)]), width),
   ];
   const errors = Object.entries(r.errors);
   out.push('', errors.length ? renderTable(['error', 'count'], errors) : 'errors: none');
@@ -40,6 +41,11 @@ export function renderRun(r: LoadRunReport): string {
   }
   out.push('', renderCheck(r));
   return out.join('\n');
+}
+
+function byTypeTable(headers: string[], rows: (string | number)[][], width: number): string {
+  const { text, dropped } = fitTable(headers, rows, width, ['p99.9 ms', 'sold out', 'access']);
+  return dropped.length ? `${text}\n(${dropped.join(', ')} not shown at ${width} columns: --json has every column)` : text;
 }
 
 function renderCheck(r: LoadRunReport): string {

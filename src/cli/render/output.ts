@@ -1,6 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { RdsctlError, type HandledSignal } from '../../core/errors.js';
 import { interruptedError } from './interrupted.js';
+import { wrapText } from './table.js';
 
 export interface OutputOptions {
   json: boolean;
@@ -91,6 +92,11 @@ export class Output {
     return process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 80;
   }
 
+  /** Prose for stdout, wrapped between words at a terminal (its edge would cut words); piped, one line stays one line. */
+  fit(text: string): string {
+    return process.stdout.isTTY && process.stdout.columns ? wrapText(text, process.stdout.columns) : text;
+  }
+
   private elapsed(): string {
     return `${((Date.now() - this.started) / 1000).toFixed(1)}s`.padStart(6);
   }
@@ -120,8 +126,10 @@ export class Output {
       this.emitJson({ ok: false, command: this.command, error: err.toJSON() });
       return;
     }
-    this.stderr(`${this.paint('red', 'error:')} ${err.message}\n`);
-    if (err.hint) this.stderr(`${this.paint('dim', 'hint:')} ${err.hint}\n`);
+    // Wrapped between words on a terminal (its edge would cut them); a log keeps one greppable line each.
+    const fit = (label: string, text: string) => (process.stderr.isTTY && process.stderr.columns ? wrapText(`${label} ${text}`, process.stderr.columns) : `${label} ${text}`);
+    this.stderr(`${this.paint('red', 'error:')}${fit('error:', err.message).slice('error:'.length)}\n`);
+    if (err.hint) this.stderr(`${this.paint('dim', 'hint:')}${fit('hint:', err.hint).slice('hint:'.length)}\n`);
   }
 
   /** Raw text on stdout (e.g. `local env` exports); not used with --json. */

@@ -29,7 +29,7 @@ export function fitTable(headers: string[], rows: (string | number | undefined)[
 }
 
 /** Words of `text` in lines of at most `width` (a longer word keeps its own line). */
-function wrapWords(text: string, width: number): string[] {
+export function wrapWords(text: string, width: number): string[] {
   const lines: string[] = [];
   let cur = '';
   for (const word of text.split(' ')) {
@@ -47,5 +47,21 @@ export function renderFields(fields: [string, string | number | boolean | undefi
   return fields
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => wrapWords(String(v), Math.max(20, width - labels)).map((l, i) => `${i ? '' : `${k}:`}`.padEnd(labels) + l).join('\n'))
+    .join('\n');
+}
+
+/**
+ * Prose to fit `width` columns: each line's words wrapped, continuation lines indented like the line plus
+ * `indent` (a terminal would otherwise cut words in two at its edge). Lines that fit are left as they are.
+ */
+export function wrapText(text: string, width: number, indent = 2): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      if (line.length <= width) return line;
+      const lead = /^ */.exec(line)![0];
+      const [first, ...rest] = wrapWords(line.slice(lead.length), Math.max(20, width - lead.length - indent));
+      return [lead + first, ...rest.map((l) => lead + ' '.repeat(indent) + l)].join('\n');
+    })
     .join('\n');
 }
