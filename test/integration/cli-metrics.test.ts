@@ -44,6 +44,8 @@ describe('rdsctl metrics', () => {
       [['metrics', 'shop', '--since', '3x'], 2, 'INVALID_SINCE'],
       [['metrics', 'shop', '--metric', 'CPUUtilization,Bogus'], 2, 'UNKNOWN_METRIC'],
       [['metrics', 'nope'], 4, 'INSTANCE_NOT_FOUND'],
+      [['alarms', 'list', 'nope'], 4, 'INSTANCE_NOT_FOUND'],
+      [['alarms', 'history', 'nope'], 4, 'INSTANCE_NOT_FOUND'],
       [['alarms', 'apply', 'shop'], 2, 'ALARM_SET_NEEDED'],
       [['alarms', 'apply', 'shop', '--recommended', '--notify', 'pager'], 2, 'INVALID_TOPIC_ARN'],
     ];

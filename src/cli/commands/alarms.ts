@@ -37,6 +37,8 @@ export const registerAlarms: RegisterCommand = (program, run) => {
         const { listAlarms } = await import('../../services/alarms.js');
         const { renderAlarmList } = await import('../render/alarms.js');
         const clients = await clientsFor(ctx);
+        // An unknown instance is exit 4 with its hint, as for metrics and status (not an empty list).
+        if (id) await (await import('../../services/instances.js')).describeInstance(clients.rds, id);
         const found = await listAlarms(await clients.cloudwatch(), id);
         ctx.out.result({ MetricAlarms: found }, () => renderAlarmList(found));
       }),
@@ -65,6 +67,7 @@ export const registerAlarms: RegisterCommand = (program, run) => {
         const { alarmHistory } = await import('../../services/alarms.js');
         const { renderHistory } = await import('../render/alarms.js');
         const clients = await clientsFor(ctx);
+        await (await import('../../services/instances.js')).describeInstance(clients.rds, id);
         const items = await alarmHistory(await clients.cloudwatch(), id);
         ctx.out.result({ AlarmHistoryItems: items }, () => renderHistory(items));
       }),
