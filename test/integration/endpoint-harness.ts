@@ -118,3 +118,25 @@ export async function errorName(p: Promise<unknown>): Promise<string> {
     return (e as Error).name;
   }
 }
+
+/**
+ * The endpoint's operations in-process on a fresh home (real engine, real mariadbd), for tests that
+ * need a seam the HTTP path does not give (a lowered storage quota). `call` sends one RDS action.
+ */
+export async function inProcessOps(prefix: string) {
+  const { createMariadbEngine, ensureHomeCa, requireBinary } = await import('../../src/local/engine/index.js');
+  const { engineVersionOf } = await import('../../src/local/control/control-plane.js');
+  const { createOpsContext } = await import('../../src/local/ops/context.js');
+  const { buildOpRegistry } = await import('../../src/local/ops/index.js');
+  const { ensureHome } = await import('../../src/local/state/home.js');
+  const { fileLogger } = await import('../../src/local/state/log.js');
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  ensureHome(home);
+  const engine = createMariadbEngine();
+  const ca = await ensureHomeCa(home);
+  const ctx = createOpsContext({ home, engine, instancePaths, ca, engineVersion: engineVersionOf(requireBinary('mariadbd')), mysqlAvailable: false, log: fileLogger(home) });
+  const ops = buildOpRegistry(ctx).rds;
+  const call = (action: string, flat: Record<string, string>) =>
+    ops[action]({ service: 'rds', action, flat: { Action: action, ...flat }, requestId: 'test', accessKeyId: 'AKIA', region: 'us-east-1' });
+  return { home, engine, ctx, call };
+}

@@ -1,18 +1,12 @@
 import type { DBInstanceMessage } from '@aws-sdk/client-rds';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMariadbEngine, ensureHomeCa, instancePaths, requireBinary, withAdmin } from '../../src/local/engine/index.js';
-import { engineVersionOf } from '../../src/local/control/control-plane.js';
-import { createOpsContext, type OpsContext } from '../../src/local/ops/context.js';
-import { buildOpRegistry } from '../../src/local/ops/index.js';
+import { withAdmin } from '../../src/local/engine/index.js';
+import type { OpsContext } from '../../src/local/ops/context.js';
 import { checkStorageNow } from '../../src/local/ops/storage.js';
-import { ensureHome } from '../../src/local/state/home.js';
-import { fileLogger } from '../../src/local/state/log.js';
-import type { OpRegistry } from '../../src/local/server/types.js';
-import { pidAlive } from './endpoint-harness.js';
+import type { Engine } from '../../src/local/engine/types.js';
+import { inProcessOps, pidAlive } from './endpoint-harness.js';
 
 /**
  * A replica that turns storage-full and back must stay read-only: lifting storage-full used to set
@@ -21,17 +15,11 @@ import { pidAlive } from './endpoint-harness.js';
  */
 let home: string;
 let ctx: OpsContext;
-let ops: OpRegistry['rds'];
-const engine = createMariadbEngine();
-const call = (action: string, flat: Record<string, string>) =>
-  ops[action]({ service: 'rds', action, flat: { Action: action, ...flat }, requestId: 'test', accessKeyId: 'AKIA', region: 'us-east-1' });
+let engine: Engine;
+let call: Awaited<ReturnType<typeof inProcessOps>>['call'];
 
 beforeAll(async () => {
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'rdsctl-ep-repl-storage-'));
-  ensureHome(home);
-  const ca = await ensureHomeCa(home);
-  ctx = createOpsContext({ home, engine, instancePaths, ca, engineVersion: engineVersionOf(requireBinary('mariadbd')), mysqlAvailable: false, log: fileLogger(home) });
-  ops = buildOpRegistry(ctx).rds;
+  ({ home, ctx, engine, call } = await inProcessOps('rdsctl-ep-repl-storage-'));
 }, 60_000);
 afterAll(async () => {
   const pids = ['p', 'p-r'].map((id) => engine.runningPid(ctx.paths(id)));
