@@ -136,14 +136,14 @@ assert portion["LogFileData"] and "AdditionalDataPending" in portion, portion
 assert error_code(rds.download_db_log_file_portion, DBInstanceIdentifier="py-shop", LogFileName="slowquery/none.log") == "DBLogFileNotFoundFault"
 step("describe_db_log_files and download_db_log_file_portion (Marker 0, 5 lines)")
 
-# A service the endpoint does not serve: a clear error, not a hang or a 500.
-sm = boto3.client("secretsmanager")
+# A service the endpoint does not serve (KMS): a clear error, not a hang or a 500.
+kms = boto3.client("kms")
 try:
-    sm.get_secret_value(SecretId="x")
-    raise AssertionError("secretsmanager call was accepted")
+    kms.list_keys()
+    raise AssertionError("kms call was accepted")
 except ClientError as e:
-    assert "secretsmanager" in e.response["Error"]["Message"], e.response
-    step(f"secretsmanager get_secret_value: {e.response['Error']['Code']}: {e.response['Error']['Message']}")
+    assert "signed for service kms" in e.response["Error"]["Message"], e.response
+    step(f"kms list_keys: {e.response['Error']['Code']}: {e.response['Error']['Message']}")
 
 rds.delete_db_instance(DBInstanceIdentifier="py-shop", SkipFinalSnapshot=True, DeleteAutomatedBackups=True)
 rds.get_waiter("db_instance_deleted").wait(DBInstanceIdentifier="py-shop", WaiterConfig=FAST)

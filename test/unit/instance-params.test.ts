@@ -82,7 +82,7 @@ const HONOURED: Record<string, Record<string, string>> = {
   Tags: { 'Tags.Tag.1.Key': 'env', 'Tags.Tag.1.Value': 'prod' },
   StorageType: { StorageType: 'gp2' },
   StorageEncrypted: { StorageEncrypted: 'true' },
-  KmsKeyId: { StorageEncrypted: 'true', KmsKeyId: 'alias/mine' },
+  KmsKeyId: { StorageEncrypted: 'true', KmsKeyId: 'arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab' },
   CopyTagsToSnapshot: { CopyTagsToSnapshot: 'true' },
   EnableCloudwatchLogsExports: { 'EnableCloudwatchLogsExports.member.1': 'error' },
   CloudwatchLogsExportConfiguration: { 'CloudwatchLogsExportConfiguration.EnableLogTypes.member.1': 'slowquery' },
@@ -91,6 +91,8 @@ const HONOURED: Record<string, Record<string, string>> = {
   CACertificateIdentifier: { CACertificateIdentifier: 'rds-ca-rsa4096-g1' },
   EngineLifecycleSupport: { EngineLifecycleSupport: 'open-source-rds-extended-support-disabled' },
   ApplyImmediately: { ApplyImmediately: 'true' },
+  // On an instance whose password RDS manages (REC_FOR below).
+  RotateMasterUserPassword: { RotateMasterUserPassword: 'true', ApplyImmediately: 'true' },
   // Its existence is checked by the op (test/integration/endpoint-params.test.ts).
   DBParameterGroupName: { DBParameterGroupName: 'tuned' },
 };
@@ -110,6 +112,9 @@ const NO_EFFECT: Record<string, Record<string, Record<string, string>>> = {
   },
 };
 
+/** The record a member's sample is planned against, where the member needs one (ModifyDBInstance). */
+const REC_FOR: Record<string, Partial<InstanceRecord>> = { RotateMasterUserPassword: { manageMasterUserPassword: true } };
+
 function faultCode(fn: () => unknown): string {
   try {
     fn();
@@ -120,9 +125,9 @@ function faultCode(fn: () => unknown): string {
   }
 }
 
-const OPS: [string, Record<string, ParamRule>, (extra: Record<string, string>) => unknown][] = [
+const OPS: [string, Record<string, ParamRule>, (extra: Record<string, string>, on?: Partial<InstanceRecord>) => unknown][] = [
   ['CreateDBInstance', CREATE_PARAMS, (extra) => planCreate({ ...create, ...extra }, env)],
-  ['ModifyDBInstance', MODIFY_PARAMS, (extra) => planModify({ ...modify, ...extra }, structuredClone(rec))],
+  ['ModifyDBInstance', MODIFY_PARAMS, (extra, on) => planModify({ ...modify, ...extra }, { ...structuredClone(rec), ...on })],
 ];
 
 describe.each(OPS)('%s: every input member of the SDK model', (op, table, plan) => {
@@ -143,8 +148,8 @@ describe.each(OPS)('%s: every input member of the SDK model', (op, table, plan) 
     const noEffect = NO_EFFECT[op][name];
     const extra = noEffect ?? HONOURED[name];
     expect(extra, `${name}: add a valid sample value to HONOURED (or NO_EFFECT)`).toBeDefined();
-    if (noEffect) expect(plan(extra)).toEqual(plan({}));
-    else expect(plan(extra)).not.toEqual(plan({}));
+    if (noEffect) expect(plan(extra, REC_FOR[name])).toEqual(plan({}, REC_FOR[name]));
+    else expect(plan(extra, REC_FOR[name])).not.toEqual(plan({}, REC_FOR[name]));
   });
 });
 
@@ -167,8 +172,18 @@ describe('neutral values and unknown members', () => {
     [{ 'VpcSecurityGroupIds.VpcSecurityGroupId.1': 'default' }, 'InvalidParameterValue'],
     [{ 'EnableCloudwatchLogsExports.member.1': 'postgresql' }, 'InvalidParameterCombination'],
     [{ 'Tags.Tag.1.Key': 'aws:owner', 'Tags.Tag.1.Value': 'me' }, 'InvalidParameterValue'],
+    [{ StorageEncrypted: 'true', KmsKeyId: 'alias/mine' }, 'KMSKeyNotAccessibleFault'],
   ])('refuses %o with %s', (extra, code) => {
     expect(faultCode(() => planCreate({ ...create, ...extra }, env))).toBe(code);
+  });
+
+  it('rotates a managed password only at once, only when RDS manages it, and never with a password of the caller', () => {
+    const managed = { ...structuredClone(rec), manageMasterUserPassword: true };
+    expect(faultCode(() => planModify({ ...modify, RotateMasterUserPassword: 'true' }, managed))).toBe('InvalidParameterCombination');
+    expect(faultCode(() => planModify({ ...modify, RotateMasterUserPassword: 'true', ApplyImmediately: 'true' }, structuredClone(rec)))).toBe('InvalidParameterCombination');
+    expect(faultCode(() => planModify({ ...modify, RotateMasterUserPassword: 'true', ApplyImmediately: 'true', ManageMasterUserPassword: 'false', MasterUserPassword: 'An0ther-secret' }, managed))).toBe('InvalidParameterCombination');
+    expect(planModify({ ...modify, RotateMasterUserPassword: 'true', ApplyImmediately: 'true' }, managed)).toMatchObject({ rotateMasterUserPassword: true });
+    expect(planModify({ ...modify, RotateMasterUserPassword: 'false' }, managed).rotateMasterUserPassword).toBeUndefined();
   });
 
   it('refuses another engine version on modify, accepts the installed one', () => {

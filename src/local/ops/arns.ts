@@ -19,3 +19,22 @@ export function localRdsArnName(text: string, type: RdsResourceType): string | u
   const parsed = rdsArnName(text, type);
   return parsed && parsed.region === LOCAL_REGION && parsed.account === LOCAL_ACCOUNT ? parsed.name : undefined;
 }
+
+/**
+ * The account's default RDS key (alias aws/rds), as RDS uses it for StorageEncrypted without KmsKeyId. One
+ * account here (LOCAL_ACCOUNT), so one fixed key id; Describe shows its key ARN as RDS does.
+ */
+export const LOCAL_RDS_KEY_ARN = localArn('kms', 'key/1d96233e-b001-4320-b6f1-6cac7c331a43');
+const DEFAULT_ALIASES = new Set(['alias/aws/rds', localArn('kms', 'alias/aws/rds')]);
+
+/**
+ * The key ARN of an encrypted instance, snapshot or restore: the requested key (key ARN, or key id made an
+ * ARN), else the aws/rds key. Records from before took `key/<DbiResourceId>`: shown as the aws/rds key too.
+ * Any other alias names a key this endpoint cannot know (it has no KMS): undefined, the caller refuses it.
+ */
+export function storageKeyArn(kmsKeyId: string | undefined): string | undefined {
+  if (kmsKeyId === undefined || DEFAULT_ALIASES.has(kmsKeyId) || /:key\/db-[A-Z2-7]+$/.test(kmsKeyId)) return LOCAL_RDS_KEY_ARN;
+  if (/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(kmsKeyId)) return kmsKeyId;
+  if (/^(mrk-)?[0-9a-f]{8}-?[0-9a-f-]{27,}$|^mrk-[0-9a-f]{32}$/.test(kmsKeyId)) return localArn('kms', `key/${kmsKeyId}`);
+  return undefined;
+}

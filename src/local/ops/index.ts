@@ -18,6 +18,7 @@ import { restoreDBInstanceFromDBSnapshot } from './snapshots-restore.js';
 import { createDBParameterGroup, deleteDBParameterGroup, describeDBParameterGroups, describeDBParameters, describeEngineDefaultParameters, modifyDBParameterGroup, resetDBParameterGroup } from './pg-groups.js';
 import { describeDBLogFiles, downloadDBLogFilePortion } from './log-files.js';
 import { addTagsToResource, listTagsForResource, removeTagsFromResource } from './instances-tags.js';
+import { describeSecret, getSecretValue, listSecrets } from './secrets-manager.js';
 
 /** Every operation the endpoint answers: one line per op (replicas, snapshots, CloudWatch … add theirs here). */
 export function buildOpRegistry(ctx: OpsContext): OpRegistry {
@@ -72,5 +73,10 @@ export function buildOpRegistry(ctx: OpsContext): OpRegistry {
       DisableAlarmActions: alarmActions(ctx, false),
     },
     iam: {},
+    secretsmanager: {
+      GetSecretValue: getSecretValue(ctx),
+      DescribeSecret: describeSecret(ctx),
+      ListSecrets: listSecrets(ctx),
+    },
   };
 }

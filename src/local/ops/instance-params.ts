@@ -114,7 +114,7 @@ export const MODIFY_PARAMS: Record<string, ParamRule> = {
   AutomationMode: refused('RDS Custom is not supported by the local endpoint.'),
   ResumeFullAutomationModeMinutes: refused('RDS Custom is not supported by the local endpoint.'),
   AwsBackupRecoveryPointArn: refused('AWS Backup is not supported by the local endpoint.'),
-  RotateMasterUserPassword: refused('Rotating the managed master password is not supported by the local endpoint yet.', isFalse),
+  RotateMasterUserPassword: honoured('rotates the managed password now (ApplyImmediately): ALTER USER, the secret keeps the old one as AWSPREVIOUS'),
 };
 
 /** The Query protocol's own keys and members a later check reads (Action, Version). */

@@ -10,6 +10,7 @@ import { createDatabase } from './instances-sql.js';
 import { requireParameterGroup } from './pg-groups.js';
 import { requireSubnetGroup } from './subnet-groups.js';
 import { claimPort, pickInstancePort, releaseReservation } from './ports.js';
+import { newManagedSecret } from './master-secret.js';
 
 const PASSWORD_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.+=';
 
@@ -75,8 +76,9 @@ export function createDBInstance(ctx: OpsContext): OpHandler<InstanceResult> {
     try {
       // Re-checked after the await: nothing else may have claimed the name meanwhile (single thread from here on).
       if (ctx.registry.get(plan.id)) throw instanceExists(plan.id);
-      rec = newRecord(ctx, plan, port);
-      writeSecret(ctx.home, rec.id, { username: plan.masterUsername, password: plan.masterUserPassword ?? generatePassword(), managed: plan.manageMasterUserPassword });
+      const managedSecret = plan.manageMasterUserPassword ? newManagedSecret() : undefined;
+      rec = { ...newRecord(ctx, plan, port), masterUserSecretArn: managedSecret?.arn };
+      writeSecret(ctx.home, rec.id, { username: plan.masterUsername, password: plan.masterUserPassword ?? generatePassword(), managed: plan.manageMasterUserPassword, managedSecret });
       ctx.registry.save(rec);
     } finally {
       releaseReservation(port);

@@ -1,6 +1,7 @@
 import type { OpHandler } from '../server/types.js';
 import type { InstanceRecord } from '../state/registry.js';
-import { writeSecret } from '../state/secrets.js';
+import { readSecret, writeSecret, type ManagedSecret } from '../state/secrets.js';
+import { newManagedSecret, rotatedSecret } from './master-secret.js';
 import type { OpsContext } from './context.js';
 import { instanceNotFound, invalidState } from './faults.js';
 import { generatePassword } from './instances-create.js';
@@ -47,18 +48,29 @@ export function modifyDBInstance(ctx: OpsContext): OpHandler {
   };
 }
 
+/** The Secrets Manager secret after the change: a new one when management turns on, the next version on rotation. */
+function nextManagedSecret(ctx: OpsContext, id: string, plan: ModifyPlan): ManagedSecret | undefined {
+  const before = readSecret(ctx.home, id);
+  if (plan.rotateMasterUserPassword && before?.managedSecret) return rotatedSecret(before.managedSecret, before.password);
+  if (plan.manageMasterUserPassword === true || plan.rotateMasterUserPassword) return newManagedSecret();
+  return plan.manageMasterUserPassword === false ? undefined : before?.managedSecret;
+}
+
 async function changePassword(ctx: OpsContext, id: string, plan: ModifyPlan): Promise<void> {
   const rec = ctx.registry.get(id)!;
   const managed = plan.manageMasterUserPassword ?? rec.manageMasterUserPassword;
-  const password = plan.masterUserPassword ?? (plan.manageMasterUserPassword ? generatePassword() : undefined);
+  const generated = plan.manageMasterUserPassword || plan.rotateMasterUserPassword;
+  const password = plan.masterUserPassword ?? (generated ? generatePassword() : undefined);
   if (password === undefined) return;
+  const managedSecret = managed ? nextManagedSecret(ctx, id, plan) : undefined;
   await ctx.engine.setMasterPassword(ctx.paths(id), { username: rec.masterUsername, password });
-  writeSecret(ctx.home, id, { username: rec.masterUsername, password, managed });
+  writeSecret(ctx.home, id, { username: rec.masterUsername, password, managed, managedSecret });
   followMasterSecret(ctx, id, { username: rec.masterUsername, password, managed }); // ALTER USER replicates to them
   ctx.registry.update(id, (r) => {
     r.manageMasterUserPassword = managed;
+    r.masterUserSecretArn = managedSecret?.arn;
   });
-  ctx.event(id, 'Reset master credentials', ['configuration change']);
+  ctx.event(id, plan.rotateMasterUserPassword ? 'Rotated the master user password (a new Secrets Manager secret version is AWSCURRENT)' : 'Reset master credentials', ['configuration change']);
 }
 
 async function runModify(ctx: OpsContext, id: string, plan: ModifyPlan): Promise<void> {

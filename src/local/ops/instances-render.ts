@@ -1,6 +1,6 @@
 import type { DBInstance, PendingModifiedValues } from '@aws-sdk/client-rds';
 import type { InstanceRecord } from '../state/registry.js';
-import { instanceArn, localArn } from './arns.js';
+import { instanceArn, localArn, storageKeyArn } from './arns.js';
 import { LOCAL_VPC_ID, defaultOptionGroup } from './instance-metadata.js';
 import { renderParameterGroups } from './pg-apply.js';
 
@@ -16,7 +16,8 @@ function pendingValues(rec: InstanceRecord): PendingModifiedValues {
 function masterUserSecret(rec: InstanceRecord): DBInstance['MasterUserSecret'] {
   if (!rec.manageMasterUserPassword) return undefined;
   return {
-    SecretArn: localArn('secretsmanager', `secret:rds!${rec.dbiResourceId}`),
+    // Records from before the local Secrets Manager had no secret ARN of their own.
+    SecretArn: rec.masterUserSecretArn ?? localArn('secretsmanager', `secret:rds!${rec.dbiResourceId}`),
     SecretStatus: 'active',
     KmsKeyId: rec.masterUserSecretKmsKeyId ?? 'alias/aws/secretsmanager',
   };
@@ -67,7 +68,7 @@ function settings(rec: InstanceRecord, caValidTill?: Date): DBInstance {
     ...metadata(rec),
     ReadReplicaDBInstanceIdentifiers: [],
     StorageEncrypted: rec.storageEncrypted,
-    KmsKeyId: rec.storageEncrypted ? (rec.kmsKeyId ?? localArn('kms', `key/${rec.dbiResourceId}`)) : undefined,
+    KmsKeyId: rec.storageEncrypted ? storageKeyArn(rec.kmsKeyId) : undefined,
     CACertificateIdentifier: rec.caCertificateIdentifier ?? LOCAL_CA_ID,
     CertificateDetails: { CAIdentifier: rec.caCertificateIdentifier ?? LOCAL_CA_ID, ValidTill: caValidTill },
     IAMDatabaseAuthenticationEnabled: false,

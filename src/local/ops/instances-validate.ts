@@ -1,7 +1,8 @@
 import { maxStorageProblem } from '../../core/validation.js';
 import { identifierProblem, masterPasswordProblem, masterUsernameProblem } from '../../core/identifiers.js';
 import { findInstanceClass } from '../../core/instance-classes.js';
-import type { FlatParams } from '../server/types.js';
+import { AwsFault, type FlatParams } from '../server/types.js';
+import { storageKeyArn } from './arns.js';
 import { invalidCombination, invalidValue, missingParameter } from './faults.js';
 import { bool, int, required, str, tags } from './params.js';
 import type { Tag } from '../state/registry.js';
@@ -146,7 +147,7 @@ export function planCreate(flat: FlatParams, env: CreateEnv): CreatePlan {
   const kmsKeyId = str(flat, 'KmsKeyId');
   if (kmsKeyId && !storageEncrypted) throw invalidCombination('KmsKeyId can be specified only when StorageEncrypted is true.');
   return {
-    id, engine, instanceClass, allocatedStorage, storageType, storageEncrypted, kmsKeyId,
+    id, engine, instanceClass, allocatedStorage, storageType, storageEncrypted, kmsKeyId: storageEncrypted ? requireStorageKey(kmsKeyId) : undefined,
     engineVersion: str(flat, 'EngineVersion'),
     maxAllocatedStorage: checkMaxStorage(int(flat, 'MaxAllocatedStorage'), allocatedStorage),
     iops: int(flat, 'Iops'),
@@ -161,4 +162,13 @@ export function planCreate(flat: FlatParams, env: CreateEnv): CreatePlan {
     tags: tags(flat),
     metadata: readMetadata(flat, { engine, engineVersion: env.engineVersion }, 'create'),
   };
+}
+
+/** KmsKeyId → the key ARN Describe shows; an alias other than aws/rds is a key this endpoint has not got. */
+function requireStorageKey(kmsKeyId: string | undefined): string {
+  const arn = storageKeyArn(kmsKeyId);
+  if (arn === undefined) {
+    throw new AwsFault('KMSKeyNotAccessibleFault', `The specified KMS key ${kmsKeyId} does not exist or is not accessible: the local endpoint knows alias/aws/rds, key ARNs and key ids.`, 400);
+  }
+  return arn;
 }

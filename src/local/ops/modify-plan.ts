@@ -22,6 +22,8 @@ export interface ModifyPlan {
   masterUserPassword?: string;
   /** Turn on control-plane-managed password (a new one is generated). */
   manageMasterUserPassword?: boolean;
+  /** RotateMasterUserPassword: a new managed password; the secret keeps the old one as AWSPREVIOUS. */
+  rotateMasterUserPassword?: boolean;
 }
 
 /** AllocatedStorage can only grow, by at least 10% (RDS). */
@@ -63,6 +65,17 @@ function passwordChange(flat: FlatParams, rec: InstanceRecord, plan: ModifyPlan)
   }
   if (pw !== undefined) plan.masterUserPassword = checkPassword(pw);
   if (manage !== undefined && manage !== rec.manageMasterUserPassword) plan.manageMasterUserPassword = manage;
+  if (bool(flat, 'RotateMasterUserPassword') === true) plan.rotateMasterUserPassword = rotationAllowed(rec, plan, pw, manage);
+}
+
+/** RDS rotates only a password it manages, only at once, and not while the same call changes who manages it. */
+function rotationAllowed(rec: InstanceRecord, plan: ModifyPlan, pw: string | undefined, manage: boolean | undefined): true {
+  if (!rec.manageMasterUserPassword || manage !== undefined) {
+    throw invalidCombination('RotateMasterUserPassword applies only to a master user password that RDS manages in Secrets Manager (ManageMasterUserPassword), and not in the call that turns that on or off.');
+  }
+  if (pw !== undefined) throw invalidCombination("You can't specify MasterUserPassword and RotateMasterUserPassword at the same time.");
+  if (!plan.applyImmediately) throw invalidCombination('You must specify ApplyImmediately=true when rotating the master user password (RotateMasterUserPassword).');
+  return true;
 }
 
 /** One server version and one storage model run here: a request may repeat them, not change them. */
@@ -101,5 +114,5 @@ export function planModify(flat: FlatParams, rec: InstanceRecord): ModifyPlan {
 /** true when the plan needs work on the process (not just a metadata write). */
 export function needsJob(plan: ModifyPlan, pendingBefore: PendingChanges): boolean {
   const deferred = Object.keys(plan.deferred).length > 0 || Object.keys(pendingBefore).length > 0;
-  return (plan.applyImmediately && deferred) || plan.masterUserPassword !== undefined || plan.manageMasterUserPassword !== undefined;
+  return (plan.applyImmediately && deferred) || plan.masterUserPassword !== undefined || plan.manageMasterUserPassword !== undefined || plan.rotateMasterUserPassword === true;
 }

@@ -8,7 +8,7 @@ import { randomFrom } from '../state/credentials.js';
 import { setServingPid, type InstanceRecord } from '../state/registry.js';
 import { writeReplicationSecret, readReplicationSecret } from '../state/replication-secrets.js';
 import { readSecret, writeSecret } from '../state/secrets.js';
-import { localArn } from './arns.js';
+import { storageKeyArn } from './arns.js';
 import type { OpsContext } from './context.js';
 import { instanceExists, instanceNotFound, instanceQuota, invalidCombination, invalidState, invalidValue } from './faults.js';
 import { generatePassword, nextServerId } from './instances-create.js';
@@ -58,7 +58,9 @@ function replicaRecord(ctx: OpsContext, flat: FlatParams, id: string, source: In
     instanceClass: checkInstanceClass(str(flat, 'DBInstanceClass') ?? source.instanceClass, source.engine),
     port, nodes: [{ id, role: 'replica', port, serverId: nextServerId(ctx) }], source: source.id,
     // Encrypted with the source's key (RDS: the source's KMS key in the same region), shown as such.
-    kmsKeyId: source.storageEncrypted ? (source.kmsKeyId ?? localArn('kms', `key/${source.dbiResourceId}`)) : undefined,
+    kmsKeyId: source.storageEncrypted ? storageKeyArn(source.kmsKeyId) : undefined,
+    // RDS does not manage a read replica's master password: it is its source's, replicated (no MasterUserSecret).
+    manageMasterUserPassword: false, masterUserSecretArn: undefined,
     backupRetentionPeriod: 0, deletionProtection: bool(flat, 'DeletionProtection') ?? false,
     copyTagsToSnapshot: bool(flat, 'CopyTagsToSnapshot') ?? false, tags: tags(flat),
     createTime: new Date().toISOString(), status: 'creating', statusReason: undefined, desiredState: 'running',

@@ -1,6 +1,7 @@
 import { cp, mkdir } from 'node:fs/promises';
 import { copyBack } from '../engine/backup.js';
 import type { FlatParams, OpHandler } from '../server/types.js';
+import { storageKeyArn } from './arns.js';
 import { readJson } from '../state/atomic-file.js';
 import { randomFrom } from '../state/credentials.js';
 import { setServingPid, type InstanceRecord } from '../state/registry.js';
@@ -49,7 +50,9 @@ function restoredRecord(ctx: OpsContext, flat: FlatParams, id: string, snap: Sna
     instanceClass: checkInstanceClass(str(flat, 'DBInstanceClass') ?? snap.instanceClass, snap.engine),
     allocatedStorage: checkStorage(int(flat, 'AllocatedStorage'), snap),
     port, nodes: [{ id, role: 'primary', port, serverId: nextServerId(ctx) }], source: undefined, promoting: undefined,
-    storageEncrypted: snap.storageEncrypted, kmsKeyId: snap.kmsKeyId,
+    storageEncrypted: snap.storageEncrypted, kmsKeyId: snap.storageEncrypted ? storageKeyArn(snap.kmsKeyId) : undefined,
+    // A restored mariadb instance keeps the snapshot's password, unmanaged (RDS offers management on restore for Oracle only).
+    manageMasterUserPassword: false, masterUserSecretArn: undefined,
     deletionProtection: bool(flat, 'DeletionProtection') ?? false,
     copyTagsToSnapshot: bool(flat, 'CopyTagsToSnapshot') ?? base.copyTagsToSnapshot,
     autoMinorVersionUpgrade: bool(flat, 'AutoMinorVersionUpgrade') ?? base.autoMinorVersionUpgrade,

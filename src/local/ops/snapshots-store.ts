@@ -5,7 +5,7 @@ import { homeLayout } from '../state/home.js';
 import type { InstanceRecord, Tag } from '../state/registry.js';
 import { Store, storeDir } from '../state/store.js';
 import { AwsFault } from '../server/types.js';
-import { localArn, localRdsArn } from './arns.js';
+import { localRdsArn, storageKeyArn } from './arns.js';
 
 /**
  * A DB snapshot: its record in state/snapshots/<sid>.json, its files in <home>/snapshots/<sid>/ — a
@@ -83,7 +83,7 @@ export function newSnapshot(id: string, rec: InstanceRecord, tags: Tag[]): Snaps
     engine: rec.engine, engineVersion: rec.engineVersion, instanceClass: rec.instanceClass,
     allocatedStorage: rec.allocatedStorage, storageType: rec.storageType, iops: rec.iops, port: rec.port,
     masterUsername: rec.masterUsername, dbName: rec.dbName, storageEncrypted: rec.storageEncrypted,
-    kmsKeyId: rec.storageEncrypted ? (rec.kmsKeyId ?? localArn('kms', `key/${rec.dbiResourceId}`)) : undefined,
+    kmsKeyId: rec.storageEncrypted ? storageKeyArn(rec.kmsKeyId) : undefined,
     availabilityZone: rec.availabilityZone, tags, instance: structuredClone(rec),
   };
 }
@@ -110,7 +110,7 @@ export function renderSnapshot(s: SnapshotRecord): DBSnapshot {
     LicenseModel: 'general-public-license',
     SnapshotType: s.snapshotType,
     Encrypted: s.storageEncrypted,
-    KmsKeyId: s.kmsKeyId,
+    KmsKeyId: s.storageEncrypted ? storageKeyArn(s.kmsKeyId) : undefined,
     DBSnapshotArn: localRdsArn('snapshot', s.id),
     IAMDatabaseAuthenticationEnabled: false,
     ProcessorFeatures: [],

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../state/log.js';
 import { LOCAL_REGION } from '../state/credentials.js';
-import { classify, own, parseForm } from './protocol.js';
+import { JSON_CONTENT_TYPE, classify, own, parseForm } from './protocol.js';
 import { checkScope, verifySigV4 } from './sigv4.js';
 import { AwsFault, type OpRegistry, type OpResult, type ServiceName } from './types.js';
 import { errorXml, successXml } from './xml.js';
@@ -23,7 +23,7 @@ export interface RunningServer {
 }
 
 const MAX_BODY = 1024 * 1024;
-const SERVED = 'rds, monitoring (CloudWatch) and iam';
+const SERVED = 'rds, monitoring (CloudWatch), iam and secretsmanager';
 export const HEALTH_PATH = '/_rdsctl/health';
 
 /** Listens on 127.0.0.1 only; resolves once listening, rejects with EADDRINUSE etc. */
@@ -131,7 +131,9 @@ function header(req: http.IncomingMessage, name: string): string | undefined {
 }
 
 function guessService(body: Buffer | undefined, req: http.IncomingMessage): ServiceName {
-  if (header(req, 'x-amz-target')?.startsWith('GraniteService')) return 'monitoring';
+  const target = header(req, 'x-amz-target');
+  if (target?.startsWith('GraniteService')) return 'monitoring';
+  if (target?.startsWith('secretsmanager.')) return 'secretsmanager';
   const version = body ? parseForm(body.toString('utf8')).Version : undefined;
   return version === '2010-05-08' ? 'iam' : version === '2010-08-01' ? 'monitoring' : 'rds';
 }
@@ -143,7 +145,7 @@ function sendResult(res: http.ServerResponse, r: Reply, action: string, result: 
       const raw = this[k];
       return raw instanceof Date ? raw.getTime() / 1000 : v;
     });
-    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': r.requestId }).end(body);
+    res.writeHead(200, { 'content-type': JSON_CONTENT_TYPE[r.service] ?? 'application/x-amz-json-1.0', 'x-amzn-requestid': r.requestId }).end(body);
     return;
   }
   res.writeHead(200, { 'content-type': 'text/xml', 'x-amzn-requestid': r.requestId }).end(successXml(r.service, action, result, r.requestId));
@@ -151,11 +153,13 @@ function sendResult(res: http.ServerResponse, r: Reply, action: string, result: 
 
 function sendFault(res: http.ServerResponse, r: Reply, f: AwsFault): void {
   if (r.json) {
+    // Secrets Manager is no Query-compatible service: its errors are named by `__type` alone (and say `Message`).
+    const sm = r.service === 'secretsmanager';
     res.writeHead(f.httpStatus, {
-      'content-type': 'application/x-amz-json-1.0',
+      'content-type': JSON_CONTENT_TYPE[r.service] ?? 'application/x-amz-json-1.0',
       'x-amzn-requestid': r.requestId,
-      'x-amzn-query-error': `${f.code};${f.type}`,
-    }).end(JSON.stringify({ __type: jsonErrorType(r.service, f.code) ?? f.code, message: f.message }));
+      ...(sm ? {} : { 'x-amzn-query-error': `${f.code};${f.type}` }),
+    }).end(JSON.stringify(sm ? { __type: f.code, Message: f.message } : { __type: jsonErrorType(r.service, f.code) ?? f.code, message: f.message }));
     return;
   }
   res.writeHead(f.httpStatus, { 'content-type': 'text/xml', 'x-amzn-requestid': r.requestId })

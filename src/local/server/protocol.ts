@@ -17,6 +17,13 @@ const QUERY_VERSIONS: Record<string, ServiceName> = {
 
 const JSON_TARGET_PREFIX: Record<string, ServiceName> = {
   GraniteServiceVersion20100801: 'monitoring',
+  secretsmanager: 'secretsmanager',
+};
+
+/** The JSON protocol version each JSON service speaks (its responses carry the same content type). */
+export const JSON_CONTENT_TYPE: Partial<Record<ServiceName, string>> = {
+  monitoring: 'application/x-amz-json-1.0',
+  secretsmanager: 'application/x-amz-json-1.1',
 };
 
 /**
@@ -59,5 +66,5 @@ export function classify(contentType: string, target: string | undefined, body: 
 }
 
 function asService(s: string): ServiceName | undefined {
-  return s === 'rds' || s === 'iam' || s === 'monitoring' ? s : undefined;
+  return s === 'rds' || s === 'iam' || s === 'monitoring' ? s : undefined; // secretsmanager speaks JSON only
 }

@@ -33,6 +33,7 @@ const MODELS: Record<ServiceName, string> = {
   rds: '@aws-sdk/client-rds',
   monitoring: '@aws-sdk/client-cloudwatch',
   iam: '@aws-sdk/client-iam',
+  secretsmanager: '@aws-sdk/client-secrets-manager',
 };
 
 const require = createRequire(import.meta.url);

@@ -1,10 +1,10 @@
 /**
  * The contract between the HTTP/protocol layer (src/local/server) and the operations (src/local/ops).
- * Protocols (RDS Query → XML, CloudWatch JSON 1.0 / Query) decode a request into Params, call the
+ * Protocols (RDS Query → XML, CloudWatch JSON 1.0 / Query, Secrets Manager JSON 1.1) decode a request into Params, call the
  * handler registered for (service, action), and encode its result or AwsFault.
  */
 
-export type ServiceName = 'rds' | 'monitoring' | 'iam';
+export type ServiceName = 'rds' | 'monitoring' | 'iam' | 'secretsmanager';
 
 /** Decoded Query parameters, flat as on the wire: { 'Filters.Filter.1.Name': 'engine', … }. */
 export type FlatParams = Record<string, string>;

@@ -89,6 +89,8 @@ export interface InstanceRecord {
   cloudwatchLogsExports?: string[];
   engineLifecycleSupport?: string;
   masterUserSecretKmsKeyId?: string;
+  /** MasterUserSecret.SecretArn: the Secrets Manager secret of a managed password (its file: state/secrets.ts). */
+  masterUserSecretArn?: string;
   /** The DB parameter group (absent: default.mariadb10.11) and where its values stand (ops/pg-apply.ts). */
   parameterGroupName?: string;
   parameterApplyStatus?: 'in-sync' | 'applying' | 'pending-reboot';

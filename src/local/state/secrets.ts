@@ -10,6 +10,22 @@ export interface InstanceSecret {
   /** true when the control plane generated it (ManageMasterUserPassword). */
   managed: boolean;
   updatedAt: string;
+  /** The Secrets Manager secret RDS keeps for a managed password (ops/secrets-manager.ts serves it). */
+  managedSecret?: ManagedSecret;
+}
+
+/**
+ * A managed password as Secrets Manager holds it: name `rds!db-<uuid>`, its ARN, the AWSCURRENT version
+ * (the `password` above) and, after a rotation, the AWSPREVIOUS one, kept so clients can still read it.
+ */
+export interface ManagedSecret {
+  name: string;
+  arn: string;
+  createdAt: string;
+  versionId: string;
+  versionCreatedAt: string;
+  previous?: { versionId: string; password: string; createdAt: string };
+  rotatedAt?: string;
 }
 
 export function secretFile(home: string, id: string): string {
