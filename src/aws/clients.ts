@@ -1,6 +1,7 @@
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { IAMClient } from '@aws-sdk/client-iam';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { TargetKind } from '../cli/context.js';
 
 export interface TargetRequest {
@@ -27,6 +28,8 @@ export interface Clients {
   rds: RDSClient;
   cloudwatch(): Promise<CloudWatchClient>;
   iam(): Promise<IAMClient>;
+  /** Secrets Manager, for the master password RDS manages (MasterUserSecret). */
+  secrets(): Promise<SecretsManagerClient>;
 }
 
 interface SharedConfig {
@@ -55,6 +58,10 @@ export async function createClients(req: TargetRequest): Promise<Clients> {
     async iam() {
       const { IAMClient } = await import('@aws-sdk/client-iam');
       return new IAMClient(config);
+    },
+    async secrets() {
+      const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+      return new SecretsManagerClient(config);
     },
   };
 }

@@ -57,7 +57,8 @@ export async function startReplayServer(): Promise<ReplayServer> {
       calls.set(action, n + 1);
       const reply = Array.isArray(routed) ? routed[Math.min(n, routed.length - 1)] : routed;
       const xml = reply ? readFileSync(path.join(AWS_FIXTURES, reply.file), 'utf8') : UNKNOWN(action);
-      const type = reply?.file.endsWith('.json') ? 'application/x-amz-json-1.0' : 'text/xml';
+      // JSON: Secrets Manager speaks 1.1, CloudWatch 1.0.
+      const type = reply?.file.endsWith('.json') ? `application/x-amz-json-${reply.file.startsWith('secretsmanager/') ? '1.1' : '1.0'}` : 'text/xml';
       res.writeHead(reply ? reply.status ?? 200 : 400, { 'content-type': type, 'x-amzn-requestid': `replay-${requests.length}` });
       res.end(xml);
     });
