@@ -87,6 +87,7 @@ export const AWS_ERRORS: Record<string, { code: string; exit: (typeof ExitCode)[
   InvalidClientTokenId: { code: 'INVALID_CREDENTIALS', exit: ExitCode.auth, hint: 'Check AWS_ACCESS_KEY_ID / --profile.' },
   SignatureDoesNotMatch: { code: 'INVALID_CREDENTIALS', exit: ExitCode.auth, hint: 'Check the secret key for this profile (for the local target: `rdsctl local env`).' },
   IncompleteSignature: { code: 'INVALID_CREDENTIALS', exit: ExitCode.auth },
+  InvalidSignatureException: { code: 'INVALID_CREDENTIALS', exit: ExitCode.auth, hint: 'Check the secret key and the region for this profile (for the local target: `rdsctl local env`).' },
   MissingAuthenticationToken: { code: 'INVALID_CREDENTIALS', exit: ExitCode.auth, hint: 'Requests must be signed with AWS SigV4 credentials.' },
   UnrecognizedClientException: { code: 'INVALID_CREDENTIALS', exit: ExitCode.auth },
   AccessDenied: { code: 'ACCESS_DENIED', exit: ExitCode.auth, hint: 'Your IAM identity lacks permission for this action.' },

@@ -26,6 +26,14 @@ const MAX_BODY = 1024 * 1024;
 const SERVED = 'rds, monitoring (CloudWatch), iam and secretsmanager';
 export const HEALTH_PATH = '/_rdsctl/health';
 
+/** The Query services' SigV4 error codes as JSON services (Secrets Manager) name them. */
+const JSON_AUTH_CODES: Record<string, string> = {
+  SignatureDoesNotMatch: 'InvalidSignatureException',
+  InvalidClientTokenId: 'UnrecognizedClientException',
+  IncompleteSignature: 'IncompleteSignatureException',
+  MissingAuthenticationToken: 'MissingAuthenticationTokenException',
+};
+
 /** Listens on 127.0.0.1 only; resolves once listening, rejects with EADDRINUSE etc. */
 export function startServer(opts: ServerOptions): Promise<RunningServer> {
   const server = http.createServer((req, res) => {
@@ -153,13 +161,15 @@ function sendResult(res: http.ServerResponse, r: Reply, action: string, result: 
 
 function sendFault(res: http.ServerResponse, r: Reply, f: AwsFault): void {
   if (r.json) {
-    // Secrets Manager is no Query-compatible service: its errors are named by `__type` alone (and say `Message`).
+    // Secrets Manager is no Query-compatible service: its errors are named by `__type` alone (and say `Message`),
+    // and its signature errors carry the JSON services' names (InvalidSignatureException …).
     const sm = r.service === 'secretsmanager';
+    const code = sm ? own(JSON_AUTH_CODES, f.code) ?? f.code : f.code;
     res.writeHead(f.httpStatus, {
       'content-type': JSON_CONTENT_TYPE[r.service] ?? 'application/x-amz-json-1.0',
       'x-amzn-requestid': r.requestId,
       ...(sm ? {} : { 'x-amzn-query-error': `${f.code};${f.type}` }),
-    }).end(JSON.stringify(sm ? { __type: f.code, Message: f.message } : { __type: jsonErrorType(r.service, f.code) ?? f.code, message: f.message }));
+    }).end(JSON.stringify(sm ? { __type: code, Message: f.message } : { __type: jsonErrorType(r.service, f.code) ?? f.code, message: f.message }));
     return;
   }
   res.writeHead(f.httpStatus, { 'content-type': 'text/xml', 'x-amzn-requestid': r.requestId })
