@@ -40,3 +40,38 @@ describe('storageKeyArn (KmsKeyId of encrypted instances, snapshots, restores)',
     expect(LOCAL_RDS_KEY_ARN).toMatch(/^arn:aws:kms:us-east-1:000000000000:key\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
 });
+
+describe('a home from before the local Secrets Manager', () => {
+  it('at start, a managed password gets its secret (current password as AWSCURRENT); a replica that copied the flag loses it', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { Registry } = await import('../../src/local/state/registry.js');
+    const { ensureHome } = await import('../../src/local/state/home.js');
+    const { writeSecret, readSecret } = await import('../../src/local/state/secrets.js');
+    const { adoptLegacySecrets, getSecretValue } = await import('../../src/local/ops/secrets-manager.js');
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'rdsctl-legacy-secret-'));
+    try {
+      ensureHome(home);
+      const registry = new Registry(home);
+      const base: any = { engine: 'mariadb', engineVersion: '10.11.6', instanceClass: 'db.t4g.micro', masterUsername: 'admin', manageMasterUserPassword: true,
+        port: 4000, nodes: [], allocatedStorage: 20, storageType: 'gp3', backupRetentionPeriod: 1, preferredBackupWindow: '03:00-03:30',
+        preferredMaintenanceWindow: 'sun:05:00-sun:05:30', storageEncrypted: false, deletionProtection: false, createTime: '2026-01-01T00:00:00Z',
+        status: 'available', desiredState: 'running', initCompleted: true, pending: {}, tags: [], availabilityZone: 'us-east-1a' };
+      registry.save({ ...base, id: 'old', dbiResourceId: 'db-OLD' });
+      registry.save({ ...base, id: 'old-replica', dbiResourceId: 'db-REP', source: 'old' });
+      writeSecret(home, 'old', { username: 'admin', password: 'Legacy-passw0rd', managed: true });
+      const ctx: any = { home, registry };
+      adoptLegacySecrets(ctx);
+      const arn = registry.get('old')!.masterUserSecretArn!;
+      expect(arn).toBe(readSecret(home, 'old')!.managedSecret!.arn);
+      const v = await getSecretValue(ctx)({ service: 'secretsmanager', action: 'GetSecretValue', flat: {}, json: { SecretId: arn }, requestId: 'r', accessKeyId: 'k', region: 'us-east-1' });
+      expect(JSON.parse(v.SecretString!)).toEqual({ username: 'admin', password: 'Legacy-passw0rd' });
+      expect(registry.get('old-replica')!.manageMasterUserPassword).toBe(false);
+      adoptLegacySecrets(ctx); // idempotent: the same secret on the next start
+      expect(registry.get('old')!.masterUserSecretArn).toBe(arn);
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+});

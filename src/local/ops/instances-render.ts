@@ -16,7 +16,7 @@ function pendingValues(rec: InstanceRecord): PendingModifiedValues {
 function masterUserSecret(rec: InstanceRecord): DBInstance['MasterUserSecret'] {
   if (!rec.manageMasterUserPassword) return undefined;
   return {
-    // Records from before the local Secrets Manager had no secret ARN of their own.
+    // Records from before the local Secrets Manager get theirs at the next control-plane start (adoptLegacySecrets).
     SecretArn: rec.masterUserSecretArn ?? localArn('secretsmanager', `secret:rds!${rec.dbiResourceId}`),
     SecretStatus: 'active',
     KmsKeyId: rec.masterUserSecretKmsKeyId ?? 'alias/aws/secretsmanager',

@@ -6,12 +6,14 @@ import { stopStragglers } from './stragglers.js';
 import { restartWithConfig, runningStatus, setStatus, startProcess } from './instances-work.js';
 import { queuePromotion } from './replicas-promote.js';
 import { recoverSnapshots } from './snapshots.js';
+import { adoptLegacySecrets } from './secrets-manager.js';
 
 /**
  * After a control-plane start (clean or after kill -9): finish or redo what each instance was doing,
  * re-adopt live mariadbd processes, and start the ones whose desired state is running.
  */
 export function recover(ctx: OpsContext): void {
+  adoptLegacySecrets(ctx);
   const snapshotInterrupted = recoverSnapshots(ctx);
   for (const rec of ctx.registry.list()) {
     try {

@@ -1,9 +1,10 @@
 import type { DescribeSecretResponse, GetSecretValueResponse, ListSecretsResponse, SecretListEntry } from '@aws-sdk/client-secrets-manager';
 import { AwsFault, type OpHandler, type OpRequest } from '../server/types.js';
 import type { InstanceRecord } from '../state/registry.js';
-import { readSecret, type InstanceSecret, type ManagedSecret } from '../state/secrets.js';
+import { readSecret, writeSecret, type InstanceSecret, type ManagedSecret } from '../state/secrets.js';
 import { instanceArn } from './arns.js';
 import type { OpsContext } from './context.js';
+import { newManagedSecret } from './master-secret.js';
 
 /**
  * Secrets Manager (JSON 1.1, `X-Amz-Target: secretsmanager.<Action>`) for the secrets RDS manages: one
@@ -159,4 +160,24 @@ export function listSecrets(ctx: OpsContext): OpHandler<ListSecretsResponse> {
     const next = start + max < all.length ? Buffer.from(String(start + max)).toString('base64') : undefined;
     return { SecretList: page, NextToken: next };
   };
+}
+
+/**
+ * Homes from before the local Secrets Manager: a managed password had no secret of its own. At start,
+ * such an instance gets one (its current password as AWSCURRENT); a read replica copied its source's
+ * flag, which RDS never sets on a replica, so it loses it.
+ */
+export function adoptLegacySecrets(ctx: OpsContext): void {
+  for (const rec of ctx.registry.list()) {
+    if (!rec.manageMasterUserPassword || rec.masterUserSecretArn) continue;
+    if (rec.source) {
+      ctx.registry.update(rec.id, (r) => { r.manageMasterUserPassword = false; });
+      continue;
+    }
+    const secret = readSecret(ctx.home, rec.id);
+    if (!secret) continue;
+    const managedSecret = secret.managedSecret ?? newManagedSecret();
+    writeSecret(ctx.home, rec.id, { username: secret.username, password: secret.password, managed: true, managedSecret });
+    ctx.registry.update(rec.id, (r) => { r.masterUserSecretArn = managedSecret.arn; });
+  }
 }
