@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { OpHandler } from '../server/types.js';
 import { randomFrom } from '../state/credentials.js';
 import { setServingPid, type InstanceRecord } from '../state/registry.js';
@@ -14,8 +15,9 @@ import { newManagedSecret } from './master-secret.js';
 
 const PASSWORD_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.+=';
 
+/** randomInt per character: 67 symbols do not divide 256, so `byte % 67` (randomFrom) would favour the first 55. */
 export function generatePassword(): string {
-  return randomFrom(PASSWORD_ALPHABET, 32);
+  return Array.from({ length: 32 }, () => PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)]).join('');
 }
 
 function checkQuotas(ctx: OpsContext, plan: CreatePlan): void {

@@ -55,7 +55,8 @@ export async function runSnapshot(ctx: OpsContext, id: string): Promise<void> {
     const gtid = await preparedBackup(paths, files.backup);
     // The password the copy's mysql.global_priv holds (RDS: a restored instance keeps its master user).
     const master = readSecret(ctx.home, snap.instanceId);
-    if (master) writeJsonAtomic(files.master, master, 0o600);
+    // Only that password: not the Secrets Manager versions (an AWSPREVIOUS password has no business in a copy).
+    if (master) writeJsonAtomic(files.master, { username: master.username, password: master.password, managed: master.managed, updatedAt: master.updatedAt }, 0o600);
     store.save({ ...snap, status: 'available', gtid });
     ctx.event(snap.instanceId, `Manual snapshot ${id} is available (consistent at GTID ${gtid || '(none)'})`, ['backup']);
   } catch (err) {
