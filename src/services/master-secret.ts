@@ -36,11 +36,17 @@ export async function readManagedPassword(sm: SecretsManagerClient, id: string, 
   return { username: parsed.username, password: parsed.password };
 }
 
+/** 403s that are about the credentials themselves, not about this secret (the CLI's table maps those). */
+const CREDENTIAL_ERRORS = new Set(['InvalidSignatureException', 'UnrecognizedClientException', 'ExpiredTokenException', 'IncompleteSignatureException', 'MissingAuthenticationTokenException']);
+
 function secretError(err: unknown, id: string, arn: string): unknown {
-  const name = (err as { name?: string }).name;
-  if (name === 'AccessDeniedException') {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number }; $response?: { statusCode?: number } };
+  const name = e.name;
+  const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
+  // Any other 403 is a refusal to read this secret, whatever its body (moto answers it in XML, which the SDK cannot parse).
+  if (name === 'AccessDeniedException' || (status === 403 && !CREDENTIAL_ERRORS.has(name ?? ''))) {
     return authError('SECRET_ACCESS_DENIED', `Access denied reading the master password secret of ${id} (${arn}).`, {
-      hint: 'Your AWS identity needs secretsmanager:GetSecretValue on that secret (and kms:Decrypt on its KMS key).', awsName: name, cause: err,
+      hint: 'Your AWS identity needs secretsmanager:GetSecretValue on that secret (and kms:Decrypt on its KMS key).', awsName: name === 'AccessDeniedException' ? name : undefined, cause: err,
     });
   }
   if (name === 'ResourceNotFoundException') {

@@ -44,7 +44,7 @@ describe('rdsctl credentials --target aws', () => {
   it.each([
     ['AccessDeniedException', 'secretsmanager/errors/access-denied.json', 3, 'SECRET_ACCESS_DENIED', /^error: Access denied reading the master password secret of myawsuser-dbi04 \(arn:aws:secretsmanager:/],
     ['ResourceNotFoundException', 'secretsmanager/errors/resource-not-found.json', 4, 'SECRET_NOT_FOUND', /^error: The master password secret of myawsuser-dbi04 does not exist: arn:aws:secretsmanager:/],
-  ])('%s → exit %s, one line naming the secret, awsName kept for --json', async (name, file, exit, code, line) => {
+  ])('%s (%s) → exit %i, one line naming the secret, awsName kept for --json', async (name, file, exit, code, line) => {
     t.server.routes({ ...managed, GetSecretValue: { file, status: 400 } });
     const r = await runRdsctl([...t.awsArgs(), 'credentials', 'myawsuser-dbi04'], t.env);
     expect(r.code).toBe(exit);

@@ -38,12 +38,12 @@ async function waitForPort(port: number, child: ChildProcess, log: () => string,
 }
 
 /** Starts moto_server on a free 127.0.0.1 port; fails (never skips) with the install command when missing. */
-export async function startMoto(): Promise<MotoServer> {
+export async function startMoto(motoEnv: Record<string, string> = {}): Promise<MotoServer> {
   if (spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status !== 0) {
     throw new Error(`moto_server is not installed: run \`${MOTO_INSTALL}\` (see rdsctl doctor).`);
   }
   const port = await freePort();
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...motoEnv } });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
@@ -67,13 +67,13 @@ export async function startMoto(): Promise<MotoServer> {
  * `--target aws --endpoint-url <moto> … --json` in an isolated environment and checks that the master
  * password never shows in its output. Call in the file's top scope (it registers beforeAll/afterAll).
  */
-export function useMotoCli(password: string, accessKeyId = 'AKIDMOTOTEST00000001') {
+export function useMotoCli(password: string, accessKeyId = 'AKIDMOTOTEST00000001', motoEnv: Record<string, string> = {}) {
   let moto: MotoServer;
   let env: Record<string, string>;
   let cleanup: (() => Promise<void>) | undefined;
   beforeAll(async () => {
     assertBuilt();
-    moto = await startMoto();
+    moto = await startMoto(motoEnv);
     const iso = await isolatedEnv();
     env = { ...iso.env, AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: 'moto-secret', RDSCTL_MASTER_PASSWORD: password };
     cleanup = iso.cleanup;
