@@ -14,7 +14,7 @@ import type { DbCredentials } from './credentials.js';
 export async function openShell(c: DbCredentials, database?: string): Promise<number> {
   if (!c.password) {
     throw usageError('PASSWORD_UNAVAILABLE', `rdsctl does not hold the password for ${c.DBInstanceIdentifier}.`, {
-      hint: c.secretArn ? `Fetch it from Secrets Manager (${c.secretArn}) and run the mariadb client yourself.` : 'Connect with your own client and password.',
+      hint: c.secretArn ? `rdsctl credentials ${c.DBInstanceIdentifier} reads it from Secrets Manager (${c.secretArn}); run the mariadb client yourself with it.` : 'Connect with your own client and password.',
     });
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), 'rdsctl-shell-'));

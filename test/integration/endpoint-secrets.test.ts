@@ -157,6 +157,9 @@ describe('KmsKeyId of an encrypted instance', () => {
     const db = await describe1(h, 'vault');
     expect(db.KmsKeyId).toMatch(/^arn:aws:kms:us-east-1:000000000000:key\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(db.KmsKeyId).not.toContain(db.DbiResourceId!);
+    // The secret's key too: the aws/secretsmanager key's ARN, not an alias.
+    expect(db.MasterUserSecret!.KmsKeyId).toMatch(/^arn:aws:kms:us-east-1:000000000000:key\/[0-9a-f-]{36}$/);
+    expect(db.MasterUserSecret!.KmsKeyId).not.toBe(db.KmsKeyId);
   });
 });
 

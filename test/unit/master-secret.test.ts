@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LOCAL_RDS_KEY_ARN, storageKeyArn } from '../../src/local/ops/arns.js';
+import { LOCAL_RDS_KEY_ARN, LOCAL_SECRETSMANAGER_KEY_ARN, secretKeyArn, storageKeyArn } from '../../src/local/ops/arns.js';
 import { newManagedSecret, rotatedSecret } from '../../src/local/ops/master-secret.js';
 
 describe('the managed master password secret', () => {
@@ -34,6 +34,14 @@ describe('storageKeyArn (KmsKeyId of encrypted instances, snapshots, restores)',
     ['arn:aws:kms:us-east-1:000000000000:alias/mine', undefined],
   ])('%s → %s', (input, want) => {
     expect(storageKeyArn(input)).toBe(want);
+  });
+
+  it('MasterUserSecret.KmsKeyId: the aws/secretsmanager key ARN by default, a key id made an ARN, anything else as given', () => {
+    expect(secretKeyArn(undefined)).toBe(LOCAL_SECRETSMANAGER_KEY_ARN);
+    expect(secretKeyArn('alias/aws/secretsmanager')).toBe(LOCAL_SECRETSMANAGER_KEY_ARN);
+    expect(secretKeyArn('1234abcd-12ab-34cd-56ef-1234567890ab')).toBe('arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    expect(secretKeyArn('alias/mine')).toBe('alias/mine');
+    expect(LOCAL_SECRETSMANAGER_KEY_ARN).not.toBe(LOCAL_RDS_KEY_ARN);
   });
 
   it('the aws/rds key is a key ARN with a key id, not an alias', () => {

@@ -27,6 +27,15 @@ export function localRdsArnName(text: string, type: RdsResourceType): string | u
 export const LOCAL_RDS_KEY_ARN = localArn('kms', 'key/1d96233e-b001-4320-b6f1-6cac7c331a43');
 const DEFAULT_ALIASES = new Set(['alias/aws/rds', localArn('kms', 'alias/aws/rds')]);
 
+/** The account's aws/secretsmanager key, which encrypts a managed master password secret by default. */
+export const LOCAL_SECRETSMANAGER_KEY_ARN = localArn('kms', 'key/5c7a1f0e-8d2b-4e6a-9f3c-0b1d2e3f4a5b');
+
+/** MasterUserSecret.KmsKeyId: the given key (a key id made a key ARN), else the aws/secretsmanager key. */
+export function secretKeyArn(kmsKeyId: string | undefined): string {
+  if (kmsKeyId === undefined || kmsKeyId === 'alias/aws/secretsmanager' || kmsKeyId === localArn('kms', 'alias/aws/secretsmanager')) return LOCAL_SECRETSMANAGER_KEY_ARN;
+  return /^(mrk-)?[0-9a-f]{8}-[0-9a-f-]{27}$/.test(kmsKeyId) ? localArn('kms', `key/${kmsKeyId}`) : kmsKeyId;
+}
+
 /**
  * The key ARN of an encrypted instance, snapshot or restore: the requested key (key ARN, or key id made an
  * ARN), else the aws/rds key. Records from before took `key/<DbiResourceId>`: shown as the aws/rds key too.

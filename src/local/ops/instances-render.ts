@@ -1,6 +1,6 @@
 import type { DBInstance, PendingModifiedValues } from '@aws-sdk/client-rds';
 import type { InstanceRecord } from '../state/registry.js';
-import { instanceArn, localArn, storageKeyArn } from './arns.js';
+import { instanceArn, localArn, secretKeyArn, storageKeyArn } from './arns.js';
 import { LOCAL_VPC_ID, defaultOptionGroup } from './instance-metadata.js';
 import { renderParameterGroups } from './pg-apply.js';
 
@@ -19,7 +19,7 @@ function masterUserSecret(rec: InstanceRecord): DBInstance['MasterUserSecret'] {
     // Records from before the local Secrets Manager get theirs at the next control-plane start (adoptLegacySecrets).
     SecretArn: rec.masterUserSecretArn ?? localArn('secretsmanager', `secret:rds!${rec.dbiResourceId}`),
     SecretStatus: 'active',
-    KmsKeyId: rec.masterUserSecretKmsKeyId ?? 'alias/aws/secretsmanager',
+    KmsKeyId: secretKeyArn(rec.masterUserSecretKmsKeyId),
   };
 }
 

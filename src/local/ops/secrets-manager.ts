@@ -2,7 +2,7 @@ import type { DescribeSecretResponse, GetSecretValueResponse, ListSecretsRespons
 import { AwsFault, type OpHandler, type OpRequest } from '../server/types.js';
 import type { InstanceRecord } from '../state/registry.js';
 import { readSecret, writeSecret, type InstanceSecret, type ManagedSecret } from '../state/secrets.js';
-import { instanceArn } from './arns.js';
+import { instanceArn, secretKeyArn } from './arns.js';
 import type { OpsContext } from './context.js';
 import { newManagedSecret } from './master-secret.js';
 
@@ -68,7 +68,8 @@ function entry({ rec, secret: { managedSecret: s } }: Found): SecretListEntry {
     ARN: s.arn,
     Name: s.name,
     Description: `Secret associated with primary RDS DB instance: ${instanceArn(rec.id)}`,
-    KmsKeyId: rec.masterUserSecretKmsKeyId,
+    // As Secrets Manager: no KmsKeyId for the default aws/secretsmanager key.
+    KmsKeyId: rec.masterUserSecretKmsKeyId === undefined ? undefined : secretKeyArn(rec.masterUserSecretKmsKeyId),
     // Honest: nothing rotates it on a schedule here; RotateMasterUserPassword rotates it on demand.
     RotationEnabled: false,
     LastChangedDate: new Date(s.versionCreatedAt),
