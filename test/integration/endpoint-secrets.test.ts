@@ -152,6 +152,21 @@ describe('RotateMasterUserPassword', () => {
   }, 120_000);
 });
 
+describe('ManageMasterUserPassword turned on and off by ModifyDBInstance', () => {
+  it('on: a new secret whose password connects; off (with a password of the caller): the secret is deleted', async () => {
+    await h.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'plain', ManageMasterUserPassword: true, ApplyImmediately: true }));
+    await waitFor(h, 'plain', (d) => d.DBInstanceStatus === 'available' && d.MasterUserSecret !== undefined, 'managed');
+    const arn = (await describe1(h, 'plain')).MasterUserSecret!.SecretArn!;
+    const { password } = secretOf((await sm.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString);
+    expect(await canConnect('plain', 'admin', password)).toBe(true);
+    expect(await canConnect('plain', 'admin', 'Plain-passw0rd')).toBe('ER_ACCESS_DENIED_ERROR');
+    await h.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'plain', ManageMasterUserPassword: false, MasterUserPassword: 'Plain-passw0rd-2', ApplyImmediately: true }));
+    await waitFor(h, 'plain', (d) => d.DBInstanceStatus === 'available' && d.MasterUserSecret === undefined, 'unmanaged');
+    expect(await errorName(sm.send(new GetSecretValueCommand({ SecretId: arn })))).toBe('ResourceNotFoundException');
+    expect(await canConnect('plain', 'admin', 'Plain-passw0rd-2')).toBe(true);
+  }, 120_000);
+});
+
 describe('KmsKeyId of an encrypted instance', () => {
   it("is the account's aws/rds KMS key ARN, not the DbiResourceId", async () => {
     const db = await describe1(h, 'vault');
