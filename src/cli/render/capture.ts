@@ -11,10 +11,11 @@ export function renderCapturePlan(plan: CapturePlan, seconds: number, dryRun: bo
   });
   const skipped = plan.skipped.length ? `\nNot in this group (left alone): ${plan.skipped.join(', ')}.` : '';
   return [
-    `Capture of ${plan.instanceId} (${clock(seconds)}) through its parameter group ${plan.group}${dryRun ? ' — dry run, nothing changed' : ''}:`,
+    `${plan.instanceId}: capture ${clock(seconds)} through parameter group ${plan.group}${dryRun ? ' (dry run, nothing changed)' : ''}`,
     plan.changes.length ? renderTable(['PARAMETER', 'NOW', 'DURING', 'AFTERWARDS'], rows) : 'The group already logs every statement to the slow log file: nothing to change.',
-    `All dynamic: applied at once (ApplyMethod=immediate), no reboot; every instance using ${plan.group} logs meanwhile.${skipped}`,
-    `Then the part of the slow log written during the capture is downloaded and analyzed, and the values are put back.`,
+    'All dynamic: applied at once (ApplyMethod=immediate), no reboot.',
+    `Every instance using ${plan.group} writes its slow log meanwhile.${skipped}`,
+    "Then the slow log's new part is downloaded and analyzed; the values go back.",
   ].join('\n');
 }
 
