@@ -40,12 +40,14 @@ export async function captureWorkload(ctx: CliContext, id: string, o: CaptureOpt
     ctx.out.result({ dryRun: true, seconds, plan }, () => renderCapturePlan(plan, seconds, true));
     return undefined;
   }
-  await confirm(ctx, `Change ${plan.changes.length} parameter(s) of ${plan.group} for the capture (put back afterwards)?`,
-    () => ctx.out.print(renderCapturePlan(plan, seconds, false)));
+  // Nothing to change (the group already logs every statement): nothing to ask about either.
+  if (plan.changes.length) {
+    await confirm(ctx, `Change ${plan.changes.length} parameter(s) of ${plan.group} for the capture (put back afterwards)?`,
+      () => ctx.out.print(renderCapturePlan(plan, seconds, false)));
+  }
   const silent = Boolean(ctx.options.json || ctx.options.quiet);
-  const countdown = new Countdown(plan.instanceId, { tty: ctx.out.opts.tty, silent, columns: process.stderr.columns, line: (m) => ctx.out.step(m) });
+  const countdown = new Countdown(plan.instanceId, { tty: ctx.out.opts.tty, silent, columns: process.stderr.columns, line: (m) => ctx.out.step(m), hold: () => ctx.out.pause() });
   const progress = (m: string) => { countdown.clear(); ctx.out.step(m); };
-  ctx.out.pause(); // the countdown owns the line while it runs
   const result = await runCapture(plan, seconds, {
     rds, progress, tick: (left, total) => countdown.tick(left, total), pollMs: ctx.target === 'local' ? 100 : 5000,
   });

@@ -107,7 +107,7 @@ export async function runCapture(plan: CapturePlan, seconds: number, env: Captur
     cleanup: async () => {
       await rm(dir, { recursive: true, force: true });
       return restoreOnce().then(
-        (steps) => `restored ${plan.group} (${describeRestore(steps)})`,
+        (steps) => (steps.length ? `restored ${plan.group} (${describeRestore(steps)})` : undefined),
         (err: unknown) => `could not restore ${plan.group}: ${(err as Error).message} — put them back with: ${manualRestore(plan)}`,
       );
     },
@@ -115,8 +115,10 @@ export async function runCapture(plan: CapturePlan, seconds: number, env: Captur
   let failure: unknown;
   let bytes = 0;
   try {
-    env.progress(`setting ${plan.changes.map((c) => `${c.name}=${c.to}`).join(', ')} in ${plan.group}`);
-    await applySet(env.rds, plan.group, plan.changes);
+    if (plan.changes.length) {
+      env.progress(`${plan.instanceId}: setting ${plan.changes.length} slow-log parameter(s) in ${plan.group}, waiting until applied`);
+      await applySet(env.rds, plan.group, plan.changes);
+    }
     if (!(await waitApplied(env, plan.instanceId, 120_000))) env.progress(`${plan.instanceId}: the parameters are still applying; recording anyway`);
     const marker = await endMarker(env.rds, plan.instanceId);
     await record(seconds, env.tick);
@@ -127,7 +129,7 @@ export async function runCapture(plan: CapturePlan, seconds: number, env: Captur
   }
   try {
     const restored = await restoreOnce().catch((err: unknown) => { throw restoreFailed(plan, err); });
-    env.progress(`restored ${plan.group}: ${describeRestore(restored)}`);
+    if (restored.length) env.progress(`restored ${plan.group}: ${describeRestore(restored)}`);
     if (failure) throw failure;
     return { file, bytes, seconds, restored, cleanup: () => rm(dir, { recursive: true, force: true }) };
   } catch (err) {

@@ -128,6 +128,10 @@ describe('analyze-queries --capture (local target)', () => {
     await t.waitFor(/capturing capdb: 0:5\d left of 1:00/, 30_000);
     await t.waitFor(/capturing capdb: 0:5[0-7] left of 1:00/, 10_000); // it counts down …
     expect((await t.screen()).match(/left of 1:00/g)).toHaveLength(1); // … on one line redrawn in place
+    for (let i = 0; i < 3; i++) { // the last line, with no progress spinner drawn over it
+      expect((await t.screen()).trimEnd().split('\n').at(-1)).toMatch(/^capturing capdb: 0:\d\d left of 1:00 \(Ctrl-C stops and restores the parameters\)$/);
+      await new Promise((r) => setTimeout(r, 300));
+    }
     expect(await variables('capdb')).toMatchObject({ slow_query_log: 'ON', long_query_time: '0.000000' });
     await t.keys('C-c');
     expect(await t.exitCode(30_000)).toBe(130);

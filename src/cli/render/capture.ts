@@ -26,10 +26,12 @@ export function renderCapturePlan(plan: CapturePlan, seconds: number, dryRun: bo
 export class Countdown {
   private drawn = false;
 
-  constructor(private readonly id: string, private readonly opts: { tty: boolean; silent: boolean; columns?: number; line(text: string): void }) {}
+  /** `hold`: stops the progress spinner, which would otherwise redraw its own line over the countdown's. */
+  constructor(private readonly id: string, private readonly opts: { tty: boolean; silent: boolean; columns?: number; line(text: string): void; hold?(): void }) {}
 
   tick(left: number, total: number): void {
     if (this.opts.silent) return;
+    this.opts.hold?.();
     const text = left > 0 ? `capturing ${this.id}: ${clock(left)} left of ${clock(total)} (Ctrl-C stops and restores the parameters)` : `capture of ${this.id} done (${clock(total)})`;
     if (this.opts.tty) {
       const width = (this.opts.columns ?? 80) - 1;
