@@ -155,4 +155,15 @@ describe('analyze-queries --capture (local target)', () => {
     expect(stopped.code, stopped.stderr).toBe(5);
     expect(stopped.stderr).toMatch(/capdef is stopped: `rdsctl start capdef`/);
   }, 180_000);
+
+  it('params delete: a group in use is refused (exit 5, still there); an unused one is deleted', async () => {
+    const inUse = await cli(['params', 'delete', 'capg', '--yes']);
+    expect(inUse.code, inUse.stderr).toBe(5);
+    expect(await userValues('capg')).toEqual({ long_query_time: '2' });
+    expect((await cli(['params', 'create', 'spare'])).code).toBe(0);
+    const del = await cli(['params', 'delete', 'spare', '--yes']);
+    expect(del.code, del.stderr).toBe(0);
+    expect(del.stdout).toContain('Deleted parameter group spare.');
+    expect((await cli(['params', 'spare', 'list'])).code).toBe(4);
+  }, 60_000);
 });
