@@ -104,6 +104,16 @@ describe('analyze-queries --capture --target aws (replayed)', () => {
     expect(t.server.requests).toEqual([]);
   });
 
+  it('a restore that fails after the capture is exit 7 with the commands that put the values back; nothing is analyzed', async () => {
+    t.server.routes({ ...ROUTES, ResetDBParameterGroup: { file: 'rds/errors/invalid-db-parameter-group-state.xml', status: 400 } });
+    const r = await runRdsctl([...t.awsArgs(), 'analyze-queries', ID, '--capture', '1s', '--yes', '--dsn', dsn()], t.env);
+    expect(r.code, r.stderr).toBe(7);
+    expect(r.stderr).toMatch(/error: Could not put the parameters of mydbparametergroup01 back: The DB parameter group is in use/);
+    expect(r.stderr).toContain('hint: Put them back by hand: rdsctl params mydbparametergroup01 set long_query_time=2; rdsctl params mydbparametergroup01 reset slow_query_log log_output.');
+    expect(r.stdout).toBe('');
+    expect(r.stderr).not.toMatch(/connecting to/);
+  }, 60_000);
+
   it('SIGINT during the countdown: the values are put back; a restore that fails is said with the commands (exit 130)', async () => {
     t.server.routes({ ...ROUTES, ResetDBParameterGroup: { file: 'rds/errors/invalid-db-parameter-group-state.xml', status: 400 } });
     const child = spawn(process.execPath, [BIN, ...t.awsArgs(), 'analyze-queries', ID, '--capture', '1m', '--yes', '--dsn', dsn()], { env: t.env });
