@@ -124,8 +124,8 @@ function handleSignals(json: boolean, exit: { out?: Output }, onInterrupted: () 
     }
     cleaning = true;
     onInterrupted();
-    void cleanupBeforeExit(signal).finally(() => {
-      (exit.out ?? new Output({ json, quiet: false, color: false, tty: false })).interrupted(signal);
+    void cleanupBeforeExit(signal).catch(() => []).then((done) => {
+      (exit.out ?? new Output({ json, quiet: false, color: false, tty: false })).interrupted(signal, done);
       process.exit(SIGNAL_EXIT[signal]);
     });
   };

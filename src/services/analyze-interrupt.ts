@@ -18,8 +18,11 @@ import type { HandledSignal as HeldSignal } from '../core/errors.js';
 export type { HeldSignal };
 
 export interface GuardSpec {
-  /** Undoes what the service holds; gets the signal (a child may be sent the same one). */
-  cleanup(signal: HeldSignal | 'EPIPE'): Promise<void>;
+  /**
+   * Undoes what the service holds; gets the signal (a child may be sent the same one). It may return what it
+   * did ("restored …"): the interruption's one message then says it.
+   */
+  cleanup(signal: HeldSignal | 'EPIPE'): Promise<void | string>;
   /** The command that finishes the job by hand, printed when a second signal cuts the cleanup short. */
   manualHint?: string;
   /** Where the guard says that it is cleaning up (the command's progress). */
@@ -65,11 +68,12 @@ export function manualHints(): string[] {
  * Runs every armed guard's cleanup once (signal or closed output); the caller then exits. Guards stay
  * armed while they clean, so a second signal still finds their manual hints.
  */
-export async function cleanupBeforeExit(reason: HeldSignal | 'EPIPE'): Promise<void> {
+export async function cleanupBeforeExit(reason: HeldSignal | 'EPIPE'): Promise<string[]> {
   inProgress = true;
   const guards = [...armed];
   // A closed output has no reader to tell; a signal's user waits to see why rdsctl has not exited yet.
   if (reason !== 'EPIPE') for (const g of guards) g.say?.(`interrupted: cleaning up before exiting${g.manualHint ? ` (Ctrl-C again to skip: ${g.manualHint})` : ''}`);
-  await Promise.allSettled(guards.map((g) => g.cleanup(reason)));
+  const done = await Promise.allSettled(guards.map((g) => g.cleanup(reason)));
   for (const g of guards) armed.delete(g);
+  return done.flatMap((d) => (d.status === 'fulfilled' && typeof d.value === 'string' ? [d.value] : []));
 }

@@ -75,7 +75,7 @@ async function loadSource(o: AnalyzeCommandOptions, session: SqlSession, databas
 export function digestHint(err: unknown, target: 'local' | 'aws', localInstance: boolean, id?: string): unknown {
   if (!(err instanceof RdsctlError) || err.code !== 'PERFORMANCE_SCHEMA_OFF') return err;
   const hint = localInstance
-    ? `Local instances run with performance_schema OFF: use --slow-log-from ${id ?? 'the instance'} (with slow_query_log=1 in its parameter group: rdsctl params), --slow-log <file> or --queries <file.sql>.`
+    ? `Local instances run with performance_schema OFF: use --capture 10m (records the live workload through its parameter group), --slow-log-from ${id ?? 'the instance'} (what its slow log holds), --slow-log <file> or --queries <file.sql>.`
     : target === 'aws' && id
       ? `On RDS: aws rds modify-db-parameter-group --db-parameter-group-name <custom group of ${id}> --parameters ParameterName=performance_schema,ParameterValue=1,ApplyMethod=pending-reboot, then rdsctl reboot ${id} and let the workload run. Or use --slow-log / --queries.`
       : err.hint;

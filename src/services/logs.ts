@@ -29,11 +29,11 @@ export async function readSince(rds: RDSClient, id: string, kind: LogKind, marke
   }
 }
 
-/** The whole log, from the start, in Marker pages, into `file` (0600: a slow log holds query text). */
-export async function downloadAll(rds: RDSClient, id: string, kind: LogKind, file: string): Promise<number> {
+/** The log from `from` (default: its start) to its end, in Marker pages, into `file` (0600: a slow log holds query text). */
+export async function downloadAll(rds: RDSClient, id: string, kind: LogKind, file: string, from = '0'): Promise<number> {
   const { writeFile, appendFile } = await import('node:fs/promises');
   await writeFile(file, '', { mode: 0o600 });
-  let marker = '0';
+  let marker = from;
   let bytes = 0;
   for (;;) {
     const part = await downloadPortion(rds, id, kind, { marker, lines: 10_000 });

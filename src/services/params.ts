@@ -44,6 +44,12 @@ export async function applyReset(rds: RDSClient, group: string, changes: ParamCh
   }
 }
 
+/** Refused by RDS (InvalidDBParameterGroupState) while an instance uses the group, and for default groups. */
+export async function deleteGroup(rds: RDSClient, group: string): Promise<void> {
+  const { DeleteDBParameterGroupCommand } = await import('@aws-sdk/client-rds');
+  await rds.send(new DeleteDBParameterGroupCommand({ DBParameterGroupName: group }));
+}
+
 export async function createGroup(rds: RDSClient, group: string, family: string, description: string): Promise<DBParameterGroup> {
   const { CreateDBParameterGroupCommand } = await import('@aws-sdk/client-rds');
   const res = await rds.send(new CreateDBParameterGroupCommand({ DBParameterGroupName: group, DBParameterGroupFamily: family, Description: description }));

@@ -4,6 +4,7 @@ import type { RegisterCommand } from './index.js';
 interface Opts {
   dsn?: string; slowLog?: string; slowLogFrom?: string; queries?: string; digest?: boolean; database?: string; top?: string; validate?: boolean;
   validateOn?: string; threshold?: string; budget?: string; ddlOut?: string; apply?: boolean; passwordStdin?: boolean;
+  capture?: string; longQueryTime?: string; dryRun?: boolean;
 }
 
 const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
@@ -17,6 +18,9 @@ export const registerAnalyzeQueries: RegisterCommand = (program, run) => {
     .option('--slow-log-from <id>', "workload from the DB instance's own slow log (DownloadDBLogFilePortion)")
     .option('--queries <file>', 'workload from a .sql file ("-" = stdin)')
     .option('--digest', 'workload from performance_schema statement digests')
+    .option('--capture <duration>', "record the instance's live workload for 90s, 10m, 1h (at most): slow-log parameters set in its parameter group, then put back (asks first)")
+    .option('--long-query-time <seconds>', '--capture: log statements slower than this (default 0: every statement)')
+    .option('--dry-run', '--capture: print the parameter plan and change nothing')
     .option('--database <db>', 'default database for the statements')
     .option('--top <n>', 'analyze only the N classes with the most total time')
     .option('--validate', 'build candidates on a throwaway copy and measure the reads there (default for a local instance)')
@@ -39,6 +43,11 @@ export const registerAnalyzeQueries: RegisterCommand = (program, run) => {
         // Folded to the terminal's width, or 80 columns when piped (a log, a ticket, less).
         const render = (r: Parameters<typeof renderReport>[0]) => renderReport(r, (st, t) => ctx.out.paint(st, t), 25, ctx.out.width);
         let shown = '';
+        const { checkCapture, captureWorkload } = await import('../capture.js');
+        const seconds = checkCapture(id, o);
+        const captured = seconds === undefined ? undefined : await captureWorkload(ctx, id!, o, seconds);
+        if (seconds !== undefined && !captured) return; // --dry-run: the plan was the result
+        if (captured) o.slowLog = captured.file;
         const fromLog = o.slowLogFrom === undefined ? undefined : await (await import('../../services/analyze-slowlog.js')).fetchSlowLog((await (await import('../clients.js')).clientsFor(ctx)).rds, o.slowLogFrom, o.slowLog, (m) => ctx.out.step(m));
         if (fromLog) o.slowLog = fromLog.file;
         try {
@@ -59,7 +68,8 @@ export const registerAnalyzeQueries: RegisterCommand = (program, run) => {
           );
           // After a confirmation only the outcome of --apply is new: the rest was printed before the question.
           const full = render(report);
-          ctx.out.result(report, () => (shown && full.startsWith(shown) ? full.slice(shown.length).replace(/^\n/, '') : full));
+          const data = captured ? { ...report, capture: { seconds: captured.seconds, bytes: captured.bytes, parameterGroup: captured.group, restored: captured.restored } } : report;
+          ctx.out.result(data, () => (shown && full.startsWith(shown) ? full.slice(shown.length).replace(/^\n/, '') : full));
           const failure = analysisFailedError(report); // most statements failed: the report is out, the exit code says so
           if (failure) throw failure;
           // The report (with each statement's outcome) is out; a script must still see that --apply fell short.
@@ -71,6 +81,7 @@ export const registerAnalyzeQueries: RegisterCommand = (program, run) => {
           }
         } finally {
           await fromLog?.cleanup();
+          await captured?.cleanup();
         }
       }),
     );

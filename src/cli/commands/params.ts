@@ -8,7 +8,7 @@ const ACTIONS = ['list', 'set', 'reset'];
 export const registerParams: RegisterCommand = (program, run) => {
   program
     .command('params [group] [action] [args...]')
-    .description('DB parameter groups: `params` lists them; `params create <group>`; `params <group> list | set name=value … | reset [name …]`')
+    .description('DB parameter groups: `params` lists them; `params create <group>`; `params delete <group>`; `params <group> list | set name=value … | reset [name …]`')
     .option('--apply-method <method>', 'set: immediate (dynamic parameters only) or pending-reboot (default: immediate for dynamic, pending-reboot for static)')
     .option('--description <text>', 'create: the group description')
     .option('--family <family>', 'create: the parameter group family', 'mariadb10.11')
@@ -30,6 +30,15 @@ export const registerParams: RegisterCommand = (program, run) => {
           if (!name || args.length > 0) throw usageError('PARAMS_CREATE_NAME', 'params create needs exactly one group name.', { hint: 'Example: rdsctl params create peak-load --description "peak load".' });
           const created = await svc.createGroup(rds, name, o.family ?? 'mariadb10.11', o.description ?? `rdsctl parameter group ${name}`);
           ctx.out.result({ DBParameterGroup: created }, () => `Created parameter group ${created.DBParameterGroupName} (${created.DBParameterGroupFamily}).`);
+          return;
+        }
+        if (group === 'delete') {
+          const name = action;
+          if (!name || args.length > 0) throw usageError('PARAMS_DELETE_NAME', 'params delete needs exactly one group name.', { hint: 'Example: rdsctl params delete peak-load --yes.' });
+          const { confirm } = await import('../interaction.js');
+          await confirm(ctx, `Delete parameter group ${name}?`);
+          await svc.deleteGroup(rds, name);
+          ctx.out.result({ DBParameterGroupName: name, deleted: true }, () => `Deleted parameter group ${name}.`);
           return;
         }
         const verb = action ?? 'list';

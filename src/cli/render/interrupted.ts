@@ -10,10 +10,12 @@ function underWay(id: string, status: string): string {
 
 /**
  * Ctrl-C stops rdsctl, not the target: what was already requested carries on there. `statuses` are the
- * last status seen per instance while waiting ([] when rdsctl was not waiting on one).
+ * last status seen per instance while waiting ([] when rdsctl was not waiting on one). `done`: what the
+ * cleanup before exiting did (analyze-queries --capture: "restored …"), said instead.
  */
-export function interruptedError(statuses: Array<[id: string, status: string]>, signal: HandledSignal = 'SIGINT'): RdsctlError {
+export function interruptedError(statuses: Array<[id: string, status: string]>, signal: HandledSignal = 'SIGINT', done: string[] = []): RdsctlError {
   const by = signal === 'SIGINT' ? 'Ctrl-C' : signal;
+  if (done.length && !statuses.length) return new RdsctlError('INTERRUPTED', SIGNAL_EXIT[signal], `Interrupted (${by}): ${done.join('; ')}.`);
   if (!statuses.length) {
     return new RdsctlError('INTERRUPTED', SIGNAL_EXIT[signal], `Interrupted (${by}): rdsctl stopped.`, {
       hint: 'A request already sent carries on: see `rdsctl list`.',

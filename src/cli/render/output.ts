@@ -81,10 +81,10 @@ export class Output {
   }
 
   /** Ctrl-C: the spinner goes, then the interruption is reported like any error (one JSON document with --json). */
-  interrupted(signal: HandledSignal = 'SIGINT'): void {
+  interrupted(signal: HandledSignal = 'SIGINT', done: string[] = []): void {
     // Without a spinner to clear, the terminal's "^C" is where the message would start.
     if (!this.opts.json && !this.spinner?.isSpinning && process.stderr.isTTY) this.stderr('\n');
-    this.error(interruptedError([...this.statuses], signal));
+    this.error(interruptedError([...this.statuses], signal, done));
   }
 
   /** Columns for human output on stdout: the terminal's width, or 80 when piped (a log, a ticket, less). */
