@@ -61,6 +61,11 @@ export class BinlogTransactionReader {
   private query?: { time: number; text: string[]; started: boolean };
   private out: BinlogTransaction[] = [];
 
+  /** `file`: the binlog the text starts in (a remote read prints no Rotate event for the first file). */
+  constructor(opts: { file?: string } = {}) {
+    this.file = opts.file;
+  }
+
   /** Feeds a chunk of text; returns the transactions completed by it. */
   push(chunk: string): BinlogTransaction[] {
     const text = this.rest + chunk;
@@ -153,6 +158,15 @@ export class BinlogTransactionReader {
     this.out.push(this.open.tx);
     this.open = undefined;
   }
+}
+
+/** The time of the first event header in `text` (a file's start: its Format_description event), UTC seconds. */
+export function firstEventTime(text: string): number | undefined {
+  for (const line of text.split('\n')) {
+    const h = HEADER.exec(line);
+    if (h) return eventTime(h);
+  }
+  return undefined;
 }
 
 /** Header time as UTC epoch seconds (the source runs mariadb-binlog with TZ=UTC). */

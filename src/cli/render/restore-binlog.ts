@@ -1,0 +1,28 @@
+import type { BeforeMatch, Preview, TransactionView } from '../../services/restore-binlog.js';
+
+/** restore --preview / --before, for a person: one line per transaction (time UTC, GTID, kind, tables and rows). */
+
+export function tablesLine(t: TransactionView): string {
+  const parts = t.tables.map((x) => {
+    const rows = [x.insert && `${x.insert} inserted`, x.update && `${x.update} updated`, x.delete && `${x.delete} deleted`].filter(Boolean).join(', ');
+    return `${x.table}${rows ? ` (${rows})` : ''}`;
+  });
+  const ddl = t.statements.map((s) => (s.length > 60 ? `${s.slice(0, 57)}...` : s));
+  return [...parts, ...ddl].join('; ') || '-';
+}
+
+export function transactionLine(t: TransactionView): string {
+  return `  ${t.commitTime}  ${t.gtid.padEnd(10)}  ${t.kind.padEnd(14)}  ${tablesLine(t)}`;
+}
+
+export function renderPreview(sourceId: string, p: Preview): string {
+  const lines = [`A restore of ${sourceId} to ${p.restoreTime} includes every transaction committed in that second or before.`];
+  lines.push(`Last ${p.included.length} included:`, ...(p.included.length ? p.included.map(transactionLine) : ['  (none in the readable binlogs)']));
+  lines.push(`First ${p.excluded.length} left out:`, ...(p.excluded.length ? p.excluded.map(transactionLine) : ['  (none yet: nothing committed after that second)']));
+  lines.push('Nothing was restored (--preview).');
+  return lines.join('\n');
+}
+
+export function renderMatch(m: BeforeMatch): string {
+  return [`Matched:`, transactionLine(m.match), ...(m.previous ? ['Last transaction kept:', transactionLine(m.previous)] : [])].join('\n');
+}
