@@ -59,10 +59,18 @@ export function transactionKind(tx: BinlogTransaction): string {
   for (const k of ['insert', 'update', 'delete'] as const) if (tx.tables.some((t) => t[k] > 0)) kinds.push(k.toUpperCase());
   for (const s of tx.statements) {
     const d = ddlTarget(s.sql, s.db);
-    const kind = d ? d.verb : s.sql.split(' ').slice(0, 2).join(' ').toUpperCase();
+    const kind = d ? d.verb : statementVerb(s.sql);
     if (!kinds.includes(kind)) kinds.push(kind);
   }
   return kinds.join(', ') || 'empty';
+}
+
+/** `GRANT`, `CREATE USER`, `CREATE PROCEDURE` …: the verb, and the object for CREATE/DROP/ALTER (a DEFINER clause skipped). */
+function statementVerb(sql: string): string {
+  const words = stripComments(sql).replace(/\bDEFINER\s*=\s*\S+/i, ' ').trim().split(/\s+/);
+  const first = (words[0] ?? '').toUpperCase();
+  const second = (words[1] ?? '').toUpperCase();
+  return /^(CREATE|DROP|ALTER)$/.test(first) && /^[A-Z]+$/.test(second) ? `${first} ${second}` : first;
 }
 
 /** Tables touched with their row counts: `shop.orders (-3 rows)`, DDL names as they are. */

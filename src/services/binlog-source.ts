@@ -56,12 +56,12 @@ export async function serverBinlogSource(target: DbTarget, session: SqlSession, 
     async fileStart(file) {
       // The Format_description event at position 4 ends at 256 or so: read no further than that.
       let text = '';
-      for await (const chunk of binlogText([defaults, '--stop-position=300', file], label)) text += chunk;
+      for await (const chunk of binlogText(defaults, ['--stop-position=300', file], label)) text += chunk;
       return firstEventTime(text);
     },
     async *read(files) {
       const reader = new BinlogTransactionReader({ file: files[0] });
-      for await (const chunk of binlogText([defaults, '--base64-output=decode-rows', '--verbose', ...files], label)) yield* reader.push(chunk);
+      for await (const chunk of binlogText(defaults, ['--base64-output=decode-rows', '--verbose', ...files], label)) yield* reader.push(chunk);
       yield* reader.end();
     },
     async close() {
@@ -90,8 +90,9 @@ function rdsCaBundle(): string[] {
 }
 
 /** mariadb-binlog's stdout as text, TZ=UTC (its header times are in its own zone); killed when the loop ends early. */
-async function* binlogText(args: string[], label: string): AsyncGenerator<string> {
-  const child = spawn('mariadb-binlog', ['--read-from-remote-server', ...args], { env: { ...process.env, TZ: 'UTC' }, stdio: ['ignore', 'pipe', 'pipe'] });
+async function* binlogText(defaults: string, args: string[], label: string): AsyncGenerator<string> {
+  // --defaults-extra-file is only honoured as the first argument.
+  const child = spawn('mariadb-binlog', [defaults, '--read-from-remote-server', ...args], { env: { ...process.env, TZ: 'UTC' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => { if (stderr.length < 4000) stderr += d; });
   const exited = new Promise<number | null>((resolve, reject) => {

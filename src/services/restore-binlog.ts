@@ -1,5 +1,5 @@
 import type { DBInstance, RDSClient, RestoreDBInstanceToPointInTimeMessage } from '@aws-sdk/client-rds';
-import { matchesPattern, transactionKind, type BeforePattern } from '../core/binlog-match.js';
+import { matchesPattern, transactionKind, transactionTables, type BeforePattern } from '../core/binlog-match.js';
 import type { BinlogTransaction } from '../core/binlog-transactions.js';
 import { conflictError, notFoundError, usageError } from '../core/errors.js';
 import { beforeRestoreSecond, includedAt, RESTORE_BEFORE_GTID_TAG, restoreSecond } from '../core/restore-cut.js';
@@ -51,7 +51,8 @@ export interface TransactionView {
 export function viewOf(tx: BinlogTransaction): TransactionView {
   return {
     commitTime: formatUtcSecond(tx.commitTime), gtid: tx.gtid, kind: transactionKind(tx),
-    tables: tx.tables.map(({ table, insert, update, delete: del }) => ({ table, insert, update, delete: del })),
+    // Tables a DDL names come with zero row counts: the statement says what happened to them.
+    tables: transactionTables(tx).map(({ table, rows }) => ({ table, insert: rows?.insert ?? 0, update: rows?.update ?? 0, delete: rows?.delete ?? 0 })),
     statements: tx.statements.map((s) => s.sql), file: tx.file, position: tx.position,
   };
 }
@@ -118,7 +119,8 @@ export interface BeforeMatch {
 export async function findBefore(src: BinlogSource, p: BeforePattern, after?: Date): Promise<BeforeMatch> {
   const files = await binlogFiles(src);
   const from = after ? restoreSecond(after) : undefined;
-  const k = from === undefined ? 0 : await startIndex(src, files, from);
+  // A file starting in second `from` may follow commits of that same second in the file before it.
+  const k = from === undefined ? 0 : await startIndex(src, files, from - 1);
   let match: BinlogTransaction | undefined;
   let previous: BinlogTransaction | undefined;
   let first: BinlogTransaction | undefined;

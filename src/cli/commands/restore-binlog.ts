@@ -8,13 +8,14 @@ import { confirm, waitSettings } from '../interaction.js';
  * restore --preview and restore --before: the binlog-reading paths of `restore` (restore.ts wires them).
  * They read the source's binlogs as its master user (aws: password in RDSCTL_DB_PASSWORD).
  */
-export interface BinlogRestoreOptions { toTime?: string; preview?: boolean; before?: string; after?: string; count: string; wait: boolean }
+export interface BinlogRestoreOptions { toTime?: string; preview?: boolean; before?: string; after?: string; count: string; wait: boolean; dryRun?: boolean }
 
 export function addBinlogRestoreOptions(cmd: Command): Command {
   return cmd
     .option('--preview', 'with --to-time: list the last transactions included and the first left out; restores nothing')
     .option('--count <n>', 'how many transactions --preview lists on each side of the cut', '5')
     .option('--before <pattern>', 'restore to just before the first transaction matching the pattern (see below)')
+    .option('--dry-run', 'with --before: print what matched and the plan; restore nothing')
     .option('--after <time>', 'with --before: search from this time (ISO 8601 with a zone; default: the oldest binlog)')
     .addHelpText('after', `
   --before patterns (case and spacing ignored; backquotes, schema optional):
@@ -79,7 +80,7 @@ export async function runBinlogRestore(ctx: CliContext, sourceArg: string | unde
       : `Plan: restore ${sourceId} into new instance ${newId} to ${plan.restoreTime}, the second before the match (RDS restores by the second).`,
   ].join('\n');
   for (const t of lost) ctx.out.warn(`also lost: ${t.commitTime} ${t.gtid} ${t.kind} ${render.tablesLine(t)} (committed in the same second as the match${m.sameSecond.before.includes(t) ? ', before it' : ', after it'})`);
-  if (ctx.options.dryRun) {
+  if (o.dryRun || ctx.options.dryRun) {
     ctx.out.result({ dryRun: true, ...plan }, () => `${planText()}\nDry run: nothing was restored.`);
     return;
   }

@@ -3,7 +3,8 @@ import type { BeforeMatch, Preview, TransactionView } from '../../services/resto
 /** restore --preview / --before, for a person: one line per transaction (time UTC, GTID, kind, tables and rows). */
 
 export function tablesLine(t: TransactionView): string {
-  const parts = t.tables.map((x) => {
+  // A DDL's statement names its tables itself.
+  const parts = t.tables.filter((x) => x.insert + x.update + x.delete > 0 || t.statements.length === 0).map((x) => {
     const rows = [x.insert && `${x.insert} inserted`, x.update && `${x.update} updated`, x.delete && `${x.delete} deleted`].filter(Boolean).join(', ');
     return `${x.table}${rows ? ` (${rows})` : ''}`;
   });
