@@ -84,12 +84,11 @@ export async function runBinlogRestore(ctx: CliContext, sourceArg: string | unde
     ctx.out.result({ dryRun: true, ...plan }, () => `${planText()}\nDry run: nothing was restored.`);
     return;
   }
-  let shown = false;
-  await confirm(ctx, `Restore ${sourceId} into a new instance ${newId} to just before ${m.match.gtid} (${m.match.kind} at ${m.match.commitTime})?`, () => {
-    ctx.out.print(planText());
-    shown = true;
-  });
+  // The match is shown before anything is sent: with the question on a terminal, or first with --yes.
+  const ask = `Restore ${sourceId} into a new instance ${newId} to just before ${m.match.gtid} (${m.match.kind} at ${m.match.commitTime})?`;
+  if (ctx.options.yes) {
+    if (!ctx.options.json) ctx.out.print(planText());
+  } else await confirm(ctx, ask, () => ctx.out.print(planText()));
   const db = await svc.restoreBefore(rds, input, waitSettings(ctx, o.wait));
-  const outcome = o.wait ? `Restored ${newId}: ${sourceId} as it was just before ${m.match.gtid}.` : `Restoring ${newId} (running in the background).`;
-  ctx.out.result({ ...plan, DBInstance: db }, () => (shown ? outcome : `${planText()}\n${outcome}`));
+  ctx.out.result({ ...plan, DBInstance: db }, () => (o.wait ? `Restored ${newId}: ${sourceId} as it was just before ${m.match.gtid}.` : `Restoring ${newId} (running in the background).`));
 }
