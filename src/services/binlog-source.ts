@@ -5,6 +5,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { BinlogTransactionReader, firstEventTime, type BinlogTransaction } from '../core/binlog-transactions.js';
+import { retentionProblem } from '../core/binlog-retention.js';
 import { conflictError, remoteError, usageError } from '../core/errors.js';
 import type { DbTarget, SqlSession } from '../db/session.js';
 import { armGuard } from './analyze-interrupt.js';
@@ -127,14 +128,4 @@ function binlogReadError(stderr: string, label: string) {
 export async function binlogRetentionProblem(session: SqlSession, id: string): Promise<string | undefined> {
   const rows = await session.query<Record<string, unknown>>('CALL mysql.rds_show_configuration');
   return retentionProblem(rows, id);
-}
-
-/** Pure, on the rows of `CALL mysql.rds_show_configuration` (name, value, description). */
-export function retentionProblem(rows: Array<Record<string, unknown>>, id: string): string | undefined {
-  // A CALL returns [rows, OkPacket]: the rows are the ones with a name.
-  const flat = rows.flatMap((r) => (Array.isArray(r) ? r : [r])) as Array<Record<string, unknown>>;
-  const row = flat.find((r) => String(r.name ?? r.NAME ?? '').toLowerCase() === 'binlog retention hours');
-  const value = row ? (row.value ?? row.VALUE) : undefined;
-  if (value !== undefined && value !== null && String(value).toUpperCase() !== 'NULL' && Number(value) > 0) return undefined;
-  return `${id} keeps no binlogs (binlog retention hours is not set): run CALL mysql.rds_set_configuration('binlog retention hours', 24) on it, then retry.`;
 }
