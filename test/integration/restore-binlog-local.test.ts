@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupHome, runCli, tempHome } from '../helpers/local-cli.js';
+import { BIN, cleanupHome, runCli, tempHome } from '../helpers/local-cli.js';
+import { startTmux } from '../helpers/tmux.js';
 import { startCaptureProxy } from '../helpers/http-capture.js';
 import { PASSWORD, writeWorkload, type LedgerEntry } from './binlog-workload.js';
 
@@ -94,6 +95,29 @@ describe('restore --before (local)', () => {
       await proxy.close();
     }
   }, 240_000);
+});
+
+describe('restore --before asks on a terminal (tmux, 80 columns)', () => {
+  it('shows the match and the plan above the question; n sends nothing', async () => {
+    const info = (await cli(['local', 'status', '--json'])).json.data;
+    const proxy = await startCaptureProxy(info.url);
+    const t = await startTmux('before-confirm', { env: { ...env(), NO_COLOR: '1' } });
+    try {
+      await t.run(`${process.execPath} ${BIN} --endpoint-url ${proxy.url} restore shop --before 'DROP TABLE orders' --target shop-before`);
+      await t.waitFor(/\[y\/N\]\s*$/m);
+      const screen = (await t.joined()).replace(/\s+/g, ' ');
+      expect(screen).toMatch(new RegExp(`Matched: ${iso(by('drop orders').second)} ${by('drop orders').gtid} DROP TABLE`));
+      expect(screen).toMatch(new RegExp(`Plan: restore shop into new instance shop-before with every transaction before ${by('drop orders').gtid}`));
+      expect(screen).toMatch(new RegExp(`Restore shop into a new instance shop-before to just before ${by('drop orders').gtid} \\(DROP TABLE at \\S+\\)\\? \\[y/N\\]`));
+      await t.keys('n', 'Enter');
+      expect(await t.exitCode()).toBe(2);
+      expect(await t.screen()).toMatch(/Aborted: nothing was changed/);
+      expect(proxy.requests.map((q) => q.params.Action)).not.toContain('RestoreDBInstanceToPointInTime');
+    } finally {
+      await t.kill();
+      await proxy.close();
+    }
+  }, 120_000);
 });
 
 describe('bad input (local)', () => {
