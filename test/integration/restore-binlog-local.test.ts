@@ -59,6 +59,9 @@ describe('restore --before (local)', () => {
     expect(d).toMatchObject({ dryRun: true, sourceId: 'shop', targetId: 'shop-before', restoreTime: iso(by('drop orders').second), tags: [{ Key: 'rdsctl:restore-before-gtid', Value: by('drop orders').gtid }], lostInSameSecond: [] });
     expect(d.match).toMatchObject({ gtid: by('drop orders').gtid, kind: 'DROP TABLE', tables: [{ table: 'shop.orders', insert: 0, update: 0, delete: 0 }] });
     expect(d.previous.gtid).toBe(by('insert order 11').gtid);
+    // Same second as the drop: one before it (an exact local cut keeps it), one after.
+    expect(gtids(d.sameSecond.before)).toEqual([by('insert order 11').gtid]);
+    expect(gtids(d.sameSecond.after)).toEqual([by('insert customer 6').gtid]);
     expect((await cli(['describe', 'shop-before', '--json'])).code).toBe(4);
   });
 

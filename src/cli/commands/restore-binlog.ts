@@ -72,14 +72,14 @@ export async function runBinlogRestore(ctx: CliContext, sourceArg: string | unde
   }
   const input = svc.beforeRestoreInput(sourceId, newId, m, ctx.target);
   const lost = ctx.target === 'aws' ? [...m.sameSecond.before, ...m.sameSecond.after] : [];
-  const plan = { sourceId, targetId: newId, match: m.match, previous: m.previous, restoreTime: input.RestoreTime!.toISOString().replace('.000Z', 'Z'), tags: input.Tags ?? [], lostInSameSecond: lost };
+  const plan = { sourceId, targetId: newId, match: m.match, previous: m.previous, restoreTime: input.RestoreTime!.toISOString().replace('.000Z', 'Z'), tags: input.Tags ?? [], sameSecond: m.sameSecond, lostInSameSecond: lost };
   const planText = () => [
     render.renderMatch(m),
     ctx.target === 'local'
       ? `Plan: restore ${sourceId} into new instance ${newId} with every transaction before ${m.match.gtid} (RestoreTime ${plan.restoreTime}, cut exactly at the GTID).`
       : `Plan: restore ${sourceId} into new instance ${newId} to ${plan.restoreTime}, the second before the match (RDS restores by the second).`,
   ].join('\n');
-  for (const t of lost) ctx.out.warn(`also lost: ${t.commitTime} ${t.gtid} ${t.kind} ${render.tablesLine(t)} (committed in the same second as the match${m.sameSecond.before.includes(t) ? ', before it' : ', after it'})`);
+  if (ctx.target === 'aws') for (const w of render.lostWarnings(m)) ctx.out.warn(w);
   if (o.dryRun || ctx.options.dryRun) {
     ctx.out.result({ dryRun: true, ...plan }, () => `${planText()}\nDry run: nothing was restored.`);
     return;

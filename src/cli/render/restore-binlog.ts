@@ -27,3 +27,9 @@ export function renderPreview(sourceId: string, p: Preview): string {
 export function renderMatch(m: BeforeMatch): string {
   return [`Matched:`, transactionLine(m.match), ...(m.previous ? ['Last transaction kept:', transactionLine(m.previous)] : [])].join('\n');
 }
+
+/** aws --before: what else the restore to the second before the match loses (everything committed in that second). */
+export function lostWarnings(m: BeforeMatch): string[] {
+  const line = (t: TransactionView, where: string) => `also lost: ${t.commitTime} ${t.gtid} ${t.kind} ${tablesLine(t)} (committed in the match's second, ${where} it)`;
+  return [...m.sameSecond.before.map((t) => line(t, 'before')), ...m.sameSecond.after.map((t) => line(t, 'after'))];
+}
