@@ -148,7 +148,7 @@ export class BinlogTransactionReader {
       this.open = undefined; // rolled back (non-transactional writes were already applied, but nothing commits)
       return;
     }
-    if (open.tx.statements.length < 20) open.tx.statements.push({ sql: sql.slice(0, STATEMENT_CAP), ...(this.db ? { db: this.db } : {}) });
+    if (open.tx.statements.length < 20) open.tx.statements.push({ sql: redactSecrets(sql).slice(0, STATEMENT_CAP), ...(this.db ? { db: this.db } : {}) });
     if (!open.transactional) this.close(time);
   }
 
@@ -158,6 +158,20 @@ export class BinlogTransactionReader {
     this.out.push(this.open.tx);
     this.open = undefined;
   }
+}
+
+/**
+ * Account statements carry passwords or their hashes (CREATE USER … IDENTIFIED BY PASSWORD '*…', SET
+ * PASSWORD, GRANT … IDENTIFIED BY): every string literal after the first IDENTIFIED / PASSWORD keyword
+ * becomes '***', so no secret leaves the reader (previews, --json, logs).
+ */
+export function redactSecrets(sql: string): string {
+  // SET PASSWORD FOR 'user'@'host' = …: the secret is after the '=' (the account name stays readable).
+  const m = /^\s*SET\s+PASSWORD\b[^=]*=/i.exec(sql) ?? /\b(IDENTIFIED|PASSWORD)\b/i.exec(sql);
+  if (!m) return sql;
+  const from = m.index + (m[0].endsWith('=') ? m[0].length : 0);
+  const tail = sql.slice(from).replace(/'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"/g, "'***'");
+  return sql.slice(0, from) + tail;
 }
 
 /** The time of the first event header in `text` (a file's start: its Format_description event), UTC seconds. */

@@ -78,6 +78,8 @@ async function binlogFiles(src: BinlogSource): Promise<string[]> {
 
 export interface Preview {
   restoreTime: string;
+  /** The first event time of the oldest binlog the source still has: nothing before it can be listed. */
+  readableFrom?: string;
   included: TransactionView[];
   excluded: TransactionView[];
   files: string[];
@@ -104,7 +106,8 @@ export async function previewCut(src: BinlogSource, t: Date, n: number): Promise
     }
     included.unshift(...earlier);
   }
-  return { restoreTime: formatUtcSecond(restoreSecond(t)), included: included.map(viewOf), excluded: excluded.map(viewOf), files: files.slice(k) };
+  const oldest = await src.fileStart(files[0]!);
+  return { restoreTime: formatUtcSecond(restoreSecond(t)), readableFrom: oldest === undefined ? undefined : formatUtcSecond(oldest), included: included.map(viewOf), excluded: excluded.map(viewOf), files: files.slice(k) };
 }
 
 export interface BeforeMatch {

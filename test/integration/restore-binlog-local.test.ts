@@ -49,6 +49,14 @@ describe('restore --to-time --preview (local)', () => {
     expect(r.stdout).toMatch(/shop\.orders \(2 deleted\)/);
     expect(r.stdout).toContain('Nothing was restored (--preview).');
   });
+
+  it('never shows a password hash from the account statements in the binlog', async () => {
+    const r = await cli(['restore', 'shop', '--to-time', iso(by('create orders').second - 1), '--preview', '--count', '20', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const text = JSON.stringify(r.json.data);
+    expect(text).toContain("CREATE USER 'admin'@'%' IDENTIFIED BY PASSWORD '***'");
+    expect(text).not.toMatch(/\*[0-9A-F]{40}/);
+  });
 });
 
 describe('restore --before (local)', () => {

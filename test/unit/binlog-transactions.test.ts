@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BinlogTransactionReader, type BinlogTransaction } from '../../src/core/binlog-transactions.js';
+import { BinlogTransactionReader, redactSecrets, type BinlogTransaction } from '../../src/core/binlog-transactions.js';
 import { matchesPattern, parseBeforePattern, transactionKind, transactionTables } from '../../src/core/binlog-match.js';
 
 // Real `TZ=UTC mariadb-binlog --base64-output=decode-rows --verbose` output of a MariaDB 10.11.19 server:
@@ -99,5 +99,20 @@ describe('restore --before patterns', () => {
 
   it('refuses an empty pattern', () => {
     expect(() => parseBeforePattern('  ')).toThrow(/needs a pattern/);
+  });
+});
+
+describe('secrets in account statements', () => {
+  it('string literals after IDENTIFIED / PASSWORD become *** (hashes and clear text alike)', () => {
+    expect(redactSecrets("CREATE USER 'admin'@'%' IDENTIFIED BY PASSWORD '*523877F8AB'")).toBe("CREATE USER 'admin'@'%' IDENTIFIED BY PASSWORD '***'");
+    expect(redactSecrets("ALTER USER 'a'@'%' IDENTIFIED VIA mysql_native_password USING PASSWORD('s3cr\\'et') OR unix_socket")).toBe("ALTER USER 'a'@'%' IDENTIFIED VIA mysql_native_password USING PASSWORD('***') OR unix_socket");
+    expect(redactSecrets("SET PASSWORD FOR 'b'@'%' = PASSWORD(\"x\")")).toBe("SET PASSWORD FOR 'b'@'%' = PASSWORD('***')");
+    expect(redactSecrets("INSERT INTO t VALUES ('IDENTIFIED')")).toBe("INSERT INTO t VALUES ('IDENTIFIED')");
+  });
+  it('the reader never keeps them', () => {
+    const r = new BinlogTransactionReader();
+    const ev = (t: string) => `#261201 11:47:01 server id 1  end_log_pos 1 CRC32 0x0 \t${t}\n`;
+    const out = r.push(`${ev('GTID 0-1-1 ddl')}${ev('Query\tthread_id=5')}SET TIMESTAMP=1/*!*/;\nCREATE USER 'admin'@'%' IDENTIFIED BY PASSWORD '*523877F8AB'\n/*!*/;\n`);
+    expect(out[0]!.statements[0]!.sql).toBe("CREATE USER 'admin'@'%' IDENTIFIED BY PASSWORD '***'");
   });
 });

@@ -18,7 +18,8 @@ export function transactionLine(t: TransactionView): string {
 
 export function renderPreview(sourceId: string, p: Preview): string {
   const lines = [`A restore of ${sourceId} to ${p.restoreTime} includes every transaction committed in that second or before.`];
-  lines.push(`Last ${p.included.length} included:`, ...(p.included.length ? p.included.map(transactionLine) : ['  (none in the readable binlogs)']));
+  const none = `  (none in the binlogs the server still has${p.readableFrom ? `, from ${p.readableFrom}` : ''})`;
+  lines.push(`Last ${p.included.length} included:`, ...(p.included.length ? p.included.map(transactionLine) : [none]));
   lines.push(`First ${p.excluded.length} left out:`, ...(p.excluded.length ? p.excluded.map(transactionLine) : ['  (none yet: nothing committed after that second)']));
   lines.push('Nothing was restored (--preview).');
   return lines.join('\n');
