@@ -150,6 +150,8 @@ describe('bad input (local)', () => {
     expect(afterNoZone.code).toBe(2);
     expect(afterNoZone.stderr).toMatch(/--after "2026-11-26 10:15" has no time zone/);
     expect((await cli(['restore', 'shop', '--preview'])).code).toBe(2);
+    const withSnapshot = await cli(['restore', 'shop', '--snapshot', 'shop-s1', '--before', 'DROP TABLE orders', '--target', 'shop-x', '--json']);
+    expect([withSnapshot.code, withSnapshot.json.error.code]).toEqual([2, 'SNAPSHOT_WITH_BINLOG_RESTORE']);
   });
 
   it('an unknown source: exit 4', async () => {

@@ -8,7 +8,7 @@ import { confirm, waitSettings } from '../interaction.js';
  * restore --preview and restore --before: the binlog-reading paths of `restore` (restore.ts wires them).
  * They read the source's binlogs as its master user (aws: password in RDSCTL_DB_PASSWORD).
  */
-export interface BinlogRestoreOptions { toTime?: string; preview?: boolean; before?: string; after?: string; count: string; wait: boolean; dryRun?: boolean }
+export interface BinlogRestoreOptions { snapshot?: string; toTime?: string; preview?: boolean; before?: string; after?: string; count: string; wait: boolean; dryRun?: boolean }
 
 export function addBinlogRestoreOptions(cmd: Command): Command {
   return cmd
@@ -32,30 +32,39 @@ export function addBinlogRestoreOptions(cmd: Command): Command {
 export const wantsBinlogRestore = (o: BinlogRestoreOptions): boolean => Boolean(o.preview || o.before !== undefined);
 
 export async function runBinlogRestore(ctx: CliContext, sourceArg: string | undefined, o: BinlogRestoreOptions, newArg: string | undefined): Promise<void> {
-  const { parseRestoreTime } = await import('../../core/restore-time.js');
   if (o.before !== undefined && o.toTime !== undefined) throw usageError('BEFORE_WITH_TO_TIME', '--before finds its own restore time: it cannot be combined with --to-time. Nothing was restored.', { hint: `Drop --to-time: e.g. rdsctl restore ${sourceArg ?? 'shop'} --before "${o.before}" --target ${newArg ?? 'shop-restored'}` });
   if (o.preview && o.before !== undefined) throw usageError('PREVIEW_WITH_BEFORE', '--preview goes with --to-time; --before prints what it matched with --dry-run. Nothing was restored.', { hint: `e.g. rdsctl restore ${sourceArg ?? 'shop'} --before "${o.before}" --target ${newArg ?? 'shop-restored'} --dry-run` });
+  if (o.snapshot !== undefined) throw usageError('SNAPSHOT_WITH_BINLOG_RESTORE', `--snapshot restores a snapshot as it is; ${o.preview ? '--preview' : '--before'} reads an instance's binlogs. Nothing was restored.`, { hint: `Use one: e.g. rdsctl restore --snapshot ${o.snapshot} --target ${newArg ?? 'shop-copy'}` });
   if (!sourceArg) throw usageError('RESTORE_SOURCE_REQUIRED', 'restore needs the source instance: nothing was restored.', { hint: o.preview ? 'e.g. rdsctl restore shop --to-time 2026-11-26T10:15:06Z --preview' : 'e.g. rdsctl restore shop --before "DROP TABLE orders" --target shop-restored' });
   const sourceId = normalizeInstanceId(sourceArg);
   const count = Number(o.count);
   if (!Number.isInteger(count) || count < 1 || count > 1000) throw usageError('INVALID_COUNT', `--count ${o.count} is not a whole number from 1 to 1000.`, { hint: `e.g. rdsctl restore ${sourceId} --to-time 2026-11-26T10:15:06Z --preview --count 10` });
+  return o.preview ? preview(ctx, sourceId, o, count) : before(ctx, sourceId, o, newArg);
+}
+
+async function preview(ctx: CliContext, sourceId: string, o: BinlogRestoreOptions, count: number): Promise<void> {
+  const { parseRestoreTime } = await import('../../core/restore-time.js');
   const { clientsFor } = await import('../clients.js');
   const svc = await import('../../services/restore-binlog.js');
   const render = await import('../render/restore-binlog.js');
-  if (o.preview) {
-    if (o.toTime === undefined) throw usageError('PREVIEW_NEEDS_TIME', '--preview shows the cut of a restore to a time: give --to-time.', { hint: `e.g. rdsctl restore ${sourceId} --to-time 2026-11-26T10:15:06Z --preview` });
-    const t = parseRestoreTime(o.toTime, '--to-time');
-    const { rds } = await clientsFor(ctx);
-    const src = await svc.openBinlogSource(rds, ctx.target, ctx.home, sourceId, async () => process.env.RDSCTL_DB_PASSWORD);
-    try {
-      ctx.out.step(`reading ${src.label} around ${t.toISOString()}`);
-      const p = await svc.previewCut(src, t, count);
-      ctx.out.result({ sourceId, rule: 'every transaction committed in the restore second or before is included', ...p }, () => render.renderPreview(sourceId, p));
-    } finally {
-      await src.close();
-    }
-    return;
+  if (o.toTime === undefined) throw usageError('PREVIEW_NEEDS_TIME', '--preview shows the cut of a restore to a time: give --to-time.', { hint: `e.g. rdsctl restore ${sourceId} --to-time 2026-11-26T10:15:06Z --preview` });
+  const t = parseRestoreTime(o.toTime, '--to-time');
+  const { rds } = await clientsFor(ctx);
+  const src = await svc.openBinlogSource(rds, ctx.target, ctx.home, sourceId, async () => process.env.RDSCTL_DB_PASSWORD);
+  try {
+    ctx.out.step(`reading ${src.label} around ${t.toISOString().replace('.000Z', 'Z')}`);
+    const p = await svc.previewCut(src, t, count);
+    ctx.out.result({ sourceId, rule: 'every transaction committed in the restore second or before is included', ...p }, () => render.renderPreview(sourceId, p));
+  } finally {
+    await src.close();
   }
+}
+
+async function before(ctx: CliContext, sourceId: string, o: BinlogRestoreOptions, newArg: string | undefined): Promise<void> {
+  const { parseRestoreTime } = await import('../../core/restore-time.js');
+  const { clientsFor } = await import('../clients.js');
+  const svc = await import('../../services/restore-binlog.js');
+  const render = await import('../render/restore-binlog.js');
   const { parseBeforePattern } = await import('../../core/binlog-match.js');
   const pattern = parseBeforePattern(o.before!);
   const after = o.after === undefined ? undefined : parseRestoreTime(o.after, '--after');
