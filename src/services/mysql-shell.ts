@@ -53,6 +53,6 @@ function holdSignals(child: ChildProcess, dir: string): { release(): void } {
 }
 
 /** Option-file values: quote and escape so any password character survives. */
-function quote(value: string): string {
+export function quote(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }

@@ -3,6 +3,7 @@ import { usageError } from '../../core/errors.js';
 import { normalizeInstanceId, normalizeSnapshotId } from '../../core/identifiers.js';
 import { waitSettings } from '../interaction.js';
 import type { RegisterCommand } from './index.js';
+import { addBinlogRestoreOptions, runBinlogRestore, wantsBinlogRestore, type BinlogRestoreOptions } from './restore-binlog.js';
 
 const TARGETS = new Set(['local', 'aws']);
 
@@ -26,18 +27,20 @@ export function splitTargets(argv: readonly string[]): { where?: string; newId?:
   return { where: where[0], newId: ids[0] };
 }
 
-interface RestoreOptions { snapshot?: string; class?: string; storage?: string; wait: boolean }
+interface RestoreOptions extends BinlogRestoreOptions { snapshot?: string; class?: string; storage?: string; wait: boolean }
 
 export const registerRestore: RegisterCommand = (program, run) => {
-  program
+  addBinlogRestoreOptions(program
     .command('restore')
+    .argument('[source-id]', 'the instance whose binlogs --preview / --before read')
+    .option('--to-time <time>', 'ISO 8601 with a zone (2026-11-26T10:15:06Z); with --preview')
     .description('restore a new DB instance from a snapshot: restore --snapshot <snapshot-id> --target <new-id>')
     .option('--snapshot <snapshot-id>', 'the DB snapshot to restore from')
     .option('--class <class>', "the new instance's class (default: the snapshot's)")
     .option('--storage <gib>', "the new instance's storage in GiB (default: the snapshot's; never less)")
     .option('--no-wait', 'return once the restore has started')
-    .addHelpText('after', '\n  --target <new-id>         the new instance (local or aws still pick where the\n                            command goes: docs/BACKUPS.md)')
-    .action((o: RestoreOptions, cmd: Command) => {
+    .addHelpText('after', '\n  --target <new-id>         the new instance (local or aws still pick where the\n                            command goes: docs/BACKUPS.md)'))
+    .action((sourceId: string | undefined, o: RestoreOptions, cmd: Command) => {
       const root = cmd.parent!;
       let newId: string | undefined;
       try {
@@ -49,6 +52,7 @@ export const registerRestore: RegisterCommand = (program, run) => {
         return run(cmd, async () => { throw err; });
       }
       return run(cmd, async (ctx) => {
+        if (wantsBinlogRestore(o)) return runBinlogRestore(ctx, sourceId, o, newId);
         if (!o.snapshot) throw usageError('RESTORE_SOURCE_REQUIRED', 'restore needs the snapshot to restore from: nothing was restored.', { hint: 'e.g. rdsctl restore --snapshot shop-final --target shop-copy' });
         const sid = normalizeSnapshotId(o.snapshot);
         if (!newId) throw usageError('RESTORE_TARGET_REQUIRED', `restore needs the name of the new instance: nothing was restored.`, { hint: `e.g. rdsctl restore --snapshot ${sid} --target ${sid}-copy` });
