@@ -17,6 +17,8 @@ const QUERY_VERSIONS: Record<string, ServiceName> = {
 
 const JSON_TARGET_PREFIX: Record<string, ServiceName> = {
   GraniteServiceVersion20100801: 'monitoring',
+  // rdsctl's own local-only operations (InspectDBInstanceSecurity), signed for rds: no AWS client sends it.
+  RdsctlLocal_20261201: 'rds',
 };
 
 /**
