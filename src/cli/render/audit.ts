@@ -28,9 +28,9 @@ function hanging(control: string, text: string, width: number): string {
 export function renderPlan(id: string, plan: FixPlan, width: number, dryRun: boolean): string {
   const lines: string[] = [];
   if (plan.modifies.length) {
-    lines.push(`${dryRun ? 'Plan' : 'Changes'} for ${id}: one ModifyDBInstance each, ApplyImmediately${dryRun ? ' (--fix applies it)' : ""}:`);
+    lines.push(`${dryRun ? 'Plan' : 'Changes'} for ${id}: one ModifyDBInstance each, ApplyImmediately${dryRun ? ' (--fix applies it)' : ''}:`);
     for (const m of plan.modifies) lines.push(hanging(m.control, fixLabel(m), width));
-  } else lines.push('Nothing a modify can fix.');
+  } else if (dryRun) lines.push('Nothing a modify can fix.');
   if (plan.manual.length) {
     lines.push('Not fixed by a modify:');
     for (const m of plan.manual) lines.push(hanging(m.control, m.how, width));
