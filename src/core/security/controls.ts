@@ -107,7 +107,9 @@ function snapshotControls(f: AuditFacts): ControlResult[] {
 
 function encryptionControl(f: AuditFacts): ControlResult {
   const id = f.instance.DBInstanceIdentifier ?? '?';
-  const evidence = [`StorageEncrypted=${on(f.instance.StorageEncrypted)}${f.instance.KmsKeyId ? ` (${f.instance.KmsKeyId})` : ''}`];
+  // The key's id, not its whole ARN: one unbreakable word longer than a terminal line.
+  const key = f.instance.KmsKeyId?.split('/').pop();
+  const evidence = [`StorageEncrypted=${on(f.instance.StorageEncrypted)}${key ? ` (KMS key ${key})` : ''}`];
   const fix: Fix = { kind: 'manual', how: f.target === 'aws'
     ? `not by a modify: snapshot, copy with a KMS key, restore (aws rds create-db-snapshot --db-instance-identifier ${id} --db-snapshot-identifier ${id}-plain; aws rds copy-db-snapshot --source-db-snapshot-identifier ${id}-plain --target-db-snapshot-identifier ${id}-enc --kms-key-id alias/aws/rds; rdsctl restore --snapshot ${id}-enc --target ${id}-encrypted)`
     : `not by a modify, and the local endpoint has no CopyDBSnapshot: provision an encrypted instance (rdsctl provision ${id}-encrypted, encrypted by default) and move the data into it (mariadb-dump | mariadb)` };
