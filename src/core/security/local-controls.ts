@@ -33,7 +33,7 @@ function tls(title: string, ins: SecurityInspection): ControlResult {
   const ok = v.require_secure_transport === 'ON' && v.have_ssl === 'YES';
   return { id: 'RDSCTL.TLS', title, status: ok ? 'pass' : 'fail',
     evidence: [`SHOW VARIABLES: require_secure_transport=${v.require_secure_transport ?? '?'}, have_ssl=${v.have_ssl ?? '?'}, tls_version=${v.tls_version ?? '?'}`],
-    ...(ok ? {} : { fix: { kind: 'manual' as const, how: 'the local endpoint always sets require_secure_transport=ON: restart the instance (rdsctl reboot) and report this if it stays' } }) };
+    ...(ok ? {} : { fix: { kind: 'manual' as const, how: `the local endpoint always sets require_secure_transport=ON: restart the instance (rdsctl reboot ${ins.DBInstanceIdentifier}) and report this if it stays` } }) };
 }
 
 function publicAccess(base: ControlResult, ins: SecurityInspection): ControlResult {
@@ -59,7 +59,7 @@ function host(ins: SecurityInspection): ControlResult[] {
     ? { id: 'RDSCTL.OS-USER', title: 'mariadbd not running as root', status: 'not-measurable', evidence: [`${p.NodeId}: ${p.Source}`] }
     : { id: 'RDSCTL.OS-USER', title: 'mariadbd not running as root', status: userOk ? 'pass' : 'fail',
       evidence: [`${p.Source}: Uid ${p.Uid} (${p.OsUser ?? 'unknown'})`],
-      ...(userOk ? {} : { fix: { kind: 'manual' as const, how: 'restart the instance with this rdsctl (rdsctl reboot): it starts mariadbd as rdsctl-mysql' } }) };
+      ...(userOk ? {} : { fix: { kind: 'manual' as const, how: `restart the instance with this rdsctl (rdsctl reboot ${ins.DBInstanceIdentifier}): as root it starts mariadbd as rdsctl-mysql` } }) };
   const bad = ins.FileModes.filter((f) => !f.ok);
   const modes: ControlResult = { id: 'RDSCTL.FILE-MODES', title: 'Home and secret files private', status: bad.length ? 'fail' : 'pass',
     evidence: bad.length ? bad.map((f) => `${f.path} is ${f.mode}, want ${f.rule}`) : [`${ins.FileModes.length} paths checked (home ${ins.FileModes[0]?.mode ?? '?'}, secrets and keys owner-only or group-read)`],
