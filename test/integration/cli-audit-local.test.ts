@@ -64,6 +64,15 @@ describe('rdsctl audit, local target', () => {
     expect(err).toMatch(/error: \d+ control\(s\) failed on plain: .*RDS\.3.*RDS\.8/);
   }, 120_000);
 
+  it('bad input: an unknown instance is exit 4 naming it; --dry-run without --fix is exit 2 naming the flags', async () => {
+    const missing = await cli(['audit', 'nosuch', '--json']);
+    expect(missing.code).toBe(4);
+    expect(missing.json.error.message).toMatch(/nosuch/);
+    const dry = await cli(['audit', 'plain', '--dry-run']);
+    expect(dry.code).toBe(2);
+    expect(dry.stderr).toMatch(/^error: --dry-run goes with --fix: nothing was checked\.\nhint: rdsctl audit plain --fix --dry-run$/m);
+  }, 60_000);
+
   it('--fix --dry-run prints the plan and changes nothing', async () => {
     const before = (await cli(['describe', 'plain', '--json'])).json.data.DBInstance;
     const r = await cli(['audit', 'plain', '--fix', '--dry-run']);
@@ -101,6 +110,14 @@ describe('rdsctl audit, local target', () => {
     const again = await cli(['audit', 'plain', '--json']);
     expect(control(again.json.data, 'RDS.8').status).toBe('pass');
     expect(failing(again.json.data)).toContain('RDS.3');
+  }, 180_000);
+
+  it('a manual snapshot of the unencrypted instance: private (RDS.1 pass, DescribeDBSnapshotAttributes), not encrypted (RDS.4 fail)', async () => {
+    const snap = await cli(['snapshot', 'create', 'plain', 'plain-s1', '--json']);
+    expect(snap.code, snap.stderr).toBe(0);
+    const r = await cli(['audit', 'plain', '--json']);
+    expect(control(r.json.data, 'RDS.1')).toMatchObject({ status: 'pass', evidence: ['plain-s1: restore=(not shared)'] });
+    expect(control(r.json.data, 'RDS.4')).toMatchObject({ status: 'fail', evidence: ['plain-s1 (manual): StorageEncrypted=false'] });
   }, 180_000);
 
   it('an instance provisioned with the command docs/SECURITY.md recommends passes every applicable control but the two not landed yet', async () => {
