@@ -156,12 +156,13 @@ export function evaluateControls(f: AuditFacts): ControlResult[] {
   const port = i.Endpoint?.Port ?? i.DbInstancePort;
   const user = i.MasterUsername ?? '';
   const na = (id: string, title: string, why: string): ControlResult => ({ id, title, status: 'not-applicable', evidence: [why] });
+  const [rds1, rds4] = snapshotControls(f);
   const rds2 = boolControl('RDS.2', 'Not publicly accessible', i.PubliclyAccessible, 'PubliclyAccessible', 'PubliclyAccessible', false);
   const results: ControlResult[] = [
-    ...snapshotControls(f).slice(0, 1),
+    rds1,
     f.inspection ? localControls.publicAccess(rds2, f.inspection) : rds2,
     encryptionControl(f),
-    ...snapshotControls(f).slice(1),
+    rds4,
     local ? na('RDS.5', 'Multi-AZ', 'local endpoint: one host, MultiAZ is refused') : boolControl('RDS.5', 'Multi-AZ', i.MultiAZ, 'MultiAZ', 'MultiAZ'),
     local ? na('RDS.6', 'Enhanced monitoring', 'local endpoint: no Enhanced Monitoring (MonitoringInterval must be 0)')
       : { id: 'RDS.6', title: 'Enhanced monitoring', status: (i.MonitoringInterval ?? 0) > 0 ? 'pass' : 'fail', evidence: [`MonitoringInterval=${i.MonitoringInterval ?? 0}`],
