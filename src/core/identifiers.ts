@@ -33,6 +33,15 @@ export function normalizeSnapshotId(id: string): string {
   return id.toLowerCase();
 }
 
+/**
+ * `rdsctl provision`'s master user name when none is given. Not `admin`: that is RDS's own default, which
+ * Security Hub RDS.25 (AWS Config rds-instance-default-admin-check) flags, as it does `postgres`.
+ */
+export const DEFAULT_MASTER_USERNAME = 'dbmaster';
+
+/** Log types RDS for MySQL/MariaDB can export to CloudWatch Logs (EnableCloudwatchLogsExports). */
+export const MYSQL_LOG_EXPORTS = ['audit', 'error', 'general', 'slowquery', 'iam-db-auth-error'];
+
 /** MySQL/MariaDB master user name rules on RDS: 1–16 alphanumerics, starting with a letter, not reserved. */
 export function masterUsernameProblem(name: string): string | undefined {
   if (!/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(name)) return 'must be 1–16 letters, digits or underscores, starting with a letter';

@@ -2,7 +2,7 @@ import type { CreateDBInstanceMessage, DBInstance, ModifyDBInstanceMessage, RDSC
 import { notFoundError, usageError } from '../core/errors.js';
 import { normalizeInstanceId } from '../core/identifiers.js';
 import { notServing } from '../core/instance-state.js';
-import { pendingChanges, planModification, rebootAppliesPending, type ModifyPlan, type ModifyRequest, type PlannedChange } from '../core/plans/modify-plan.js';
+import { LOG_EXPORTS_FIELD, pendingChanges, planModification, rebootAppliesPending, type ModifyPlan, type ModifyRequest, type PlannedChange } from '../core/plans/modify-plan.js';
 import type { Progress } from './progress.js';
 import { waitForInstance, type WaitOptions } from './wait.js';
 
@@ -115,7 +115,10 @@ export async function modifyInstance(
   if (opts.dryRun) return { plan, outcome: all.map((c) => ({ ...c, state: 'planned' as const })), applied: false, pending: [], instance: current };
   const { ModifyDBInstanceCommand } = await import('@aws-sdk/client-rds');
   const params: ModifyDBInstanceMessage = { DBInstanceIdentifier: current.DBInstanceIdentifier!, ApplyImmediately: opts.applyImmediately };
-  for (const c of plan.changes) if (c !== PASSWORD_CHANGE) Object.assign(params, { [c.field]: c.to });
+  for (const c of plan.changes) {
+    if (c.field === LOG_EXPORTS_FIELD) params.CloudwatchLogsExportConfiguration = { EnableLogTypes: String(c.to).split(',') };
+    else if (c !== PASSWORD_CHANGE) Object.assign(params, { [c.field]: c.to });
+  }
   if (passwordChange) params.MasterUserPassword = desired.MasterUserPassword;
   if (desired.ManageMasterUserPassword === false) params.ManageMasterUserPassword = false;
   const res = await rds.send(new ModifyDBInstanceCommand(params));

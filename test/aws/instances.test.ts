@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_MASTER_USERNAME } from '../../src/core/identifiers.js';
 import { FAKE_KEYS, oneJsonDoc, runRdsctl } from '../helpers/cli-aws.js';
 import { useReplayTarget, type RecordedRequest } from '../helpers/cli-replay-server.js';
 
@@ -37,7 +38,7 @@ describe('provision --target aws', () => {
       StorageType: 'gp3',
       StorageEncrypted: 'true',
       BackupRetentionPeriod: '7',
-      MasterUsername: 'admin',
+      MasterUsername: DEFAULT_MASTER_USERNAME,
       MasterUserPassword: PASSWORD,
       PubliclyAccessible: 'false',
       DeletionProtection: 'false',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_MASTER_USERNAME } from '../../src/core/identifiers.js';
 import { runRdsctl } from '../helpers/cli-aws.js';
 import { useMotoCli } from '../helpers/moto.js';
 
@@ -28,7 +29,7 @@ describe('rdsctl --target aws against moto_server (RDS, engine mysql)', () => {
       StorageType: 'gp3',
       StorageEncrypted: true,
       BackupRetentionPeriod: 7,
-      MasterUsername: 'admin',
+      MasterUsername: DEFAULT_MASTER_USERNAME,
       DBName: 'shop',
       PubliclyAccessible: false,
       DeletionProtection: false,

@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_MASTER_USERNAME } from '../../src/core/identifiers.js';
 import { BIN, cleanupHome, runCli, tempHome } from '../helpers/local-cli.js';
 import { ecommerceWorkload, loadEcommerce } from '../helpers/mariadb.js';
 
@@ -100,7 +101,7 @@ describe('analyze-queries QA on the local target', () => {
 
   it('a read-only user: the analysis runs; --apply builds nothing, says why and exits non-zero', async () => {
     await conn.query("CREATE USER 'ro'@'%' IDENTIFIED BY 'Ro-pass-123'; GRANT SELECT ON shop.* TO 'ro'@'%'");
-    const url = ((await cli(['connect', 'qa', '--database', 'shop', '--json'])).json.data.url as string).replace('mysql://admin@', 'mysql://ro@');
+    const url = ((await cli(['connect', 'qa', '--database', 'shop', '--json'])).json.data.url as string).replace(`mysql://${DEFAULT_MASTER_USERNAME}@`, 'mysql://ro@');
     const env = { RDSCTL_HOME: home, RDSCTL_DB_PASSWORD: 'Ro-pass-123' };
     const [before] = await conn.query("SELECT COUNT(*) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = 'shop'");
     const r = await runCli(['analyze-queries', '--dsn', url, '--queries', workload, '--apply', '--yes', '--json'], { env });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_MASTER_USERNAME } from '../../src/core/identifiers.js';
 import { cleanupHome, runCli, tempHome } from '../helpers/local-cli.js';
 
 // Issue 6 §2 "Honest output", as a DBA sees it on the local target: the real CLI, the real SDK, the real
@@ -151,7 +152,7 @@ describe('connect uses the instance DBName', () => {
   it('the URL ends in /shop and --shell opens the shop database', async () => {
     const url = await cli(['connect', 'shop']);
     expect(url.code, url.stderr).toBe(0);
-    expect(url.stdout).toMatch(/^mysql:\/\/admin@127\.0\.0\.1:\d+\/shop\?/);
+    expect(url.stdout).toMatch(new RegExp(`^mysql://${DEFAULT_MASTER_USERNAME}@127\\.0\\.0\\.1:\\d+/shop\\?`));
     const shell = await cli(['connect', 'shop', '--shell'], 'SELECT DATABASE() AS db;\n');
     expect(shell.code, shell.stderr).toBe(0);
     expect(shell.stdout.trim().split('\n')).toEqual(['db', 'shop']);

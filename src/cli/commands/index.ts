@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Runner } from '../main.js';
 import { registerAlarms } from './alarms.js';
 import { registerAnalyzeQueries } from './analyze-queries.js';
+import { registerAudit } from './audit.js';
 import { registerConnect } from './connect.js';
 import { registerCredentials } from './credentials.js';
 import { registerDelete } from './delete.js';
@@ -48,4 +49,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerRestore,
   registerParams,
   registerLogs,
+  registerAudit,
 ];

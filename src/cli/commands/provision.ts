@@ -1,6 +1,6 @@
 import type { CreateDBInstanceMessage } from '@aws-sdk/client-rds';
 import { usageError } from '../../core/errors.js';
-import { masterPasswordProblem, masterUsernameProblem, normalizeInstanceId } from '../../core/identifiers.js';
+import { DEFAULT_MASTER_USERNAME, MYSQL_LOG_EXPORTS, masterPasswordProblem, masterUsernameProblem, normalizeInstanceId } from '../../core/identifiers.js';
 import { requireClassFor } from '../../core/instance-classes.js';
 import { parseIntOption, requireMaxStorage, requireRetention, requireStorage } from '../../core/validation.js';
 import type { CliContext } from '../context.js';
@@ -9,7 +9,7 @@ import type { RegisterCommand } from './index.js';
 
 interface ProvisionOptions {
   engine?: string; engineVersion?: string; class: string; storage: string; maxStorage?: string;
-  backupRetention: string; encrypted: boolean; deletionProtection?: boolean; masterUsername: string;
+  backupRetention: string; encrypted: boolean; deletionProtection?: boolean; masterUsername: string; logExports?: string; port?: string; iamAuth?: boolean;
   passwordStdin?: boolean; manageMasterPassword?: boolean; dbName?: string; wait: boolean; dryRun?: boolean; parameterGroup?: string;
 }
 
@@ -25,7 +25,10 @@ export const registerProvision: RegisterCommand = (program, run) => {
     .option('--backup-retention <days>', 'automated backup retention (0–35 days)', '7')
     .option('--no-encrypted', 'do not encrypt storage at rest (encrypted by default)')
     .option('--deletion-protection', 'refuse deletion until turned off')
-    .option('--master-username <name>', 'master user name', 'admin')
+    .option('--master-username <name>', 'master user name', DEFAULT_MASTER_USERNAME)
+    .option('--log-exports <types>', `log types to export to CloudWatch Logs, comma-separated (${MYSQL_LOG_EXPORTS.join(', ')})`)
+    .option('--port <port>', 'database port (1150–65535; default: the target picks, 3306 on aws)')
+    .option('--iam-auth', 'turn on IAM database authentication')
     .option('--password-stdin', 'read the master password from stdin (else env RDSCTL_MASTER_PASSWORD)')
     .option('--manage-master-password', 'let the target generate and keep the master password')
     .option('--db-name <name>', 'create this database')
@@ -76,7 +79,28 @@ async function buildCreateRequest(ctx: CliContext, id: string, o: ProvisionOptio
     DBParameterGroupName: o.parameterGroup,
     PubliclyAccessible: false,
     CopyTagsToSnapshot: true,
+    ...securityOptions(o),
   };
+}
+
+/** The flags `rdsctl audit`'s controls ask for (docs/SECURITY.md): log exports (RDS.9), port (RDS.23), IAM auth (RDS.10). */
+function securityOptions(o: ProvisionOptions): Partial<CreateDBInstanceMessage> {
+  const out: Partial<CreateDBInstanceMessage> = {};
+  if (o.logExports !== undefined) {
+    const types = o.logExports.split(',').map((t) => t.trim()).filter(Boolean);
+    const bad = types.filter((t) => !MYSQL_LOG_EXPORTS.includes(t));
+    if (bad.length || !types.length) {
+      throw usageError('INVALID_LOG_EXPORTS', `--log-exports: unknown log type ${bad.join(', ') || '(none given)'}.`, { hint: `Use some of ${MYSQL_LOG_EXPORTS.join(',')}, e.g. --log-exports audit,error,general,slowquery` });
+    }
+    out.EnableCloudwatchLogsExports = types;
+  }
+  if (o.port !== undefined) {
+    const port = parseIntOption(o.port, '--port');
+    if (port < 1150 || port > 65535) throw usageError('INVALID_PORT', `--port must be 1150–65535 for MySQL and MariaDB on RDS (got ${port}).`, { hint: 'e.g. --port 3307' });
+    out.Port = port;
+  }
+  if (o.iamAuth) out.EnableIAMDatabaseAuthentication = true;
+  return out;
 }
 
 /** --password-stdin, RDSCTL_MASTER_PASSWORD, or managed; never a flag value (it would show in `ps`). */

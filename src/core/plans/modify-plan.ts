@@ -11,12 +11,43 @@ export interface ModifiableState {
   DeletionProtection?: boolean;
   /** DescribeDBInstances' DBParameterGroups (rdsctl names one group per instance). */
   DBParameterGroups?: { DBParameterGroupName?: string }[];
+  /** On/off settings `rdsctl audit --fix` turns on (Security Hub RDS.2, .5, .13, .17), as described. */
+  CopyTagsToSnapshot?: boolean;
+  AutoMinorVersionUpgrade?: boolean;
+  PubliclyAccessible?: boolean;
+  MultiAZ?: boolean;
+  IAMDatabaseAuthenticationEnabled?: boolean;
+  EnabledCloudwatchLogsExports?: string[];
 }
 
 /** `MaxAllocatedStorage: false` turns storage autoscaling off (sent as MaxAllocatedStorage = AllocatedStorage). */
-export interface ModifyRequest extends Omit<ModifiableState, 'MaxAllocatedStorage' | 'DBParameterGroups'> {
+export interface ModifyRequest extends Omit<ModifiableState, 'MaxAllocatedStorage' | 'DBParameterGroups' | 'IAMDatabaseAuthenticationEnabled' | 'EnabledCloudwatchLogsExports'> {
   MaxAllocatedStorage?: number | false;
   DBParameterGroupName?: string;
+  EnableIAMDatabaseAuthentication?: boolean;
+  /** Log types to add to the exports (CloudwatchLogsExportConfiguration.EnableLogTypes). */
+  EnableLogTypes?: string[];
+}
+
+/** The plan's field for added log exports; `to` is the comma-separated list of types added. */
+export const LOG_EXPORTS_FIELD = 'CloudwatchLogsExportConfiguration';
+const SWITCHES = ['CopyTagsToSnapshot', 'AutoMinorVersionUpgrade', 'PubliclyAccessible', 'MultiAZ'] as const;
+
+/** The on/off settings and log exports (rdsctl audit --fix): one change each that differs from the description. */
+function switchChanges(current: CurrentInstance, desired: ModifyRequest): PlannedChange[] {
+  const changes: PlannedChange[] = [];
+  for (const field of SWITCHES) {
+    const want = desired[field];
+    if (want !== undefined && want !== Boolean(current[field])) changes.push({ field, from: current[field], to: want });
+  }
+  const iam = desired.EnableIAMDatabaseAuthentication;
+  if (iam !== undefined && iam !== Boolean(current.IAMDatabaseAuthenticationEnabled)) {
+    changes.push({ field: 'EnableIAMDatabaseAuthentication', from: current.IAMDatabaseAuthenticationEnabled, to: iam });
+  }
+  const have = current.EnabledCloudwatchLogsExports ?? [];
+  const add = (desired.EnableLogTypes ?? []).filter((t) => !have.includes(t));
+  if (add.length) changes.push({ field: LOG_EXPORTS_FIELD, from: have.join(',') || undefined, to: add.join(','), note: 'adds these log exports' });
+  return changes;
 }
 
 export interface PlannedChange {
@@ -148,5 +179,5 @@ export function planModify(current: CurrentInstance, desired: ModifyRequest, tar
     // RDS associates the group at once but its values take effect at the next reboot.
     changes.push({ field: 'DBParameterGroupName', from: group, to: desired.DBParameterGroupName, note: 'takes effect at the next reboot' });
   }
-  return changes;
+  return [...changes, ...switchChanges(current, desired)];
 }

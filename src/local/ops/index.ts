@@ -19,6 +19,8 @@ import { createDBParameterGroup, deleteDBParameterGroup, describeDBParameterGrou
 import { describeDBLogFiles, downloadDBLogFilePortion } from './log-files.js';
 import { addTagsToResource, listTagsForResource, removeTagsFromResource } from './instances-tags.js';
 import { describeSecret, getSecretValue, listSecrets } from './secrets-manager.js';
+import { describeDBSnapshotAttributes } from './snapshots-attributes.js';
+import { inspectDBInstanceSecurity } from './security-inspect.js';
 
 /** Every operation the endpoint answers: one line per op (replicas, snapshots, CloudWatch … add theirs here). */
 export function buildOpRegistry(ctx: OpsContext): OpRegistry {
@@ -57,6 +59,9 @@ export function buildOpRegistry(ctx: OpsContext): OpRegistry {
       DescribeEngineDefaultParameters: describeEngineDefaultParameters(),
       DescribeDBLogFiles: describeDBLogFiles(ctx),
       DownloadDBLogFilePortion: downloadDBLogFilePortion(ctx),
+      DescribeDBSnapshotAttributes: describeDBSnapshotAttributes(ctx),
+      // rdsctl-only (JSON 1.0, target RdsctlLocal_20261201): what `rdsctl audit` checks on the real thing.
+      InspectDBInstanceSecurity: inspectDBInstanceSecurity(ctx),
     },
     monitoring: {
       GetMetricData: getMetricData(ctx),

@@ -18,6 +18,8 @@ const QUERY_VERSIONS: Record<string, ServiceName> = {
 const JSON_TARGET_PREFIX: Record<string, ServiceName> = {
   GraniteServiceVersion20100801: 'monitoring',
   secretsmanager: 'secretsmanager',
+  // rdsctl's own local-only operations (InspectDBInstanceSecurity), signed for rds: no AWS client sends it.
+  RdsctlLocal_20261201: 'rds',
 };
 
 /** The JSON protocol version each JSON service speaks (its responses carry the same content type). */
