@@ -54,7 +54,7 @@ describe('restore --to-time --preview (local)', () => {
     const r = await cli(['restore', 'shop', '--to-time', iso(by('create orders').second - 1), '--preview', '--count', '20', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const text = JSON.stringify(r.json.data);
-    expect(text).toContain("CREATE USER 'admin'@'%' IDENTIFIED BY PASSWORD '***'");
+    expect(text).toMatch(/CREATE USER '\w+'@'%' IDENTIFIED BY PASSWORD '\*\*\*'/); // the master user, whatever its default name
     expect(text).not.toMatch(/\*[0-9A-F]{40}/);
   });
 });
