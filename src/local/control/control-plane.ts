@@ -3,6 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import type { Engine, InstancePaths } from '../engine/types.js';
 import { buildOpRegistry } from '../ops/index.js';
+import { authorizer, keyLookup } from '../ops/iam-principals.js';
 import { createOpsContext, type OpsContext } from '../ops/context.js';
 import { recover } from '../ops/recovery.js';
 import { startSupervisor } from '../ops/supervisor.js';
@@ -47,14 +48,14 @@ export function engineVersionOf(binary: string): string {
 async function listen(opts: ControlPlaneOptions, registry: ReturnType<typeof buildOpRegistry>, keys: { accessKeyId: string; secretAccessKey: string }, log: Logger) {
   const remembered = readEndpointFile(opts.home)?.port;
   try {
-    return await startServer({ registry, keys, log, port: opts.port ?? remembered ?? 0 });
+    return await startServer({ registry, keys: keyLookup(opts.home, keys), authorize: authorizer(opts.home), log, port: opts.port ?? remembered ?? 0 });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
     if (opts.port !== undefined) {
       throw new StartupError(`port ${opts.port} is already in use on 127.0.0.1; set RDSCTL_LOCAL_PORT to a free port or unset it to let rdsctl choose`);
     }
     log.warn(`remembered port ${remembered} is in use; choosing another (the endpoint URL changes)`);
-    return startServer({ registry, keys, log, port: 0 });
+    return startServer({ registry, keys: keyLookup(opts.home, keys), authorize: authorizer(opts.home), log, port: 0 });
   }
 }
 

@@ -33,6 +33,8 @@ const MODELS: Record<ServiceName, string> = {
   rds: '@aws-sdk/client-rds',
   monitoring: '@aws-sdk/client-cloudwatch',
   iam: '@aws-sdk/client-iam',
+  // No @aws-sdk/client-sts in the dependencies: the SDK's own nested STS client carries the same model.
+  sts: '@aws-sdk/nested-clients/sts',
 };
 
 const require = createRequire(import.meta.url);
