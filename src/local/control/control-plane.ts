@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import type { Engine, InstancePaths } from '../engine/types.js';
 import { buildOpRegistry } from '../ops/index.js';
 import { authorizer, keyLookup } from '../ops/iam-principals.js';
+import { startVerifyServer } from '../ops/iam-db-auth.js';
 import { createOpsContext, type OpsContext } from '../ops/context.js';
 import { recover } from '../ops/recovery.js';
 import { startSupervisor } from '../ops/supervisor.js';
@@ -76,6 +77,8 @@ export async function runControlPlane(deps: ControlPlaneDeps, opts: ControlPlane
       caValidTill: new Date(new X509Certificate(fs.readFileSync(ca.caCertFile)).validTo),
     });
     const server = await listen(opts, buildOpRegistry(ctx), keys, log);
+    // Before recovery starts nodes: an IAM-enabled node's logins ask this socket.
+    const verify = await startVerifyServer(ctx, keyLookup(opts.home, keys));
     writeEndpointFile(opts.home, {
       url: `http://127.0.0.1:${server.port}`, port: server.port, pid: process.pid, region: LOCAL_REGION,
       caFile: ca.caCertFile, logFile: layout.logFile, startedAt: new Date().toISOString(), portFixed: opts.port !== undefined,
@@ -86,7 +89,7 @@ export async function runControlPlane(deps: ControlPlaneDeps, opts: ControlPlane
     const supervisor = startSupervisor(ctx, opts.superviseMs, opts.storageCheckMs);
     const sampler = startMetricsSampler(ctx, samplerIntervalMs(process.env));
     const evaluator = startAlarmEvaluator(ctx, evaluatorIntervalMs(process.env));
-    const background = { stop: async () => { evaluator.stop(); await sampler.stop(); await supervisor.stop(); } };
+    const background = { stop: async () => { evaluator.stop(); await sampler.stop(); await supervisor.stop(); await verify.close(); } };
     return { shutdown: () => shutdown(ctx, server, background) };
   } catch (err) {
     releaseLock(opts.home);

@@ -55,7 +55,7 @@ function newRecord(ctx: OpsContext, plan: CreatePlan, port: number): InstanceRec
     preferredMaintenanceWindow: plan.preferredMaintenanceWindow, storageEncrypted: plan.storageEncrypted, kmsKeyId: plan.kmsKeyId,
     deletionProtection: plan.deletionProtection, copyTagsToSnapshot: plan.copyTagsToSnapshot, createTime: new Date().toISOString(), status: 'creating',
     desiredState: 'running', initCompleted: false, pending: {}, tags: plan.tags, availabilityZone: 'us-east-1a',
-    autoMinorVersionUpgrade: true, ...plan.metadata,
+    autoMinorVersionUpgrade: true, iamDatabaseAuthenticationEnabled: plan.iamDatabaseAuthenticationEnabled, ...plan.metadata,
   };
 }
 

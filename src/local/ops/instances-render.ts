@@ -70,7 +70,7 @@ function settings(rec: InstanceRecord, caValidTill?: Date): DBInstance {
     KmsKeyId: rec.storageEncrypted ? (rec.kmsKeyId ?? localArn('kms', `key/${rec.dbiResourceId}`)) : undefined,
     CACertificateIdentifier: rec.caCertificateIdentifier ?? LOCAL_CA_ID,
     CertificateDetails: { CAIdentifier: rec.caCertificateIdentifier ?? LOCAL_CA_ID, ValidTill: caValidTill },
-    IAMDatabaseAuthenticationEnabled: false,
+    IAMDatabaseAuthenticationEnabled: rec.iamDatabaseAuthenticationEnabled ?? false,
     DeletionProtection: rec.deletionProtection,
     MasterUserSecret: masterUserSecret(rec),
   };

@@ -8,6 +8,7 @@ import {
 } from './instances-validate.js';
 import { MODIFY_PARAMS, refuseUnhonoured } from './instance-params.js';
 import { readMetadata, type InstanceMetadata } from './instance-metadata.js';
+import { readIamAuth } from './iam-enable.js';
 
 /** What a ModifyDBInstance call changes, decided from the request and the current record alone. */
 export interface ModifyPlan {
@@ -20,6 +21,8 @@ export interface ModifyPlan {
   deferred: PendingChanges;
   /** Always applied as soon as possible (RDS ignores ApplyImmediately for the password). */
   masterUserPassword?: string;
+  /** EnableIAMDatabaseAuthentication changed: the node restarts with (or without) auth_pam. */
+  iamAuth?: boolean;
   /** Turn on control-plane-managed password (a new one is generated). */
   manageMasterUserPassword?: boolean;
 }
@@ -89,6 +92,8 @@ export function planModify(flat: FlatParams, rec: InstanceRecord): ModifyPlan {
   maxStorageChange(flat, rec, plan, grown ?? rec.pending.AllocatedStorage ?? rec.allocatedStorage);
   retentionChange(flat, rec, plan);
   passwordChange(flat, rec, plan);
+  const iam = readIamAuth(flat);
+  if (iam !== undefined && iam !== (rec.iamDatabaseAuthenticationEnabled ?? false)) plan.iamAuth = iam;
   const dp = bool(flat, 'DeletionProtection');
   if (dp !== undefined) plan.now.deletionProtection = dp;
   const bw = str(flat, 'PreferredBackupWindow');
@@ -101,5 +106,5 @@ export function planModify(flat: FlatParams, rec: InstanceRecord): ModifyPlan {
 /** true when the plan needs work on the process (not just a metadata write). */
 export function needsJob(plan: ModifyPlan, pendingBefore: PendingChanges): boolean {
   const deferred = Object.keys(plan.deferred).length > 0 || Object.keys(pendingBefore).length > 0;
-  return (plan.applyImmediately && deferred) || plan.masterUserPassword !== undefined || plan.manageMasterUserPassword !== undefined;
+  return (plan.applyImmediately && deferred) || plan.masterUserPassword !== undefined || plan.manageMasterUserPassword !== undefined || plan.iamAuth !== undefined;
 }
