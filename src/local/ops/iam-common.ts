@@ -4,6 +4,7 @@ import { AwsFault } from '../server/types.js';
 import type { FlatParams } from '../server/types.js';
 import { LOCAL_ACCOUNT } from '../state/credentials.js';
 import type { IamStores, PolicyRecord } from '../state/iam.js';
+import type { Store } from '../state/store.js';
 import { required, str } from './params.js';
 
 /** IAM's errors (Query wire codes; the SDK names them NoSuchEntityException etc.). */
@@ -51,4 +52,21 @@ export function attachedList(stores: IamStores, arns: string[]): AttachedPolicy[
 /** How many roles and users a policy is attached to (DeletePolicy refuses while it is > 0). */
 export function attachmentCount(stores: IamStores, arn: string): number {
   return [...stores.roles.list(), ...stores.users.list()].filter((e) => e.attached.includes(arn)).length;
+}
+
+type Holder = { id: string; attached: string[] };
+
+/** AttachRolePolicy / AttachUserPolicy: the policy must exist; attaching twice is a no-op (as on AWS). */
+export function attachPolicy<T extends Holder>(stores: IamStores, store: Store<T>, holder: T, flat: FlatParams): object {
+  const policy = policyByArn(stores, required(flat, 'PolicyArn'));
+  if (!holder.attached.includes(policy.arn)) store.save({ ...holder, attached: [...holder.attached, policy.arn] });
+  return {};
+}
+
+/** DetachRolePolicy / DetachUserPolicy: NoSuchEntity when it is not attached. */
+export function detachPolicy<T extends Holder>(store: Store<T>, holder: T, flat: FlatParams): object {
+  const arn = required(flat, 'PolicyArn');
+  if (!holder.attached.includes(arn)) throw noSuchEntity(`Policy ${arn} was not found.`);
+  store.save({ ...holder, attached: holder.attached.filter((a) => a !== arn) });
+  return {};
 }

@@ -2,7 +2,7 @@ import type { AttachedPolicy, Role } from '@aws-sdk/client-iam';
 import type { OpHandler } from '../server/types.js';
 import { iamStores, newId, type RoleRecord } from '../state/iam.js';
 import type { OpsContext } from './context.js';
-import { attachedList, deleteConflict, entityExists, iamArn, iamName, iamPath, noSuchEntity, policyByArn, policyDocument, validationError } from './iam-common.js';
+import { attachedList, attachPolicy, deleteConflict, detachPolicy, entityExists, iamArn, iamName, iamPath, noSuchEntity, policyDocument, validationError } from './iam-common.js';
 import { int, required, str } from './params.js';
 
 /** IAM roles: CreateRole, GetRole, DeleteRole and their managed-policy attachments. */
@@ -51,22 +51,13 @@ export function deleteRole(ctx: OpsContext): OpHandler<object> {
 
 export function attachRolePolicy(ctx: OpsContext): OpHandler<object> {
   return async (req) => {
-    const role = requireRole(ctx, required(req.flat, 'RoleName'));
     const stores = iamStores(ctx.home);
-    const policy = policyByArn(stores, required(req.flat, 'PolicyArn'));
-    if (!role.attached.includes(policy.arn)) stores.roles.save({ ...role, attached: [...role.attached, policy.arn] });
-    return {};
+    return attachPolicy(stores, stores.roles, requireRole(ctx, required(req.flat, 'RoleName')), req.flat);
   };
 }
 
 export function detachRolePolicy(ctx: OpsContext): OpHandler<object> {
-  return async (req) => {
-    const role = requireRole(ctx, required(req.flat, 'RoleName'));
-    const arn = required(req.flat, 'PolicyArn');
-    if (!role.attached.includes(arn)) throw noSuchEntity(`Policy ${arn} was not found.`);
-    iamStores(ctx.home).roles.save({ ...role, attached: role.attached.filter((a) => a !== arn) });
-    return {};
-  };
+  return async (req) => detachPolicy(iamStores(ctx.home).roles, requireRole(ctx, required(req.flat, 'RoleName')), req.flat);
 }
 
 export function listAttachedRolePolicies(ctx: OpsContext): OpHandler<{ AttachedPolicies: AttachedPolicy[]; IsTruncated: boolean }> {

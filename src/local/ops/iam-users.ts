@@ -2,7 +2,7 @@ import type { AccessKey, AttachedPolicy, User } from '@aws-sdk/client-iam';
 import { AwsFault, type OpHandler } from '../server/types.js';
 import { iamStores, newId, newSecret, type UserRecord } from '../state/iam.js';
 import type { OpsContext } from './context.js';
-import { attachedList, entityExists, iamArn, iamName, iamPath, noSuchEntity, policyByArn } from './iam-common.js';
+import { attachedList, attachPolicy, detachPolicy, entityExists, iamArn, iamName, iamPath, noSuchEntity } from './iam-common.js';
 import { required } from './params.js';
 
 /** IAM users (a second kind of principal): CreateUser, GetUser, CreateAccessKey, user policy attachments. */
@@ -47,22 +47,13 @@ export function createAccessKey(ctx: OpsContext): OpHandler<{ AccessKey: AccessK
 
 export function attachUserPolicy(ctx: OpsContext): OpHandler<object> {
   return async (req) => {
-    const user = requireUser(ctx, required(req.flat, 'UserName'));
     const stores = iamStores(ctx.home);
-    const policy = policyByArn(stores, required(req.flat, 'PolicyArn'));
-    if (!user.attached.includes(policy.arn)) stores.users.save({ ...user, attached: [...user.attached, policy.arn] });
-    return {};
+    return attachPolicy(stores, stores.users, requireUser(ctx, required(req.flat, 'UserName')), req.flat);
   };
 }
 
 export function detachUserPolicy(ctx: OpsContext): OpHandler<object> {
-  return async (req) => {
-    const user = requireUser(ctx, required(req.flat, 'UserName'));
-    const arn = required(req.flat, 'PolicyArn');
-    if (!user.attached.includes(arn)) throw noSuchEntity(`Policy ${arn} was not found.`);
-    iamStores(ctx.home).users.save({ ...user, attached: user.attached.filter((a) => a !== arn) });
-    return {};
-  };
+  return async (req) => detachPolicy(iamStores(ctx.home).users, requireUser(ctx, required(req.flat, 'UserName')), req.flat);
 }
 
 export function listAttachedUserPolicies(ctx: OpsContext): OpHandler<{ AttachedPolicies: AttachedPolicy[]; IsTruncated: boolean }> {

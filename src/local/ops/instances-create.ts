@@ -1,4 +1,5 @@
 import type { OpHandler } from '../server/types.js';
+import { requireIamAuthAvailable } from './iam-enable.js';
 import { randomFrom } from '../state/credentials.js';
 import { setServingPid, type InstanceRecord } from '../state/registry.js';
 import { writeSecret, readSecret } from '../state/secrets.js';
@@ -64,6 +65,7 @@ export function createDBInstance(ctx: OpsContext): OpHandler<InstanceResult> {
   return async (req) => {
     const plan = planCreate(req.flat, { mysqlAvailable: ctx.mysqlAvailable, engineVersion: ctx.engineVersion });
     requireSubnetGroup(ctx, plan.metadata.dbSubnetGroupName);
+    requireIamAuthAvailable(plan.iamDatabaseAuthenticationEnabled);
     if (plan.metadata.parameterGroupName !== undefined) requireParameterGroup(ctx.home, plan.metadata.parameterGroupName);
     if (plan.engineVersion && !ctx.engineVersion.startsWith(plan.engineVersion)) {
       throw invalidCombination(`Cannot find version ${plan.engineVersion} for ${plan.engine}: this machine runs ${plan.engine} ${ctx.engineVersion}.`);

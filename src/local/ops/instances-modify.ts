@@ -1,4 +1,5 @@
 import type { OpHandler } from '../server/types.js';
+import { requireIamAuthAvailable } from './iam-enable.js';
 import type { InstanceRecord } from '../state/registry.js';
 import { writeSecret } from '../state/secrets.js';
 import type { OpsContext } from './context.js';
@@ -35,6 +36,7 @@ export function modifyDBInstance(ctx: OpsContext): OpHandler {
     if (!rec) throw instanceNotFound(id);
     const plan = planModify(req.flat, rec);
     requireSubnetGroup(ctx, plan.now.dbSubnetGroupName);
+    requireIamAuthAvailable(plan.iamAuth);
     if (plan.now.parameterGroupName !== undefined) requireParameterGroup(ctx.home, plan.now.parameterGroupName);
     if (!MODIFIABLE.has(rec.status)) throw invalidState(`Database instance is not in available state (it is ${rec.status}).`);
     const job = needsJob(plan, rec.pending);

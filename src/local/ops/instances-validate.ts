@@ -1,5 +1,4 @@
 import { maxStorageProblem } from '../../core/validation.js';
-import { readIamAuth } from './iam-enable.js';
 import { identifierProblem, masterPasswordProblem, masterUsernameProblem } from '../../core/identifiers.js';
 import { findInstanceClass } from '../../core/instance-classes.js';
 import type { FlatParams } from '../server/types.js';
@@ -159,7 +158,7 @@ export function planCreate(flat: FlatParams, env: CreateEnv): CreatePlan {
     preferredBackupWindow: str(flat, 'PreferredBackupWindow') ?? '03:00-03:30',
     preferredMaintenanceWindow: str(flat, 'PreferredMaintenanceWindow') ?? 'sun:05:00-sun:05:30',
     deletionProtection: bool(flat, 'DeletionProtection') ?? false,
-    iamDatabaseAuthenticationEnabled: readIamAuth(flat) ?? false,
+    iamDatabaseAuthenticationEnabled: bool(flat, 'EnableIAMDatabaseAuthentication') ?? false,
     copyTagsToSnapshot: bool(flat, 'CopyTagsToSnapshot') ?? false,
     tags: tags(flat),
     metadata: readMetadata(flat, { engine, engineVersion: env.engineVersion }, 'create'),

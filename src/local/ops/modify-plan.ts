@@ -8,7 +8,6 @@ import {
 } from './instances-validate.js';
 import { MODIFY_PARAMS, refuseUnhonoured } from './instance-params.js';
 import { readMetadata, type InstanceMetadata } from './instance-metadata.js';
-import { readIamAuth } from './iam-enable.js';
 
 /** What a ModifyDBInstance call changes, decided from the request and the current record alone. */
 export interface ModifyPlan {
@@ -92,7 +91,7 @@ export function planModify(flat: FlatParams, rec: InstanceRecord): ModifyPlan {
   maxStorageChange(flat, rec, plan, grown ?? rec.pending.AllocatedStorage ?? rec.allocatedStorage);
   retentionChange(flat, rec, plan);
   passwordChange(flat, rec, plan);
-  const iam = readIamAuth(flat);
+  const iam = bool(flat, 'EnableIAMDatabaseAuthentication');
   if (iam !== undefined && iam !== (rec.iamDatabaseAuthenticationEnabled ?? false)) plan.iamAuth = iam;
   const dp = bool(flat, 'DeletionProtection');
   if (dp !== undefined) plan.now.deletionProtection = dp;
