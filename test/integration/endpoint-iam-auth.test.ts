@@ -6,6 +6,7 @@ import { connect, describe1, startHarness, waitAvailable, type Harness } from '.
 import { assumeRole, dbToken, iamClient, loginWith } from './iam-auth-helpers.js';
 import { readEndpointFile } from '../../src/local/control/endpoint-file.js';
 import { homeLayout } from '../../src/local/state/home.js';
+import { clientEnv, run } from '../helpers/aws-clients.js';
 
 /**
  * IAM database authentication on real mariadbd: auth_pam → pam_exec → the control plane's verifier.
@@ -66,6 +67,45 @@ describe('IAM database authentication (local, real tokens, real mariadbd)', () =
   it("a token from the second principal (an IAM user's access key) connects too", async () => {
     expect(await loginWith(caFile, port, 'app', await dbToken(port, 'app', userCreds))).toBe('ok app@%');
   });
+
+  it('boto3: a user and key made through the endpoint\'s IAM, a token from generate_db_auth_token, logs in', async () => {
+    const script = [
+      'import boto3, os, sys',
+      "iam = boto3.client('iam', endpoint_url=os.environ['AWS_ENDPOINT_URL'])",
+      "iam.create_user(UserName='py')",
+      "k = iam.create_access_key(UserName='py')['AccessKey']",
+      "iam.attach_user_policy(UserName='py', PolicyArn=sys.argv[1])",
+      "rds = boto3.client('rds', aws_access_key_id=k['AccessKeyId'], aws_secret_access_key=k['SecretAccessKey'], region_name='us-east-1')",
+      "print(rds.generate_db_auth_token('127.0.0.1', int(sys.argv[2]), 'app'))",
+    ].join('\n');
+    const r = await run('python3', ['-c', script, policyArn, String(port)], { env: clientEnv(h.info), timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(await loginWith(caFile, port, 'app', r.stdout.trim())).toBe('ok app@%');
+  });
+
+  it('measures a TLS login with a token against one with a password (printed; the bound is loose)', async () => {
+    const mysql = await import('mysql2/promise');
+    const ca = fs.readFileSync(caFile, 'utf8');
+    const admin = await connect(h.home, 'iam1');
+    await admin.query("CREATE USER 'pw'@'%' IDENTIFIED BY 'Pw-login-1234' REQUIRE SSL");
+    await admin.end();
+    const time = async (user: string, password: () => Promise<string>) => {
+      const ms: number[] = [];
+      for (let i = 0; i < 15; i++) {
+        const pw = await password();
+        const t0 = performance.now();
+        const c = await mysql.createConnection({ host: '127.0.0.1', port, user, password: pw, enableCleartextPlugin: true, ssl: { ca, verifyIdentity: true } });
+        ms.push(performance.now() - t0);
+        await c.end();
+      }
+      return ms.sort((a, b) => a - b)[7];
+    };
+    const iamMs = await time('app', () => dbToken(port, 'app', userCreds));
+    const pwMs = await time('pw', async () => 'Pw-login-1234');
+    const checks = [...fs.readFileSync(homeLayout(h.home).logFile, 'utf8').matchAll(/iam login allowed: .* \(checked in (\d+) µs\)/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
+    process.stderr.write(`IAM login median ${iamMs.toFixed(1)} ms, password login median ${pwMs.toFixed(1)} ms (15 each, TLS); control-plane check median ${checks[checks.length >> 1]} µs of ${checks.length}\n`);
+    expect(iamMs).toBeLessThan(2_000);
+  }, 60_000);
 
   it('refuses expired, tampered, wrong-instance, wrong-user, policy-missing and non-TLS logins', async () => {
     const good = await dbToken(port, 'app', roleCreds);
