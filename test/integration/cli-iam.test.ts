@@ -3,7 +3,8 @@ import { CreateDBInstanceCommand } from '@aws-sdk/client-rds';
 import { ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { connect, describe1, startHarness, waitAvailable, type Harness } from './endpoint-harness.js';
 import { assumeRole, dbToken, iamClient, loginWith } from './iam-auth-helpers.js';
-import { runCli } from '../helpers/local-cli.js';
+import { BIN, runCli } from '../helpers/local-cli.js';
+import { startTmux } from '../helpers/tmux.js';
 import { clientEnv, run } from '../helpers/aws-clients.js';
 import { readEndpointFile } from '../../src/local/control/endpoint-file.js';
 
@@ -99,6 +100,22 @@ describe('rdsctl iam (local target)', () => {
     const shell = await runCli(['connect', 'iam2', '--iam', '--db-user', 'app', '--shell'], { env: { RDSCTL_HOME: h.home }, input: 'SELECT CURRENT_USER();\n' });
     expect(shell.code, shell.stderr).toBe(0);
     expect(shell.stdout).toContain('app@%');
+  }, 60_000);
+
+  it('connect --iam --shell in a real terminal: the mariadb client runs as app over TLS; the token is never shown', async () => {
+    const tty = await startTmux('iam-shell', { env: { RDSCTL_HOME: h.home, NO_COLOR: '1', CI: undefined } });
+    try {
+      await tty.run(`node ${BIN} connect iam2 --iam --db-user app --shell`);
+      await tty.waitFor(/MariaDB \[\(none\)\]>/);
+      await tty.keys('-l', "SELECT CURRENT_USER(), VARIABLE_VALUE <> '' AS tls FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'Ssl_cipher'\\g"); // \g: tmux reads a trailing ; as its own separator
+      await tty.keys('Enter');
+      await tty.waitFor(/\|\s*app@%\s*\|\s*1\s*\|/);
+      await tty.keys('C-d');
+      expect(await tty.exitCode()).toBe(0);
+      expect(await tty.history()).not.toMatch(/X-Amz-Signature|Action=connect/);
+    } finally {
+      await tty.kill();
+    }
   }, 60_000);
 
   it('revoke: the role is refused again; a second revoke changes nothing', async () => {
