@@ -58,6 +58,16 @@ describe('IAM database authentication (local, real tokens, real mariadbd)', () =
     await expect(iam.send(new DeletePolicyCommand({ PolicyArn: policyArn }))).rejects.toMatchObject({ name: 'DeleteConflictException' });
   });
 
+  it('IAM users and STS sessions sign API calls too: a user assumes the role, AccessDenied without a policy, a session needs its token', async () => {
+    // The IAM user may take the role: its trust policy names the account.
+    const viaUser = await assumeRole(h.info, 'arn:aws:iam::000000000000:role/app-role', userCreds);
+    expect(viaUser.accessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
+    const asUser = await iamClient(h.info, userCreds);
+    await expect(asUser.send(new CreateRoleCommand({ RoleName: 'escalate', AssumeRolePolicyDocument: trust }))).rejects.toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+    const noToken = await iamClient(h.info, { accessKeyId: roleCreds.accessKeyId, secretAccessKey: roleCreds.secretAccessKey });
+    await expect(noToken.send(new CreateRoleCommand({ RoleName: 'escalate', AssumeRolePolicyDocument: trust }))).rejects.toMatchObject({ name: 'InvalidClientTokenId' });
+  });
+
   it('a token from a role assumed through STS connects over TLS as the database user', async () => {
     const started = Date.now();
     expect(await loginWith(caFile, port, 'app', await dbToken(port, 'app', roleCreds))).toBe('ok app@%');
