@@ -50,6 +50,7 @@ describe('rdsctl iam (local target)', () => {
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain('IAM database authentication enabled on iam2.');
     expect((await describe1(h, 'iam2')).IAMDatabaseAuthenticationEnabled).toBe(true);
+    expect((await cli('describe', 'iam2')).stdout).toMatch(/IAM DB auth:\s+enabled/);
     const second = await cli('iam', 'enable', 'iam2', '--json');
     expect(second.json.data).toMatchObject({ changed: false });
   }, 120_000);
