@@ -22,6 +22,8 @@ export interface DbTarget {
   tls?: { caFile?: string; profile?: 'Amazon RDS'; verifyIdentity?: boolean; unverified?: boolean };
   /** Printable: mysql://user@host:port/db (never the password). */
   label: string;
+  /** The password is an IAM token: send it as mysql_clear_password, which mysql2 allows only when asked (and we only over TLS). */
+  cleartextOverTls?: boolean;
 }
 
 /** The narrow SQL surface rdsctl's tools need (analyze-queries, replicas verify, loadtest, metrics). */
@@ -56,7 +58,7 @@ export async function openSession(t: DbTarget, opts: { readOnly?: boolean } = {}
   try {
     conn = await mysql.createConnection({
       host: t.socketPath ? undefined : t.host, port: t.port, socketPath: t.socketPath, user: t.user, password: t.password,
-      database: t.database, ssl, connectTimeout: 10_000, multipleStatements: false, supportBigNumbers: true, bigNumberStrings: false,
+      database: t.database, ssl, enableCleartextPlugin: Boolean(t.cleartextOverTls && ssl), connectTimeout: 10_000, multipleStatements: false, supportBigNumbers: true, bigNumberStrings: false,
       dateStrings: true,
     });
   } catch (err) {

@@ -39,7 +39,7 @@ export async function runDoctor(home: string): Promise<DoctorCheck[]> {
     checks.push({ name: b.name, ok: Boolean(found), required: false, detail: found ?? `missing (${b.why})`, fix: found ? undefined : b.fix });
   }
   checks.push(await homeCheck(home));
-  if (process.getuid?.() === 0) checks.push(await serviceUserCheck(), await confinementCheck());
+  if (process.getuid?.() === 0) checks.push(await serviceUserCheck(), await confinementCheck(), await iamAuthCheck());
   return checks;
 }
 
@@ -62,6 +62,15 @@ async function confinementCheck(): Promise<DoctorCheck> {
     ? { name: 'mariadbd confinement', ok: true, required: false, detail: 'mount namespaces work: each mariadbd writes only its own folders' }
     : { name: 'mariadbd confinement', ok: false, required: false, detail: 'no mount namespace here (unshare --mount refused): mariadbd runs unconfined as the service user',
         fix: 'run where unshare --mount works (root with CAP_SYS_ADMIN; a container needs --cap-add SYS_ADMIN)' };
+}
+
+/** IAM database authentication runs through auth_pam in the node's namespace (docs/SECURITY.md). */
+async function iamAuthCheck(): Promise<DoctorCheck> {
+  const { iamAuthUnavailable } = await import('../system/pam.js');
+  const why = iamAuthUnavailable();
+  return why === undefined
+    ? { name: 'IAM database auth', ok: true, required: false, detail: 'auth_pam, setuid auth_pam_tool and pam_exec are here: rdsctl iam enable works' }
+    : { name: 'IAM database auth', ok: false, required: false, detail: `unavailable: ${why}`, fix: 'apt-get install -y mariadb-server libpam-modules (as root, with mount namespaces)' };
 }
 
 function nodeCheck(): DoctorCheck {

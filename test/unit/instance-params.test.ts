@@ -64,6 +64,7 @@ const HONOURED: Record<string, Record<string, string>> = {
   DBInstanceClass: { DBInstanceClass: 'db.r6g.large' },
   EngineVersion: { EngineVersion: '10.11' },
   DBName: { DBName: 'shop' },
+  EnableIAMDatabaseAuthentication: { EnableIAMDatabaseAuthentication: 'true' },
   AllocatedStorage: { AllocatedStorage: '200' },
   MasterUsername: { MasterUsername: 'dba' },
   MasterUserPassword: { MasterUserPassword: 'An0ther-secret' },

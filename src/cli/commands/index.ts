@@ -8,6 +8,7 @@ import { registerCredentials } from './credentials.js';
 import { registerDelete } from './delete.js';
 import { registerDescribe, registerList } from './describe.js';
 import { registerDoctor } from './doctor.js';
+import { registerIam } from './iam.js';
 import { registerLoadtest } from './loadtest.js';
 import { registerLocal } from './local.js';
 import { registerMetrics } from './metrics.js';
@@ -50,4 +51,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerParams,
   registerLogs,
   registerAudit,
+  registerIam,
 ];

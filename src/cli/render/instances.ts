@@ -40,6 +40,7 @@ export function renderInstance(d: DBInstance, target: 'local' | 'aws' = 'aws', w
     ['Encrypted', d.StorageEncrypted ? `yes${d.KmsKeyId ? ` (KMS key ${d.KmsKeyId.replace(/^arn:.*:key\//, '')})` : ''}` : 'no'],
     ['Backup retention', `${d.BackupRetentionPeriod} day(s)${target === 'local' && d.BackupRetentionPeriod ? ' (setting only: no automated backups on local)' : ''}`],
     ['Deletion protection', d.DeletionProtection ? 'on' : 'off'],
+    ['IAM DB auth', d.IAMDatabaseAuthenticationEnabled ? 'enabled' : 'off'],
     ['CA', d.CACertificateIdentifier],
     ['Created', d.InstanceCreateTime?.toISOString()],
     ['Resource id', d.DbiResourceId],

@@ -3,6 +3,8 @@ import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import type { Engine, InstancePaths } from '../engine/types.js';
 import { buildOpRegistry } from '../ops/index.js';
+import { authorizer, keyLookup } from '../ops/iam-principals.js';
+import { startVerifyServer } from '../ops/iam-db-auth.js';
 import { createOpsContext, type OpsContext } from '../ops/context.js';
 import { recover } from '../ops/recovery.js';
 import { startSupervisor } from '../ops/supervisor.js';
@@ -47,14 +49,14 @@ export function engineVersionOf(binary: string): string {
 async function listen(opts: ControlPlaneOptions, registry: ReturnType<typeof buildOpRegistry>, keys: { accessKeyId: string; secretAccessKey: string }, log: Logger) {
   const remembered = readEndpointFile(opts.home)?.port;
   try {
-    return await startServer({ registry, keys, log, port: opts.port ?? remembered ?? 0 });
+    return await startServer({ registry, keys: keyLookup(opts.home, keys), authorize: authorizer(opts.home), log, port: opts.port ?? remembered ?? 0 });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
     if (opts.port !== undefined) {
       throw new StartupError(`port ${opts.port} is already in use on 127.0.0.1; set RDSCTL_LOCAL_PORT to a free port or unset it to let rdsctl choose`);
     }
     log.warn(`remembered port ${remembered} is in use; choosing another (the endpoint URL changes)`);
-    return startServer({ registry, keys, log, port: 0 });
+    return startServer({ registry, keys: keyLookup(opts.home, keys), authorize: authorizer(opts.home), log, port: 0 });
   }
 }
 
@@ -75,6 +77,8 @@ export async function runControlPlane(deps: ControlPlaneDeps, opts: ControlPlane
       caValidTill: new Date(new X509Certificate(fs.readFileSync(ca.caCertFile)).validTo),
     });
     const server = await listen(opts, buildOpRegistry(ctx), keys, log);
+    // Before recovery starts nodes: an IAM-enabled node's logins ask this socket.
+    const verify = await startVerifyServer(ctx, keyLookup(opts.home, keys));
     writeEndpointFile(opts.home, {
       url: `http://127.0.0.1:${server.port}`, port: server.port, pid: process.pid, region: LOCAL_REGION,
       caFile: ca.caCertFile, logFile: layout.logFile, startedAt: new Date().toISOString(), portFixed: opts.port !== undefined,
@@ -85,7 +89,7 @@ export async function runControlPlane(deps: ControlPlaneDeps, opts: ControlPlane
     const supervisor = startSupervisor(ctx, opts.superviseMs, opts.storageCheckMs);
     const sampler = startMetricsSampler(ctx, samplerIntervalMs(process.env));
     const evaluator = startAlarmEvaluator(ctx, evaluatorIntervalMs(process.env));
-    const background = { stop: async () => { evaluator.stop(); await sampler.stop(); await supervisor.stop(); } };
+    const background = { stop: async () => { evaluator.stop(); await sampler.stop(); await supervisor.stop(); await verify.close(); } };
     return { shutdown: () => shutdown(ctx, server, background) };
   } catch (err) {
     releaseLock(opts.home);

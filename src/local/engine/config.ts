@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { EngineSpec, InstancePaths } from './types.js';
+import { pamConfigLines } from './pam.js';
 
 const MiB = 1024 * 1024;
 
@@ -147,6 +148,7 @@ export function renderMyCnf(paths: InstancePaths, spec: EngineSpec, opts: Render
     ...memoryLines(spec),
     ...tlsLines(paths, spec),
     ...(spec.storageEncrypted ? encryptionLines(paths) : []),
+    ...(spec.iamAuth ? pamConfigLines() : []),
     ...parameterLines(spec),
   ];
   return [

@@ -27,6 +27,9 @@ const SCRIPT = [
   'done',
   'bin=$1; shift; n=$1; shift',
   'i=0; while [ "$i" -lt "$n" ]; do mount --bind "$1" "$1"; mount -o remount,bind,rw "$1"; shift; i=$((i + 1)); done',
+  // Extra binds (source target) in order, recursive so a bind made onto a file inside a bound folder
+  // goes along (IAM auth: engine/pam.ts binds the setuid tool into a folder, then the folder into place).
+  'm=$1; shift; j=0; while [ "$j" -lt "$m" ]; do mount --rbind "$1" "$2"; shift 2; j=$((j + 1)); done',
   'exec "$bin" "$@"',
 ].join('\n');
 
@@ -38,10 +41,10 @@ export function writableFolders(paths: InstancePaths): string[] {
 /** Without a mount namespace (not root, or a container that refuses one) mariadbd runs unconfined. */
 export const confinementAvailable = mountNamespacesWork;
 
-/** The command that starts `bin args…` confined to `writable`: file and argv for spawn(). */
-export function confinedCommand(bin: string, args: string[], writable: string[]): { file: string; args: string[] } {
+/** The command that starts `bin args…` confined to `writable` (plus `binds`, read-only): file and argv for spawn(). */
+export function confinedCommand(bin: string, args: string[], writable: string[], binds: [string, string][] = []): { file: string; args: string[] } {
   return {
     file: UNSHARE,
-    args: ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c', SCRIPT, 'rdsctl-confine', bin, String(writable.length), ...writable, ...args],
+    args: ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c', SCRIPT, 'rdsctl-confine', bin, String(writable.length), ...writable, String(binds.length), ...binds.flat(), ...args],
   };
 }

@@ -10,6 +10,7 @@ import { renderMyCnf, tlsFiles } from './config.js';
 import { run } from './exec.js';
 import { writeEncryptionKeys } from './keys.js';
 import { makeFolders, moveServerFiles, secureForService } from './ownership.js';
+import { pamBinds, writePamFiles } from './pam.js';
 import { externalSocketDir, legacyPidFile } from './paths.js';
 import { serviceAccount, type ServiceAccount } from '../../system/service-user.js';
 import {
@@ -50,6 +51,7 @@ async function prepare(paths: InstancePaths, spec: EngineSpec): Promise<ServiceA
   await writeAtomic(t.ca, await readFile(spec.caCertFile), 0o644);
   await writeAtomic(paths.configFile, renderMyCnf(paths, spec, { user: acct?.name }), 0o600); // a crash never leaves half a config
   if (acct) await secureForService(paths, acct);
+  await writePamFiles(paths, spec, acct);
   return acct;
 }
 
@@ -92,7 +94,7 @@ async function start(paths: InstancePaths, spec: EngineSpec): Promise<ProcessInf
   }
   if (await portBusy(spec.port)) throw portInUseError(spec.port);
   await prepare(paths, spec);
-  const pid = spawnMariadbd(paths);
+  const pid = spawnMariadbd(paths, pamBinds(paths, spec));
   await waitReady(paths, spec, pid);
   await withAdmin(paths, async (c) => {
     if (spec.masterUsername) await migrateMasterPrivileges(c, spec.masterUsername);

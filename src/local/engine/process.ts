@@ -60,10 +60,11 @@ export function portInUseError(port: number): RdsctlError {
  * Spawns mariadbd in its own session with stdio to the error log; the caller waits for readiness. As root
  * it runs confined (confine.ts): every mount read-only but its own data, tmp and run folders.
  */
-export function spawnMariadbd(paths: InstancePaths): number {
+export function spawnMariadbd(paths: InstancePaths, binds: [string, string][] = []): number {
   const bin = requireBinary('mariadbd');
   const args = [`--defaults-file=${paths.configFile}`];
-  const command = confinementAvailable() ? confinedCommand(bin, args, writableFolders(paths)) : { file: bin, args };
+  if (binds.length > 0 && !confinementAvailable()) throw startError(paths, 'IAM database authentication needs a mount namespace (rdsctl as root)', '');
+  const command = confinementAvailable() ? confinedCommand(bin, args, writableFolders(paths), binds) : { file: bin, args };
   const fd = openSync(paths.errorLog, 'a', 0o600);
   try {
     const child = spawn(command.file, command.args, {

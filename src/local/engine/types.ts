@@ -39,6 +39,8 @@ export interface EngineSpec {
   /** Home-wide CA (shared by all instances): PEM paths. */
   caCertFile: string;
   caKeyFile: string;
+  /** IAM database authentication: auth_pam with a PAM service running this verifier command (engine/pam.ts). */
+  iamAuth?: { verifier: string[] };
   /** The DB parameter group's user values, formulas evaluated (ops/pg-apply.ts); absent: none. */
   parameters?: Record<string, string>;
 }

@@ -9,6 +9,7 @@ import { JobQueue } from './job-queue.js';
 import type { ReplicationView } from './replicas-status.js';
 import { autoscaleSettingsFromEnv, createAutoscaleState, type AutoscaleState } from './autoscale-samples.js';
 import { MetricStore } from '../state/metric-store.js';
+import { verifierCommand } from './iam-db-auth.js';
 
 /** What the operations need from the outside world (injected by src/local/main.ts). */
 export interface OpsDeps {
@@ -64,7 +65,10 @@ export function createOpsContext(deps: OpsDeps): OpsContext {
       const rec = registry.get(id);
       return deps.instancePaths(deps.home, rec ? servingNodeId(rec) : id);
     },
-    spec: (rec) => ({ ...engineSpec(rec, deps.ca), parameters: groupSettings(deps.home, rec) }),
+    spec: (rec) => ({
+      ...engineSpec(rec, deps.ca), parameters: groupSettings(deps.home, rec),
+      ...(rec.iamDatabaseAuthenticationEnabled ? { iamAuth: { verifier: verifierCommand(deps.home, rec.id) } } : {}),
+    }),
     event(id, message, categories = ['notification']) {
       events.append({ SourceIdentifier: id, Message: message, EventCategories: categories, SourceArn: instanceArn(id) });
       deps.log.info(`event ${id}: ${message}`);

@@ -21,6 +21,10 @@ import { addTagsToResource, listTagsForResource, removeTagsFromResource } from '
 import { describeSecret, getSecretValue, listSecrets } from './secrets-manager.js';
 import { describeDBSnapshotAttributes } from './snapshots-attributes.js';
 import { inspectDBInstanceSecurity } from './security-inspect.js';
+import { attachRolePolicy, createRole, deleteRole, detachRolePolicy, getRole, listAttachedRolePolicies } from './iam-roles.js';
+import { createPolicy, deletePolicy, getPolicy, getPolicyVersion } from './iam-policies.js';
+import { attachUserPolicy, createAccessKey, createUser, detachUserPolicy, getUser, listAttachedUserPolicies } from './iam-users.js';
+import { assumeRole, getCallerIdentity } from './sts.js';
 
 /** Every operation the endpoint answers: one line per op (replicas, snapshots, CloudWatch … add theirs here). */
 export function buildOpRegistry(ctx: OpsContext): OpRegistry {
@@ -77,7 +81,28 @@ export function buildOpRegistry(ctx: OpsContext): OpRegistry {
       EnableAlarmActions: alarmActions(ctx, true),
       DisableAlarmActions: alarmActions(ctx, false),
     },
-    iam: {},
+    iam: {
+      CreateRole: createRole(ctx),
+      GetRole: getRole(ctx),
+      DeleteRole: deleteRole(ctx),
+      AttachRolePolicy: attachRolePolicy(ctx),
+      DetachRolePolicy: detachRolePolicy(ctx),
+      ListAttachedRolePolicies: listAttachedRolePolicies(ctx),
+      CreatePolicy: createPolicy(ctx),
+      GetPolicy: getPolicy(ctx),
+      GetPolicyVersion: getPolicyVersion(ctx),
+      DeletePolicy: deletePolicy(ctx),
+      CreateUser: createUser(ctx),
+      GetUser: getUser(ctx),
+      CreateAccessKey: createAccessKey(ctx),
+      AttachUserPolicy: attachUserPolicy(ctx),
+      DetachUserPolicy: detachUserPolicy(ctx),
+      ListAttachedUserPolicies: listAttachedUserPolicies(ctx),
+    },
+    sts: {
+      AssumeRole: assumeRole(ctx),
+      GetCallerIdentity: getCallerIdentity(),
+    },
     secretsmanager: {
       GetSecretValue: getSecretValue(ctx),
       DescribeSecret: describeSecret(ctx),

@@ -46,7 +46,7 @@ const COMMON: Record<string, ParamRule> = {
   StorageType: honoured('storage limits'),
   MultiAZ: refused('Multi-AZ is not supported by the local endpoint yet; omit MultiAZ or set it to false.', isFalse),
   PubliclyAccessible: refused('The local endpoint listens on 127.0.0.1 only; PubliclyAccessible must be false.', isFalse),
-  EnableIAMDatabaseAuthentication: refused('IAM database authentication is not supported by the local endpoint yet.', isFalse),
+  EnableIAMDatabaseAuthentication: honoured('auth_pam + the control plane\'s token verifier (needs root); a change restarts the instance'),
   LicenseModel: refused('MariaDB has one license model: general-public-license.', is('general-public-license')),
   StorageThroughput: refused('StorageThroughput is not supported by the local endpoint (storage throughput is the machine\'s).'),
   DBSecurityGroups: refused('DB security groups are EC2-Classic; use VpcSecurityGroupIds.'),

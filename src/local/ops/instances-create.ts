@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { OpHandler } from '../server/types.js';
+import { requireIamAuthAvailable } from './iam-enable.js';
 import { randomFrom } from '../state/credentials.js';
 import { setServingPid, type InstanceRecord } from '../state/registry.js';
 import { writeSecret, readSecret } from '../state/secrets.js';
@@ -58,7 +59,7 @@ function newRecord(ctx: OpsContext, plan: CreatePlan, port: number): InstanceRec
     preferredMaintenanceWindow: plan.preferredMaintenanceWindow, storageEncrypted: plan.storageEncrypted, kmsKeyId: plan.kmsKeyId,
     deletionProtection: plan.deletionProtection, copyTagsToSnapshot: plan.copyTagsToSnapshot, createTime: new Date().toISOString(), status: 'creating',
     desiredState: 'running', initCompleted: false, pending: {}, tags: plan.tags, availabilityZone: 'us-east-1a',
-    autoMinorVersionUpgrade: true, ...plan.metadata,
+    autoMinorVersionUpgrade: true, iamDatabaseAuthenticationEnabled: plan.iamDatabaseAuthenticationEnabled, ...plan.metadata,
   };
 }
 
@@ -67,6 +68,7 @@ export function createDBInstance(ctx: OpsContext): OpHandler<InstanceResult> {
   return async (req) => {
     const plan = planCreate(req.flat, { mysqlAvailable: ctx.mysqlAvailable, engineVersion: ctx.engineVersion });
     requireSubnetGroup(ctx, plan.metadata.dbSubnetGroupName);
+    requireIamAuthAvailable(plan.iamDatabaseAuthenticationEnabled);
     if (plan.metadata.parameterGroupName !== undefined) requireParameterGroup(ctx.home, plan.metadata.parameterGroupName);
     if (plan.engineVersion && !ctx.engineVersion.startsWith(plan.engineVersion)) {
       throw invalidCombination(`Cannot find version ${plan.engineVersion} for ${plan.engine}: this machine runs ${plan.engine} ${ctx.engineVersion}.`);

@@ -1,4 +1,5 @@
 import type { OpHandler } from '../server/types.js';
+import { requireIamAuthAvailable } from './iam-enable.js';
 import type { InstanceRecord } from '../state/registry.js';
 import { readSecret, writeSecret, type ManagedSecret } from '../state/secrets.js';
 import { newManagedSecret, rotatedSecret } from './master-secret.js';
@@ -22,6 +23,8 @@ function applyMetadata(rec: InstanceRecord, plan: ModifyPlan): void {
   // A new parameter group takes effect at the next reboot, as on RDS.
   if (plan.now.parameterGroupName !== undefined && plan.now.parameterGroupName !== groupOf(rec)) rec.parameterApplyStatus = 'pending-reboot';
   Object.assign(rec, plan.now);
+  // Shown at once (as RDS does); the node restarts with auth_pam in the job.
+  if (plan.iamAuth !== undefined) rec.iamDatabaseAuthenticationEnabled = plan.iamAuth;
   if (plan.clearMaxAllocated) rec.maxAllocatedStorage = undefined;
   rec.pending = { ...rec.pending, ...plan.deferred };
 }
@@ -34,10 +37,11 @@ export function modifyDBInstance(ctx: OpsContext): OpHandler {
     if (!rec) throw instanceNotFound(id);
     const plan = planModify(req.flat, rec);
     requireSubnetGroup(ctx, plan.now.dbSubnetGroupName);
+    requireIamAuthAvailable(plan.iamAuth);
     if (plan.now.parameterGroupName !== undefined) requireParameterGroup(ctx.home, plan.now.parameterGroupName);
     if (!MODIFIABLE.has(rec.status)) throw invalidState(`Database instance is not in available state (it is ${rec.status}).`);
     const job = needsJob(plan, rec.pending);
-    const reworks = plan.applyImmediately && (Object.keys(plan.deferred).length > 0 || Object.keys(rec.pending).length > 0);
+    const reworks = plan.iamAuth !== undefined || (plan.applyImmediately && (Object.keys(plan.deferred).length > 0 || Object.keys(rec.pending).length > 0));
     const updated = ctx.registry.update(id, (r) => {
       applyMetadata(r, plan);
       if (job) r.status = reworks ? 'modifying' : 'resetting-master-credentials';
@@ -75,11 +79,17 @@ async function changePassword(ctx: OpsContext, id: string, plan: ModifyPlan): Pr
 
 async function runModify(ctx: OpsContext, id: string, plan: ModifyPlan): Promise<void> {
   await changePassword(ctx, id, plan);
+  let restarted = false;
   if (plan.applyImmediately) {
     const { restart, changed } = takePending(ctx, id);
     if (restart) await restartWithConfig(ctx, id);
+    restarted = restart;
     if (changed.length > 0) ctx.event(id, `Applied the modifications ${changed.join(', ')}`, ['configuration change']);
     await checkStorageNow(ctx, id);
+  }
+  if (plan.iamAuth !== undefined) {
+    if (!restarted) await restartWithConfig(ctx, id); // auth_pam and the PAM binds are start-time settings
+    ctx.event(id, `IAM database authentication ${plan.iamAuth ? 'enabled' : 'disabled'}`, ['configuration change']);
   }
   const rec = ctx.registry.get(id);
   if (rec) setStatus(ctx, id, runningStatus(rec));

@@ -71,7 +71,7 @@ function settings(rec: InstanceRecord, caValidTill?: Date): DBInstance {
     KmsKeyId: rec.storageEncrypted ? storageKeyArn(rec.kmsKeyId) : undefined,
     CACertificateIdentifier: rec.caCertificateIdentifier ?? LOCAL_CA_ID,
     CertificateDetails: { CAIdentifier: rec.caCertificateIdentifier ?? LOCAL_CA_ID, ValidTill: caValidTill },
-    IAMDatabaseAuthenticationEnabled: false,
+    IAMDatabaseAuthenticationEnabled: rec.iamDatabaseAuthenticationEnabled ?? false,
     DeletionProtection: rec.deletionProtection,
     MasterUserSecret: masterUserSecret(rec),
   };

@@ -84,6 +84,7 @@ export interface CreatePlan {
   preferredMaintenanceWindow: string;
   storageEncrypted: boolean;
   kmsKeyId?: string;
+  iamDatabaseAuthenticationEnabled: boolean;
   deletionProtection: boolean;
   copyTagsToSnapshot: boolean;
   tags: Tag[];
@@ -158,6 +159,7 @@ export function planCreate(flat: FlatParams, env: CreateEnv): CreatePlan {
     preferredBackupWindow: str(flat, 'PreferredBackupWindow') ?? '03:00-03:30',
     preferredMaintenanceWindow: str(flat, 'PreferredMaintenanceWindow') ?? 'sun:05:00-sun:05:30',
     deletionProtection: bool(flat, 'DeletionProtection') ?? false,
+    iamDatabaseAuthenticationEnabled: bool(flat, 'EnableIAMDatabaseAuthentication') ?? false,
     copyTagsToSnapshot: bool(flat, 'CopyTagsToSnapshot') ?? false,
     tags: tags(flat),
     metadata: readMetadata(flat, { engine, engineVersion: env.engineVersion }, 'create'),

@@ -20,6 +20,8 @@ export interface ModifyPlan {
   deferred: PendingChanges;
   /** Always applied as soon as possible (RDS ignores ApplyImmediately for the password). */
   masterUserPassword?: string;
+  /** EnableIAMDatabaseAuthentication changed: the node restarts with (or without) auth_pam. */
+  iamAuth?: boolean;
   /** Turn on control-plane-managed password (a new one is generated). */
   manageMasterUserPassword?: boolean;
   /** RotateMasterUserPassword: a new managed password; the secret keeps the old one as AWSPREVIOUS. */
@@ -102,6 +104,8 @@ export function planModify(flat: FlatParams, rec: InstanceRecord): ModifyPlan {
   maxStorageChange(flat, rec, plan, grown ?? rec.pending.AllocatedStorage ?? rec.allocatedStorage);
   retentionChange(flat, rec, plan);
   passwordChange(flat, rec, plan);
+  const iam = bool(flat, 'EnableIAMDatabaseAuthentication');
+  if (iam !== undefined && iam !== (rec.iamDatabaseAuthenticationEnabled ?? false)) plan.iamAuth = iam;
   const dp = bool(flat, 'DeletionProtection');
   if (dp !== undefined) plan.now.deletionProtection = dp;
   const bw = str(flat, 'PreferredBackupWindow');
@@ -114,5 +118,5 @@ export function planModify(flat: FlatParams, rec: InstanceRecord): ModifyPlan {
 /** true when the plan needs work on the process (not just a metadata write). */
 export function needsJob(plan: ModifyPlan, pendingBefore: PendingChanges): boolean {
   const deferred = Object.keys(plan.deferred).length > 0 || Object.keys(pendingBefore).length > 0;
-  return (plan.applyImmediately && deferred) || plan.masterUserPassword !== undefined || plan.manageMasterUserPassword !== undefined || plan.rotateMasterUserPassword === true;
+  return (plan.applyImmediately && deferred) || plan.masterUserPassword !== undefined || plan.manageMasterUserPassword !== undefined || plan.rotateMasterUserPassword === true || plan.iamAuth !== undefined;
 }

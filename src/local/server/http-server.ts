@@ -5,13 +5,16 @@ import type { Logger } from '../state/log.js';
 import { LOCAL_REGION } from '../state/credentials.js';
 import { JSON_CONTENT_TYPE, classify, own, parseForm } from './protocol.js';
 import { checkScope, verifySigV4 } from './sigv4.js';
-import { AwsFault, type OpRegistry, type OpResult, type ServiceName } from './types.js';
+import { AwsFault, type Authorizer, type KeyLookup, type OpRegistry, type OpResult, type ServiceName } from './types.js';
 import { errorXml, successXml } from './xml.js';
 import { jsonErrorType } from './shapes.js';
 
 export interface ServerOptions {
   registry: OpRegistry;
-  keys: { accessKeyId: string; secretAccessKey: string };
+  /** The access keys the endpoint accepts (root, IAM users' keys, STS sessions). */
+  keys: KeyLookup;
+  /** Non-root callers' permissions (their IAM policies); root may do everything. */
+  authorize: Authorizer;
   log: Logger;
   /** 0 (or undefined) = any free port. */
   port?: number;
@@ -23,7 +26,7 @@ export interface RunningServer {
 }
 
 const MAX_BODY = 1024 * 1024;
-const SERVED = 'rds, monitoring (CloudWatch), iam and secretsmanager';
+const SERVED = 'rds, monitoring (CloudWatch), iam, sts and secretsmanager';
 export const HEALTH_PATH = '/_rdsctl/health';
 
 /** The Query services' SigV4 error codes as JSON services (Secrets Manager) name them. */
@@ -111,12 +114,18 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, opts:
     return sendFault(res, reply, new AwsFault(scope.code, scope.message, 403));
   }
 
+  const caller = auth.known.caller;
+  const denied = caller.kind === 'root' ? undefined : opts.authorize(caller, c.service, c.action);
+  if (denied) {
+    opts.log.warn(`denied ${c.service} ${c.action} to ${caller.arn}`);
+    return sendFault(res, reply, denied);
+  }
   const actions = own(opts.registry, c.service);
   const handler = actions ? own(actions, c.action) : undefined;
   let status = 200;
   try {
     if (!handler) throw new AwsFault('InvalidAction', `The action ${c.action} is not valid for this endpoint (service ${c.service}).`, 400);
-    const result = await handler({ service: c.service, action: c.action, flat: c.flat, json: c.json, requestId, accessKeyId: auth.accessKeyId, region: auth.region });
+    const result = await handler({ service: c.service, action: c.action, flat: c.flat, json: c.json, requestId, accessKeyId: auth.accessKeyId, region: auth.region, caller });
     sendResult(res, reply, c.action, result);
   } catch (err) {
     const fault = err instanceof AwsFault ? err : internal(err, opts.log);
@@ -143,7 +152,7 @@ function guessService(body: Buffer | undefined, req: http.IncomingMessage): Serv
   if (target?.startsWith('GraniteService')) return 'monitoring';
   if (target?.startsWith('secretsmanager.')) return 'secretsmanager';
   const version = body ? parseForm(body.toString('utf8')).Version : undefined;
-  return version === '2010-05-08' ? 'iam' : version === '2010-08-01' ? 'monitoring' : 'rds';
+  return version === '2010-05-08' ? 'iam' : version === '2010-08-01' ? 'monitoring' : version === '2011-06-15' ? 'sts' : 'rds';
 }
 
 function sendResult(res: http.ServerResponse, r: Reply, action: string, result: OpResult): void {

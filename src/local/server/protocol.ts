@@ -13,6 +13,7 @@ const QUERY_VERSIONS: Record<string, ServiceName> = {
   '2014-10-31': 'rds',
   '2010-05-08': 'iam',
   '2010-08-01': 'monitoring',
+  '2011-06-15': 'sts',
 };
 
 const JSON_TARGET_PREFIX: Record<string, ServiceName> = {
@@ -68,5 +69,5 @@ export function classify(contentType: string, target: string | undefined, body: 
 }
 
 function asService(s: string): ServiceName | undefined {
-  return s === 'rds' || s === 'iam' || s === 'monitoring' ? s : undefined; // secretsmanager speaks JSON only
+  return s === 'rds' || s === 'iam' || s === 'monitoring' || s === 'sts' ? s : undefined; // secretsmanager speaks JSON only
 }

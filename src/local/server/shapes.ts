@@ -34,6 +34,8 @@ const MODELS: Record<ServiceName, string> = {
   monitoring: '@aws-sdk/client-cloudwatch',
   iam: '@aws-sdk/client-iam',
   secretsmanager: '@aws-sdk/client-secrets-manager',
+  // No @aws-sdk/client-sts in the dependencies: the SDK's own nested STS client carries the same model.
+  sts: '@aws-sdk/nested-clients/sts',
 };
 
 const require = createRequire(import.meta.url);

@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { KeyLookup, KnownKey } from './types.js';
 
 /** What the verifier needs from an HTTP request (header names lower-case, as node gives them). */
 export interface SignedRequest {
@@ -11,6 +12,7 @@ export interface SignedRequest {
 
 export interface Verified {
   accessKeyId: string;
+  known: KnownKey;
   region: string;
   service: string;
 }
@@ -100,16 +102,22 @@ export function checkScope(v: Verified, want: { region: string; service: string 
 }
 
 /**
- * Verifies a header-signed SigV4 request against the one key pair the endpoint knows.
- * Returns the scope on success, or the AWS error to answer (403, nothing done).
+ * Verifies a header-signed SigV4 request against the keys the endpoint knows (its root pair, IAM users'
+ * access keys, STS sessions with their X-Amz-Security-Token). Returns the scope and the key's principal
+ * on success, or the AWS error to answer (403, nothing done).
  */
-export function verifySigV4(req: SignedRequest, keys: { accessKeyId: string; secretAccessKey: string }, now = new Date()): Verified | AuthFailure {
+export function verifySigV4(req: SignedRequest, lookup: KeyLookup, now = new Date()): Verified | AuthFailure {
   const auth = headerValue(req.headers.authorization);
   if (!auth) return { code: 'MissingAuthenticationToken', message: 'Request is missing Authentication Token' };
   const m = AUTH_RE.exec(auth);
   if (!m) return { code: 'IncompleteSignature', message: 'Authorization header requires Credential, SignedHeaders and Signature (AWS4-HMAC-SHA256).' };
   const [, accessKeyId, date, region, service, signedList, given] = m;
-  if (accessKeyId !== keys.accessKeyId) return { code: 'InvalidClientTokenId', message: 'The security token included in the request is invalid.' };
+  const known = lookup(accessKeyId);
+  if (!known) return { code: 'InvalidClientTokenId', message: 'The security token included in the request is invalid.' };
+  const token = headerValue(req.headers['x-amz-security-token']);
+  if (known.sessionToken !== undefined && !sameText(token ?? '', known.sessionToken)) {
+    return { code: 'InvalidClientTokenId', message: 'The security token included in the request is invalid.' };
+  }
   const signedHeaders = signedList.split(';');
   const amzDate = headerValue(req.headers['x-amz-date']);
   const when = parseAmzDate(amzDate);
@@ -124,10 +132,17 @@ export function verifySigV4(req: SignedRequest, keys: { accessKeyId: string; sec
   if (declared !== undefined && declared !== bodyHash) {
     return { code: 'SignatureDoesNotMatch', message: 'The x-amz-content-sha256 header does not match the request body.' };
   }
-  const expected = signature(keys.secretAccessKey, amzDate!, [date, region, service], canonicalRequest(req, signedHeaders, bodyHash));
+  const expected = signature(known.secretAccessKey, amzDate!, [date, region, service], canonicalRequest(req, signedHeaders, bodyHash));
   const ok = timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(given, 'hex'));
   if (!ok) {
     return { code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.' };
   }
-  return { accessKeyId, region, service };
+  return { accessKeyId, known, region, service };
+}
+
+/** Constant-time equality of two strings (tokens, signatures). */
+export function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }

@@ -4,7 +4,7 @@
  * handler registered for (service, action), and encode its result or AwsFault.
  */
 
-export type ServiceName = 'rds' | 'monitoring' | 'iam' | 'secretsmanager';
+export type ServiceName = 'rds' | 'monitoring' | 'iam' | 'sts' | 'secretsmanager';
 
 /** Decoded Query parameters, flat as on the wire: { 'Filters.Filter.1.Name': 'engine', … }. */
 export type FlatParams = Record<string, string>;
@@ -18,7 +18,28 @@ export interface OpRequest {
   requestId: string;
   accessKeyId: string;
   region: string;
+  /** Who signed the request (an IAM user's key, or an STS session); absent = the endpoint's root key. */
+  caller?: Caller;
 }
+
+/** A principal the endpoint knows: `root` is the home's own key pair and may do everything. */
+export interface Caller {
+  kind: 'root' | 'user' | 'assumed-role';
+  arn: string;
+}
+
+/** What SigV4 needs to check a request signed with one access key id (undefined: unknown key). */
+export interface KnownKey {
+  secretAccessKey: string;
+  /** STS sessions: the X-Amz-Security-Token the request must carry. */
+  sessionToken?: string;
+  caller: Caller;
+}
+
+export type KeyLookup = (accessKeyId: string) => KnownKey | undefined;
+
+/** Decides whether a non-root caller may call (service, action): undefined = allowed, else AccessDenied. */
+export type Authorizer = (caller: Caller, service: ServiceName, action: string) => AwsFault | undefined;
 
 /**
  * A handler returns the operation's typed output, in the SDK's shapes (e.g. DBInstanceMessage:

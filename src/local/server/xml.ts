@@ -7,6 +7,7 @@ export const NAMESPACES: Record<string, string> = {
   rds: 'http://rds.amazonaws.com/doc/2014-10-31/',
   iam: 'https://iam.amazonaws.com/doc/2010-05-08/',
   monitoring: 'http://monitoring.amazonaws.com/doc/2010-08-01/',
+  sts: 'https://sts.amazonaws.com/doc/2011-06-15/',
 };
 
 const builder = new XMLBuilder({

@@ -94,6 +94,8 @@ export interface InstanceRecord {
   /** The DB parameter group (absent: default.mariadb10.11) and where its values stand (ops/pg-apply.ts). */
   parameterGroupName?: string;
   parameterApplyStatus?: 'in-sync' | 'applying' | 'pending-reboot';
+  /** IAMDatabaseAuthenticationEnabled: the node loads auth_pam and the control plane verifies IAM tokens. */
+  iamDatabaseAuthenticationEnabled?: boolean;
   /** ISO time AllocatedStorage last changed (modification or autoscaling): starts the autoscaling cooldown. */
   lastStorageChange?: string;
 }
