@@ -21,6 +21,7 @@ import { registerRestore } from './restore.js';
 import { registerSnapshot } from './snapshot.js';
 import { registerScaleReplicas } from './scale-replicas.js';
 import { registerStatus } from './status.js';
+import { registerUsers } from './users.js';
 
 export type RegisterCommand = (program: Command, run: Runner) => void;
 
@@ -48,4 +49,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerRestore,
   registerParams,
   registerLogs,
+  registerUsers,
 ];

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { REPLICA_ONLY_INIT_CONNECT } from '../../core/user-roles.js';
 import type { EngineSpec, InstancePaths } from './types.js';
 
 const MiB = 1024 * 1024;
@@ -64,6 +65,29 @@ function coreLines(paths: InstancePaths, spec: EngineSpec, opts: RenderOptions):
     `slow_query_log_file=${queryLogFiles(paths).slow}`,
     `general_log_file=${queryLogFiles(paths).general}`,
     `read_only=${onOff(spec.readOnly)}`,
+    // Reporting users (src/core/user-roles.ts) are refused on a writable server; the master user has no
+    // SUPER, so it runs for every user but root.
+    `init_connect="${REPLICA_ONLY_INIT_CONNECT}"`,
+  ];
+}
+
+/** The audit log file (server_audit), next to the query logs in the datadir: mariadbd writes it. */
+export function auditLogFile(paths: InstancePaths): string {
+  return join(paths.datadir, 'server_audit.log');
+}
+
+/**
+ * The MARIADB_AUDIT_PLUGIN option's settings (ops/option-groups). The plugin itself is installed by the
+ * control plane (INSTALL SONAME as root, so it is in mysql.plugin and loads at every start); `loose-` so
+ * a server without it loaded still starts. server_audit_file_path is always ours (the log-files API reads it).
+ */
+function auditLines(paths: InstancePaths, spec: EngineSpec): string[] {
+  if (!spec.audit) return [];
+  return [
+    '# option group: MARIADB_AUDIT_PLUGIN',
+    `loose-server_audit_file_path=${auditLogFile(paths)}`,
+    ...Object.entries(spec.audit).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `loose-${k.toLowerCase()}=${v}`),
+    'loose-server_audit_logging=ON',
   ];
 }
 
@@ -148,6 +172,7 @@ export function renderMyCnf(paths: InstancePaths, spec: EngineSpec, opts: Render
     ...tlsLines(paths, spec),
     ...(spec.storageEncrypted ? encryptionLines(paths) : []),
     ...parameterLines(spec),
+    ...auditLines(paths, spec),
   ];
   return [
     `# Written by rdsctl for instance ${spec.id}; rewritten on every change — do not edit.`,
