@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
 import { registerAlarms } from './alarms.js';
+import { registerAuditLog } from './audit-log.js';
 import { registerAnalyzeQueries } from './analyze-queries.js';
 import { registerConnect } from './connect.js';
 import { registerCredentials } from './credentials.js';
@@ -50,4 +51,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerParams,
   registerLogs,
   registerUsers,
+  registerAuditLog,
 ];

@@ -1,26 +1,19 @@
 import type { Connection, RowDataPacket } from 'mysql2/promise';
-import { auditLogFile } from './config.js';
-import type { InstancePaths } from './types.js';
 
 /**
- * Brings a running node's server_audit plugin to what its option group says (MARIADB_AUDIT_PLUGIN), as root
- * over the socket: the master user cannot (INSTALL/UNINSTALL need writes to mysql.plugin, and every
- * server_audit_* variable needs SUPER), which is what keeps it from turning the audit log off.
- * Unlogged: INSTALL SONAME and SET GLOBAL are per server, and a replica must never get a local GTID.
- * Returns what changed ('installed', 'configured', 'removed', or 'none').
+ * Applies the option group's MARIADB_AUDIT_PLUGIN to a running node, as root over the socket: settings and
+ * server_audit_logging ON, or logging OFF when the group no longer has the option. The plugin itself is
+ * always loaded (config.ts auditLines); a node started before that (an older rdsctl) answers 'not-loaded'
+ * and gets it at its next start. The master user can do none of this: every server_audit_* variable needs
+ * SUPER, and the plugin is FORCE_PLUS_PERMANENT.
  */
-export async function syncAuditPlugin(conn: Connection, paths: InstancePaths, audit: Record<string, string> | undefined): Promise<'installed' | 'configured' | 'removed' | 'none'> {
-  const [rows] = await conn.query<RowDataPacket[]>("SELECT PLUGIN_STATUS FROM information_schema.PLUGINS WHERE PLUGIN_NAME = 'SERVER_AUDIT'");
-  const installed = rows.length > 0;
-  await conn.query('SET SESSION sql_log_bin=0');
+export async function applyAuditSettings(conn: Connection, audit: Record<string, string> | undefined): Promise<'on' | 'off' | 'not-loaded'> {
+  const [rows] = await conn.query<RowDataPacket[]>("SELECT PLUGIN_STATUS AS s FROM information_schema.PLUGINS WHERE PLUGIN_NAME = 'SERVER_AUDIT'");
+  if (rows[0]?.s !== 'ACTIVE') return 'not-loaded';
   if (!audit) {
-    if (!installed) return 'none';
     await conn.query('SET GLOBAL server_audit_logging = OFF');
-    await conn.query("UNINSTALL SONAME 'server_audit'");
-    return 'removed';
+    return 'off';
   }
-  if (!installed) await conn.query("INSTALL SONAME 'server_audit'");
-  await conn.query('SET GLOBAL server_audit_file_path = ?', [auditLogFile(paths)]);
   for (const [name, value] of Object.entries(audit)) {
     const variable = name.toLowerCase();
     if (!/^server_audit_[a-z_]+$/.test(variable)) continue; // the option group validated them; never build other SQL
@@ -28,5 +21,5 @@ export async function syncAuditPlugin(conn: Connection, paths: InstancePaths, au
     await conn.query(`SET GLOBAL ${variable} = ${numeric ? value : '?'}`, numeric ? [] : [value]);
   }
   await conn.query('SET GLOBAL server_audit_logging = ON');
-  return installed ? 'configured' : 'installed';
+  return 'on';
 }

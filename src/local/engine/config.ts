@@ -77,17 +77,20 @@ export function auditLogFile(paths: InstancePaths): string {
 }
 
 /**
- * The MARIADB_AUDIT_PLUGIN option's settings (ops/option-groups). The plugin itself is installed by the
- * control plane (INSTALL SONAME as root, so it is in mysql.plugin and loads at every start); `loose-` so
- * a server without it loaded still starts. server_audit_file_path is always ours (the log-files API reads it).
+ * server_audit is loaded on every node, logging OFF, and FORCE_PLUS_PERMANENT (nobody can UNINSTALL it,
+ * root included): the option group's MARIADB_AUDIT_PLUGIN turns logging on and sets its variables at runtime
+ * (ops/og-apply.ts, as root: every server_audit_* variable needs SUPER, which the master user lacks).
+ * Loaded at startup because INSTALL SONAME re-reads the defaults file, which the service account cannot
+ * open (my.cnf is root-only). The file is always ours: the log-files API reads it.
  */
 function auditLines(paths: InstancePaths, spec: EngineSpec): string[] {
-  if (!spec.audit) return [];
+  const settings = Object.entries(spec.audit ?? {}).sort(([a], [b]) => a.localeCompare(b));
   return [
-    '# option group: MARIADB_AUDIT_PLUGIN',
+    'plugin_load_add=server_audit',
+    'loose-server_audit=FORCE_PLUS_PERMANENT',
     `loose-server_audit_file_path=${auditLogFile(paths)}`,
-    ...Object.entries(spec.audit).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `loose-${k.toLowerCase()}=${v}`),
-    'loose-server_audit_logging=ON',
+    ...(spec.audit ? ['# option group: MARIADB_AUDIT_PLUGIN', ...settings.map(([k, v]) => `loose-${k.toLowerCase()}=${v}`)] : []),
+    `loose-server_audit_logging=${onOff(spec.audit !== undefined)}`,
   ];
 }
 

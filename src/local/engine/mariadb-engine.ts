@@ -5,7 +5,6 @@ import {
   adminUser, alterMasterPassword, createMasterUser, migrateMasterPrivileges, pingOnce, setGlobalReadOnly, withAdmin,
 } from './admin.js';
 import { ariaEncrypted, scrubAriaLog } from './aria-scrub.js';
-import { syncAuditPlugin } from './audit.js';
 import { mysqlAvailable, requireBinary } from '../../system/binaries.js';
 import { renderMyCnf, tlsFiles } from './config.js';
 import { run } from './exec.js';
@@ -99,8 +98,6 @@ async function start(paths: InstancePaths, spec: EngineSpec): Promise<ProcessInf
     if (spec.masterUsername) await migrateMasterPrivileges(c, spec.masterUsername);
     // Bound the plaintext Aria-log window (see aria-scrub.ts) to "since the last start".
     if (spec.storageEncrypted) await scrubAriaLog(c);
-    // The option group may have changed while the node was down (or this is a new node from a copy).
-    await syncAuditPlugin(c, paths, spec.audit);
   });
   return { pid };
 }

@@ -1,4 +1,5 @@
 import { groupSettings } from './pg-apply.js';
+import { auditSettings } from './og-apply.js';
 import type { Engine, EngineSpec, InstancePaths } from '../engine/types.js';
 import { requireInstanceClass, localSettingsFor } from '../../core/instance-classes.js';
 import { EventLog } from '../state/events.js';
@@ -64,7 +65,7 @@ export function createOpsContext(deps: OpsDeps): OpsContext {
       const rec = registry.get(id);
       return deps.instancePaths(deps.home, rec ? servingNodeId(rec) : id);
     },
-    spec: (rec) => ({ ...engineSpec(rec, deps.ca), parameters: groupSettings(deps.home, rec) }),
+    spec: (rec) => ({ ...engineSpec(rec, deps.ca), parameters: groupSettings(deps.home, rec), audit: auditSettings(deps.home, rec) }),
     event(id, message, categories = ['notification']) {
       events.append({ SourceIdentifier: id, Message: message, EventCategories: categories, SourceArn: instanceArn(id) });
       deps.log.info(`event ${id}: ${message}`);

@@ -4,7 +4,7 @@ import { readJson, writeJsonAtomic } from './atomic-file.js';
 import { homeLayout } from './home.js';
 
 /** The resource kinds the control plane keeps, each in its own store (instances today). */
-export type StoreKind = 'instances' | 'snapshots' | 'automated-backups' | 'alarms' | 'parameter-groups' | 'subnet-groups';
+export type StoreKind = 'instances' | 'snapshots' | 'automated-backups' | 'alarms' | 'parameter-groups' | 'subnet-groups' | 'option-groups';
 
 /** <home>/state/<kind>/: outside every node's folder, so removing a node's files never touches a record. */
 export function storeDir(home: string, kind: StoreKind): string {
