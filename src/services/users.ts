@@ -178,8 +178,8 @@ export async function rotateUser(d: UsersDeps, id: string, name: string): Promis
   return { DBInstanceIdentifier: instance, username: name, role: old.role, database: old.database, onServer: true, replicaOnly: isUserRole(old.role) && ROLE_TABLE[old.role].replicaOnly };
 }
 
-/** users drop: the account and its kept password. */
-export async function dropUser(d: UsersDeps, id: string, name: string): Promise<{ DBInstanceIdentifier: string; username: string; dropped: boolean }> {
+/** users drop: the account and its kept password. `confirm` runs once the user is known to exist (the question). */
+export async function dropUser(d: UsersDeps, id: string, name: string, confirm: (instance: string) => Promise<void>): Promise<{ DBInstanceIdentifier: string; username: string; dropped: boolean }> {
   const db = await primaryOf(d, id);
   const instance = db.DBInstanceIdentifier!;
   checkName(name, db);
@@ -189,6 +189,7 @@ export async function dropUser(d: UsersDeps, id: string, name: string): Promise<
   await withMaster(d, instance, async (s) => {
     const exists = await accountExists(s, name);
     if (!exists && !kept) throw notKept(instance, name);
+    await confirm(instance);
     if (exists) await s.query('DROP USER ?@?', [name, kept?.host ?? HOST]).catch((err: unknown) => { throw sqlFailed(`Dropping ${name} on ${instance}`, err); });
   });
   removeUserSecret(d.home, scope, instance, name);

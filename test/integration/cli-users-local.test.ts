@@ -2,7 +2,8 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupHome, runCli, tempHome } from '../helpers/local-cli.js';
+import { BIN, cleanupHome, runCli, tempHome } from '../helpers/local-cli.js';
+import { startTmux } from '../helpers/tmux.js';
 
 // rdsctl users end to end on the local target: the real CLI, the control plane, real mariadbd (a primary
 // and one read replica). Each role is tried with a statement it must be able to run and one it must not.
@@ -91,6 +92,30 @@ describe('rdsctl users on the local target', () => {
     await mig.end();
   });
 
+  it('drop asks on a real terminal: no keeps the user, yes drops it', async () => {
+    const t = await startTmux('users-drop', { env: { ...env(), NO_COLOR: '1' } });
+    try {
+      await t.run(`${process.execPath} ${BIN} users drop shop migrator`);
+      await t.waitFor(/\[y\/N\]\s*$/m);
+      expect((await t.joined()).replace(/\s+/g, ' ')).toContain('Drop database user migrator on shop (its open sessions keep running until they disconnect)? [y/N]');
+      await t.keys('n', 'Enter');
+      expect(await t.exitCode()).toBe(2);
+      expect(await t.screen()).toMatch(/Aborted: nothing was changed/);
+      const still = await connectAs('shop', 'migrator');
+      expect(await attempt(still, 'SELECT 1')).toBe('ok');
+      await still.end();
+      await t.clear();
+      await t.run(`${process.execPath} ${BIN} users drop shop migrator`);
+      await t.waitFor(/\[y\/N\]\s*$/m);
+      await t.keys('y', 'Enter');
+      expect(await t.exitCode()).toBe(0);
+      expect(await t.screen()).toMatch(/Dropped user migrator on shop\./);
+    } finally {
+      await t.kill();
+    }
+    expect((await cli(['credentials', 'shop', '--user', 'migrator'])).code).toBe(4);
+  });
+
   it('reporting: refused on the primary (1184), SELECT and SHOW VIEW on a read replica, also one made after the user', async () => {
     const r = await cli(['users', 'create', 'shop', 'reporter', '--role', 'reporting']);
     expect(r.code, r.stderr).toBe(0);
@@ -112,7 +137,7 @@ describe('rdsctl users on the local target', () => {
     await m.end();
     const listed = await cli(['users', 'list', 'shop', '--json']);
     expect(listed.json.data.users.map((u: { username: string; replicaOnly: boolean }) => [u.username, u.replicaOnly]))
-      .toEqual([['app_rw', false], ['migrator', false], ['reporter', true], ['ro', false]]);
+      .toEqual([['app_rw', false], ['reporter', true], ['ro', false]]);
     const onReplica = await cli(['users', 'create', replicaId, 'x1', '--role', 'app']);
     expect(onReplica.code).toBe(5);
     expect(onReplica.stderr).toContain(`rdsctl users create shop reporter --role reporting`);

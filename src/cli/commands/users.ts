@@ -60,10 +60,8 @@ export const registerUsers: RegisterCommand = (program, run) => {
     .action((id: string, name: string, _o, cmd) =>
       run(cmd, async (ctx) => {
         const { dropUser } = await import('../../services/users.js');
-        const instance = normalizeInstanceId(id);
-        const d = await deps(ctx);
-        await confirm(ctx, `Drop database user ${name} on ${instance} (its sessions keep running until they disconnect)?`);
-        const r = await dropUser(d, instance, name);
+        const r = await dropUser(await deps(ctx), normalizeInstanceId(id), name,
+          (instance) => confirm(ctx, `Drop database user ${name} on ${instance} (its open sessions keep running until they disconnect)?`));
         ctx.out.result(r, () => `Dropped user ${r.username} on ${r.DBInstanceIdentifier}.`);
       }));
 };
