@@ -1,7 +1,7 @@
 import type { RDSClient } from '@aws-sdk/client-rds';
 
 /** The instance log files through the RDS API (both targets): RDS MariaDB's names. */
-export const LOG_FILES = { error: 'error/mysql-error.log', slow: 'slowquery/mysql-slowquery.log', general: 'general/mysql-general.log' } as const;
+export const LOG_FILES = { error: 'error/mysql-error.log', slow: 'slowquery/mysql-slowquery.log', general: 'general/mysql-general.log', audit: 'audit/server_audit.log' } as const;
 export type LogKind = keyof typeof LOG_FILES;
 
 export interface LogPortion {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
 import { registerAlarms } from './alarms.js';
+import { registerAuditLog } from './audit-log.js';
 import { registerAnalyzeQueries } from './analyze-queries.js';
 import { registerAudit } from './audit.js';
 import { registerConnect } from './connect.js';
@@ -23,6 +24,7 @@ import { registerRestore } from './restore.js';
 import { registerSnapshot } from './snapshot.js';
 import { registerScaleReplicas } from './scale-replicas.js';
 import { registerStatus } from './status.js';
+import { registerUsers } from './users.js';
 
 export type RegisterCommand = (program: Command, run: Runner) => void;
 
@@ -52,4 +54,6 @@ export const COMMANDS: RegisterCommand[] = [
   registerLogs,
   registerAudit,
   registerIam,
+  registerUsers,
+  registerAuditLog,
 ];

@@ -1,7 +1,7 @@
 import { usageError } from '../../core/errors.js';
 import type { RegisterCommand } from './index.js';
 
-type LogsOptions = { slow?: boolean; error?: boolean; general?: boolean; follow?: boolean; lines: string };
+type LogsOptions = { slow?: boolean; error?: boolean; general?: boolean; audit?: boolean; follow?: boolean; lines: string };
 
 const FOLLOW_MS = 1000;
 
@@ -12,12 +12,13 @@ export const registerLogs: RegisterCommand = (program, run) => {
     .option('--error', 'the error log (default)')
     .option('--slow', 'the slow query log (needs slow_query_log=1 in the parameter group)')
     .option('--general', 'the general query log (needs general_log=1 in the parameter group)')
+    .option('--audit', 'the audit log (needs `rdsctl audit-log enable`)')
     .option('-n, --lines <n>', 'the newest N lines', '100')
     .option('-f, --follow', 'keep printing new lines until Ctrl-C')
     .action((id: string, o: LogsOptions, cmd) =>
       run(cmd, async (ctx) => {
-        const kinds = (['error', 'slow', 'general'] as const).filter((k) => o[k]);
-        if (kinds.length > 1) throw usageError('LOGS_ONE_KIND', 'Pick one log: --error, --slow or --general.', { hint: `Example: rdsctl logs ${id} --slow -n 50.` });
+        const kinds = (['error', 'slow', 'general', 'audit'] as const).filter((k) => o[k]);
+        if (kinds.length > 1) throw usageError('LOGS_ONE_KIND', 'Pick one log: --error, --slow, --general or --audit.', { hint: `Example: rdsctl logs ${id} --slow -n 50.` });
         const lines = Number(o.lines);
         if (!/^\d+$/.test(o.lines) || lines < 1 || lines > 10_000) throw usageError('LOGS_BAD_LINES', `-n "${o.lines}" is not a number of lines between 1 and 10000.`, { hint: `Example: rdsctl logs ${id} -n 200.` });
         if (o.follow && ctx.options.json) throw usageError('FOLLOW_WITH_JSON', '--follow streams lines; --json prints one document.', { hint: `Use one of them: rdsctl logs ${id} --json, or with --follow.` });

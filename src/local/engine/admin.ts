@@ -1,7 +1,9 @@
-import { createHash } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import type { InstancePaths, MasterUser } from './types.js';
+import { nativePasswordHash } from '../../db/password-hash.js';
+
+export { nativePasswordHash };
 
 /**
  * The MariaDB account admin work runs as, over the Unix socket with unix_socket auth (no password
@@ -138,10 +140,4 @@ export async function alterMasterPassword(conn: Connection, master: MasterUser):
 
 export async function setGlobalReadOnly(conn: Connection, readOnly: boolean): Promise<void> {
   await conn.query(`SET GLOBAL read_only = ${readOnly ? 'ON' : 'OFF'}`);
-}
-
-/** mysql_native_password's stored form: '*' + HEX(SHA1(SHA1(password))), as PASSWORD() computes it. */
-export function nativePasswordHash(password: string): string {
-  const once = createHash('sha1').update(password, 'utf8').digest();
-  return '*' + createHash('sha1').update(once).digest('hex').toUpperCase();
 }

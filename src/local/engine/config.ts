@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { REPLICA_ONLY_INIT_CONNECT } from '../../core/user-roles.js';
 import type { EngineSpec, InstancePaths } from './types.js';
 import { pamConfigLines } from './pam.js';
 
@@ -65,6 +66,32 @@ function coreLines(paths: InstancePaths, spec: EngineSpec, opts: RenderOptions):
     `slow_query_log_file=${queryLogFiles(paths).slow}`,
     `general_log_file=${queryLogFiles(paths).general}`,
     `read_only=${onOff(spec.readOnly)}`,
+    // Reporting users (src/core/user-roles.ts) are refused on a writable server; the master user has no
+    // SUPER, so it runs for every user but root.
+    `init_connect="${REPLICA_ONLY_INIT_CONNECT}"`,
+  ];
+}
+
+/** The audit log file (server_audit), next to the query logs in the datadir: mariadbd writes it. */
+export function auditLogFile(paths: InstancePaths): string {
+  return join(paths.datadir, 'server_audit.log');
+}
+
+/**
+ * server_audit is loaded on every node, logging OFF, and FORCE_PLUS_PERMANENT (nobody can UNINSTALL it,
+ * root included): the option group's MARIADB_AUDIT_PLUGIN turns logging on and sets its variables at runtime
+ * (ops/og-apply.ts, as root: every server_audit_* variable needs SUPER, which the master user lacks).
+ * Loaded at startup because INSTALL SONAME re-reads the defaults file, which the service account cannot
+ * open (my.cnf is root-only). The file is always ours: the log-files API reads it.
+ */
+function auditLines(paths: InstancePaths, spec: EngineSpec): string[] {
+  const settings = Object.entries(spec.audit ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  return [
+    'plugin_load_add=server_audit',
+    'loose-server_audit=FORCE_PLUS_PERMANENT',
+    `loose-server_audit_file_path=${auditLogFile(paths)}`,
+    ...(spec.audit ? ['# option group: MARIADB_AUDIT_PLUGIN', ...settings.map(([k, v]) => `loose-${k.toLowerCase()}=${v}`)] : []),
+    `loose-server_audit_logging=${onOff(spec.audit !== undefined)}`,
   ];
 }
 
@@ -150,6 +177,7 @@ export function renderMyCnf(paths: InstancePaths, spec: EngineSpec, opts: Render
     ...(spec.storageEncrypted ? encryptionLines(paths) : []),
     ...(spec.iamAuth ? pamConfigLines() : []),
     ...parameterLines(spec),
+    ...auditLines(paths, spec),
   ];
   return [
     `# Written by rdsctl for instance ${spec.id}; rewritten on every change — do not edit.`,

@@ -43,6 +43,8 @@ export interface EngineSpec {
   iamAuth?: { verifier: string[] };
   /** The DB parameter group's user values, formulas evaluated (ops/pg-apply.ts); absent: none. */
   parameters?: Record<string, string>;
+  /** The option group's MARIADB_AUDIT_PLUGIN settings (SERVER_AUDIT_EVENTS …); absent: no audit log. */
+  audit?: Record<string, string>;
 }
 
 export interface MasterUser {

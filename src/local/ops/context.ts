@@ -1,4 +1,5 @@
 import { groupSettings } from './pg-apply.js';
+import { auditSettings } from './og-apply.js';
 import type { Engine, EngineSpec, InstancePaths } from '../engine/types.js';
 import { requireInstanceClass, localSettingsFor } from '../../core/instance-classes.js';
 import { EventLog } from '../state/events.js';
@@ -66,7 +67,7 @@ export function createOpsContext(deps: OpsDeps): OpsContext {
       return deps.instancePaths(deps.home, rec ? servingNodeId(rec) : id);
     },
     spec: (rec) => ({
-      ...engineSpec(rec, deps.ca), parameters: groupSettings(deps.home, rec),
+      ...engineSpec(rec, deps.ca), parameters: groupSettings(deps.home, rec), audit: auditSettings(deps.home, rec),
       ...(rec.iamDatabaseAuthenticationEnabled ? { iamAuth: { verifier: verifierCommand(deps.home, rec.id) } } : {}),
     }),
     event(id, message, categories = ['notification']) {

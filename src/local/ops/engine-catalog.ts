@@ -1,4 +1,4 @@
-import type { DBEngineVersion, DBEngineVersionMessage, OptionGroups, OrderableDBInstanceOptionsMessage, OrderableDBInstanceOption } from '@aws-sdk/client-rds';
+import type { DBEngineVersion, DBEngineVersionMessage, OrderableDBInstanceOptionsMessage, OrderableDBInstanceOption } from '@aws-sdk/client-rds';
 import { INSTANCE_CLASSES } from '../../core/instance-classes.js';
 import type { OpHandler } from '../server/types.js';
 import { AwsFault } from '../server/types.js';
@@ -12,7 +12,7 @@ import { bool, filters, int, str, type Filter } from './params.js';
 
 /**
  * What this machine can run, answered as RDS answers its catalogue: one engine version (the installed
- * mariadbd's), the instance classes of src/core/instance-classes.ts, and the default option group.
+ * mariadbd's) and the instance classes of src/core/instance-classes.ts (option groups: option-groups.ts).
  */
 
 const ENGINE = 'mariadb';
@@ -119,30 +119,5 @@ export function describeOrderableDBInstanceOptions(ctx: OpsContext): OpHandler<O
     if (!Number.isInteger(start) || start < 0) throw invalidValue(`Invalid Marker: ${marker}`);
     const next = start + maxRecords < all.length ? String(start + maxRecords) : undefined;
     return { OrderableDBInstanceOptions: all.slice(start, start + maxRecords), Marker: next };
-  };
-}
-
-/** DescribeOptionGroups: the default group of the installed version (no options: MariaDB's audit plugin comes with parameter groups). */
-export function describeOptionGroups(ctx: OpsContext): OpHandler<OptionGroups> {
-  return async (req) => {
-    const flat = req.flat;
-    checkMaxRecords(int(flat, 'MaxRecords'));
-    const version = ctx.engineVersion;
-    const major = version.split('.').slice(0, 2).join('.');
-    const name = defaultOptionGroup(ENGINE, version);
-    const asked = str(flat, 'OptionGroupName');
-    if (asked !== undefined && asked !== name) throw new AwsFault('OptionGroupNotFoundFault', `Specified OptionGroupName: ${asked} not found.`, 404);
-    const engine = str(flat, 'EngineName');
-    const wantMajor = str(flat, 'MajorEngineVersion');
-    if (wantMajor !== undefined && engine === undefined) throw invalidValue('MajorEngineVersion needs EngineName.');
-    const keep = (engine === undefined || engine === ENGINE) && (wantMajor === undefined || wantMajor === major);
-    return {
-      OptionGroupsList: keep
-        ? [{
-          OptionGroupName: name, OptionGroupDescription: `Default option group for ${ENGINE} ${major}`, EngineName: ENGINE,
-          MajorEngineVersion: major, Options: [], AllowsVpcAndNonVpcInstanceMemberships: true, OptionGroupArn: localRdsArn('og', name),
-        }]
-        : [],
-    };
   };
 }

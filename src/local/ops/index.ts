@@ -11,7 +11,8 @@ import { alarmActions, deleteAlarms, putMetricAlarm, setAlarmState } from './ala
 import { describeAlarmHistory, describeAlarms, describeAlarmsForMetric } from './alarms-describe.js';
 import { createDBInstanceReadReplica } from './replicas-create.js';
 import { promoteReadReplica } from './replicas-promote.js';
-import { describeDBEngineVersions, describeOptionGroups, describeOrderableDBInstanceOptions } from './engine-catalog.js';
+import { describeDBEngineVersions, describeOrderableDBInstanceOptions } from './engine-catalog.js';
+import { createOptionGroup, deleteOptionGroup, describeOptionGroupOptions, describeOptionGroups, modifyOptionGroup } from './option-groups.js';
 import { createDBSubnetGroup, deleteDBSubnetGroup, describeDBSubnetGroups, modifyDBSubnetGroup } from './subnet-groups.js';
 import { createDBSnapshot, deleteDBSnapshot, describeDBSnapshots } from './snapshots.js';
 import { restoreDBInstanceFromDBSnapshot } from './snapshots-restore.js';
@@ -46,6 +47,10 @@ export function buildOpRegistry(ctx: OpsContext): OpRegistry {
       DescribeDBEngineVersions: describeDBEngineVersions(ctx),
       DescribeOrderableDBInstanceOptions: describeOrderableDBInstanceOptions(ctx),
       DescribeOptionGroups: describeOptionGroups(ctx),
+      CreateOptionGroup: createOptionGroup(ctx),
+      ModifyOptionGroup: modifyOptionGroup(ctx),
+      DeleteOptionGroup: deleteOptionGroup(ctx),
+      DescribeOptionGroupOptions: describeOptionGroupOptions(ctx),
       CreateDBSubnetGroup: createDBSubnetGroup(ctx),
       DescribeDBSubnetGroups: describeDBSubnetGroups(ctx),
       ModifyDBSubnetGroup: modifyDBSubnetGroup(ctx),

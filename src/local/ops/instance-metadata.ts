@@ -55,12 +55,13 @@ function oneOf(name: string, value: string | undefined, allowed: string[]): stri
 }
 
 /** The metadata a Create/ModifyDBInstance request sets (absent members: undefined, the record keeps its value). */
-export function readMetadata(flat: FlatParams, rec: Pick<InstanceRecord, 'engine' | 'engineVersion' | 'cloudwatchLogsExports'>, op: 'create' | 'modify'): InstanceMetadata {
+/** `optionGroups`: the created option groups' names (the default group always exists). */
+export function readMetadata(flat: FlatParams, rec: Pick<InstanceRecord, 'engine' | 'engineVersion' | 'cloudwatchLogsExports'>, op: 'create' | 'modify', optionGroups: string[] = []): InstanceMetadata {
   const { engine, engineVersion: version } = rec;
   // Its existence is checked by the op (pg-groups.ts requireParameterGroup: it needs the store).
   const pg = str(flat, 'DBParameterGroupName')?.toLowerCase();
-  const og = str(flat, 'OptionGroupName');
-  if (og !== undefined && og !== defaultOptionGroup(engine, version)) throw optionGroupNotFound(og);
+  const og = str(flat, 'OptionGroupName')?.toLowerCase();
+  if (og !== undefined && og !== defaultOptionGroup(engine, version) && !optionGroups.includes(og)) throw optionGroupNotFound(str(flat, 'OptionGroupName')!);
   const ca = str(flat, 'CACertificateIdentifier');
   if (ca !== undefined && !CA_IDENTIFIERS.includes(ca)) throw certificateNotFound(ca);
   const sgs = list(flat, 'VpcSecurityGroupIds.VpcSecurityGroupId');

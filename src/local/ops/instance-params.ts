@@ -31,7 +31,7 @@ const COMMON: Record<string, ParamRule> = {
   VpcSecurityGroupIds: honoured('metadata'),
   DBSubnetGroupName: honoured('metadata; must exist (CreateDBSubnetGroup) or be `default`'),
   DBParameterGroupName: honoured('`default.mariadb10.11` or a created group (else DBParameterGroupNotFound); a change applies at the next reboot'),
-  OptionGroupName: honoured('only `default:mariadb-10-11` (else OptionGroupNotFoundFault)'),
+  OptionGroupName: honoured('`default:mariadb-10-11` or a created group (else OptionGroupNotFoundFault); its MARIADB_AUDIT_PLUGIN applies at once, without a restart'),
   BackupRetentionPeriod: honoured('validated and kept; no backups yet'),
   PreferredBackupWindow: honoured('metadata'),
   PreferredMaintenanceWindow: honoured('metadata; pending changes apply at the next reboot'),

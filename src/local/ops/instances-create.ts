@@ -9,6 +9,7 @@ import { instanceExists, instanceQuota, invalidCombination, invalidValue, storag
 import { INSTANCE_QUOTA, TOTAL_STORAGE_QUOTA_GIB, planCreate, type CreatePlan } from './instances-validate.js';
 import { renderInstance, type InstanceResult } from './instances-render.js';
 import { createDatabase } from './instances-sql.js';
+import { optionGroupNames } from './option-groups.js';
 import { requireParameterGroup } from './pg-groups.js';
 import { requireSubnetGroup } from './subnet-groups.js';
 import { claimPort, pickInstancePort, releaseReservation } from './ports.js';
@@ -66,7 +67,7 @@ function newRecord(ctx: OpsContext, plan: CreatePlan, port: number): InstanceRec
 /** CreateDBInstance: validates, records `creating`, answers at once; the engine work runs in the job queue. */
 export function createDBInstance(ctx: OpsContext): OpHandler<InstanceResult> {
   return async (req) => {
-    const plan = planCreate(req.flat, { mysqlAvailable: ctx.mysqlAvailable, engineVersion: ctx.engineVersion });
+    const plan = planCreate(req.flat, { mysqlAvailable: ctx.mysqlAvailable, engineVersion: ctx.engineVersion, optionGroups: optionGroupNames(ctx.home) });
     requireSubnetGroup(ctx, plan.metadata.dbSubnetGroupName);
     requireIamAuthAvailable(plan.iamDatabaseAuthenticationEnabled);
     if (plan.metadata.parameterGroupName !== undefined) requireParameterGroup(ctx.home, plan.metadata.parameterGroupName);

@@ -16,6 +16,8 @@ import { followMasterSecret } from './replicas-status.js';
 import { groupOf } from './pg-apply.js';
 import { requireParameterGroup } from './pg-groups.js';
 import { requireSubnetGroup } from './subnet-groups.js';
+import { applyOptionGroup, optionGroupOf } from './og-apply.js';
+import { optionGroupNames } from './option-groups.js';
 
 const MODIFIABLE = new Set(['available', 'storage-full']);
 
@@ -35,10 +37,11 @@ export function modifyDBInstance(ctx: OpsContext): OpHandler {
     const id = checkIdentifier(required(req.flat, 'DBInstanceIdentifier'));
     const rec = ctx.registry.get(id);
     if (!rec) throw instanceNotFound(id);
-    const plan = planModify(req.flat, rec);
+    const plan = planModify(req.flat, rec, optionGroupNames(ctx.home));
     requireSubnetGroup(ctx, plan.now.dbSubnetGroupName);
     requireIamAuthAvailable(plan.iamAuth);
     if (plan.now.parameterGroupName !== undefined) requireParameterGroup(ctx.home, plan.now.parameterGroupName);
+    const optionGroupMoves = plan.now.optionGroupName !== undefined && plan.now.optionGroupName !== optionGroupOf(rec);
     if (!MODIFIABLE.has(rec.status)) throw invalidState(`Database instance is not in available state (it is ${rec.status}).`);
     const job = needsJob(plan, rec.pending);
     const reworks = plan.iamAuth !== undefined || (plan.applyImmediately && (Object.keys(plan.deferred).length > 0 || Object.keys(rec.pending).length > 0));
@@ -48,7 +51,9 @@ export function modifyDBInstance(ctx: OpsContext): OpHandler {
     })!;
     if (job) void ctx.jobs.run(id, () => runModify(ctx, id, plan));
     else ctx.event(id, 'DB instance modified', ['configuration change']);
-    return { DBInstance: renderInstance(updated, ctx.caValidTill) };
+    // Applied at once (ApplyImmediately or not): the option needs no restart (og-apply.ts).
+    if (optionGroupMoves) applyOptionGroup(ctx, id);
+    return { DBInstance: renderInstance(ctx.registry.get(id) ?? updated, ctx.caValidTill) };
   };
 }
 

@@ -83,7 +83,7 @@ function metadata(rec: InstanceRecord): DBInstance {
     DBSubnetGroup: rec.dbSubnetGroupName
       ? { DBSubnetGroupName: rec.dbSubnetGroupName, VpcId: LOCAL_VPC_ID, SubnetGroupStatus: 'Complete' }
       : undefined,
-    OptionGroupMemberships: [{ OptionGroupName: rec.optionGroupName ?? defaultOptionGroup(rec.engine, rec.engineVersion), Status: 'in-sync' }],
+    OptionGroupMemberships: [{ OptionGroupName: rec.optionGroupName ?? defaultOptionGroup(rec.engine, rec.engineVersion), Status: rec.optionGroupStatus ?? 'in-sync' }],
     EnabledCloudwatchLogsExports: rec.cloudwatchLogsExports?.length ? rec.cloudwatchLogsExports : undefined,
     EngineLifecycleSupport: rec.engineLifecycleSupport ?? 'open-source-rds-extended-support',
     PerformanceInsightsEnabled: false,

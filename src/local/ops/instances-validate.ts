@@ -97,6 +97,8 @@ export interface CreateEnv {
   mysqlAvailable: boolean;
   /** The installed server's version (defaults and families derive from it). */
   engineVersion: string;
+  /** The created option groups (absent: only the default one exists). */
+  optionGroups?: string[];
 }
 
 function checkEngine(flat: FlatParams, env: CreateEnv): 'mariadb' | 'mysql' {
@@ -162,7 +164,7 @@ export function planCreate(flat: FlatParams, env: CreateEnv): CreatePlan {
     iamDatabaseAuthenticationEnabled: bool(flat, 'EnableIAMDatabaseAuthentication') ?? false,
     copyTagsToSnapshot: bool(flat, 'CopyTagsToSnapshot') ?? false,
     tags: tags(flat),
-    metadata: readMetadata(flat, { engine, engineVersion: env.engineVersion }, 'create'),
+    metadata: readMetadata(flat, { engine, engineVersion: env.engineVersion }, 'create', env.optionGroups),
   };
 }
 

@@ -51,6 +51,7 @@ export async function restartWithConfig(ctx: OpsContext, id: string): Promise<nu
     setServingPid(r, pid);
     // my.cnf now holds the parameter group's values: static ones and the group itself took effect.
     if (r.parameterApplyStatus === 'pending-reboot') r.parameterApplyStatus = 'in-sync';
+    if (r.optionGroupStatus === 'pending-apply') r.optionGroupStatus = 'in-sync'; // server_audit loaded from my.cnf
   });
   return pid;
 }
@@ -66,6 +67,7 @@ export async function startProcess(ctx: OpsContext, id: string): Promise<number>
     setServingPid(r, pid);
     // my.cnf now holds the parameter group's values: static ones and the group itself took effect.
     if (r.parameterApplyStatus === 'pending-reboot') r.parameterApplyStatus = 'in-sync';
+    if (r.optionGroupStatus === 'pending-apply') r.optionGroupStatus = 'in-sync'; // server_audit loaded from my.cnf
   });
   return pid;
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { DescribeDBLogFilesDetails, DownloadDBLogFilePortionDetails } from '@aws-sdk/client-rds';
-import { queryLogFiles } from '../engine/config.js';
+import { auditLogFile, queryLogFiles } from '../engine/config.js';
 import type { InstancePaths } from '../engine/types.js';
 import type { OpHandler } from '../server/types.js';
 import { AwsFault } from '../server/types.js';
@@ -12,13 +12,18 @@ import { int, required, str } from './params.js';
 /**
  * The log files of an instance's serving node under RDS MariaDB's names: the error log (rdsctl's file,
  * mariadbd's stderr), and the slow and general query logs (in the node's datadir, where mariadbd may
- * write). A query log appears once the server has written it (slow_query_log / general_log = 1).
+ * write). A query log appears once the server has written it (slow_query_log / general_log = 1); the
+ * audit log once the option group has MARIADB_AUDIT_PLUGIN (og-apply.ts). Rotated audit files (.1 …) are
+ * not listed.
  */
-export const LOG_NAMES = ['error/mysql-error.log', 'slowquery/mysql-slowquery.log', 'general/mysql-general.log'] as const;
+export const LOG_NAMES = ['error/mysql-error.log', 'slowquery/mysql-slowquery.log', 'general/mysql-general.log', 'audit/server_audit.log'] as const;
 
 function logPath(paths: InstancePaths, name: string): string | undefined {
   const q = queryLogFiles(paths);
-  return ({ 'error/mysql-error.log': paths.errorLog, 'slowquery/mysql-slowquery.log': q.slow, 'general/mysql-general.log': q.general } as Record<string, string>)[name];
+  const files: Record<string, string> = {
+    'error/mysql-error.log': paths.errorLog, 'slowquery/mysql-slowquery.log': q.slow, 'general/mysql-general.log': q.general, 'audit/server_audit.log': auditLogFile(paths),
+  };
+  return Object.hasOwn(files, name) ? files[name] : undefined;
 }
 
 const logNotFound = (name: string) => new AwsFault('DBLogFileNotFoundFault', `DBLog File: ${name}, is not found on the DB instance`, 404);

@@ -92,10 +92,11 @@ function checkSameEngineSettings(flat: FlatParams, rec: InstanceRecord): void {
   if (iops !== undefined && iops !== rec.iops) throw invalidCombination(`Changing Iops is not supported by the local endpoint yet (it is ${rec.iops ?? 'not set'}).`);
 }
 
-export function planModify(flat: FlatParams, rec: InstanceRecord): ModifyPlan {
+/** `optionGroups`: the created option groups' names (see readMetadata). */
+export function planModify(flat: FlatParams, rec: InstanceRecord, optionGroups: string[] = []): ModifyPlan {
   refuseUnhonoured(flat, MODIFY_PARAMS, 'ModifyDBInstance');
   checkSameEngineSettings(flat, rec);
-  const plan: ModifyPlan = { applyImmediately: bool(flat, 'ApplyImmediately') ?? false, now: readMetadata(flat, rec, 'modify'), clearMaxAllocated: false, deferred: {} };
+  const plan: ModifyPlan = { applyImmediately: bool(flat, 'ApplyImmediately') ?? false, now: readMetadata(flat, rec, 'modify', optionGroups), clearMaxAllocated: false, deferred: {} };
   const cls = str(flat, 'DBInstanceClass');
   if (cls !== undefined && cls !== rec.instanceClass) plan.deferred.DBInstanceClass = checkInstanceClass(cls, rec.engine);
   const storage = int(flat, 'AllocatedStorage');

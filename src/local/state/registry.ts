@@ -85,6 +85,8 @@ export interface InstanceRecord {
   vpcSecurityGroupIds?: string[];
   dbSubnetGroupName?: string;
   optionGroupName?: string;
+  /** OptionGroupMemberships Status while a change is being applied (ops/og-apply.ts); absent: in-sync. */
+  optionGroupStatus?: 'applying' | 'in-sync' | 'pending-apply' | 'failed';
   caCertificateIdentifier?: string;
   cloudwatchLogsExports?: string[];
   engineLifecycleSupport?: string;

@@ -5,7 +5,7 @@ import { homeLayout } from './home.js';
 
 /** The resource kinds the control plane keeps, each in its own store (instances today). */
 export type StoreKind = 'instances' | 'snapshots' | 'automated-backups' | 'alarms' | 'parameter-groups' | 'subnet-groups'
-  | 'iam-roles' | 'iam-policies' | 'iam-users' | 'iam-access-keys' | 'sts-sessions';
+  | 'iam-roles' | 'iam-policies' | 'iam-users' | 'iam-access-keys' | 'sts-sessions' | 'option-groups';
 
 /** <home>/state/<kind>/: outside every node's folder, so removing a node's files never touches a record. */
 export function storeDir(home: string, kind: StoreKind): string {
