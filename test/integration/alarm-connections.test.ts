@@ -1,9 +1,8 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateDBInstanceCommand } from '@aws-sdk/client-rds';
 import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, GetMetricDataCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { runCli } from '../helpers/local-cli.js';
-import { connect, sleep, startHarness, waitAvailable, type Harness } from './endpoint-harness.js';
+import { connect, createAvailable, sleep, startHarness, type Harness } from './endpoint-harness.js';
 
 /**
  * The whole alarm path on real parts: the sampler reads DatabaseConnections from a real mariadbd
@@ -41,11 +40,7 @@ beforeAll(async () => {
     credentials: { accessKeyId: h.info.accessKeyId, secretAccessKey: h.info.secretAccessKey } });
   const hook = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
   expect((await runCli(['local', 'notify', TOPIC, '--webhook', hook], { env: { RDSCTL_HOME: h.home } })).code).toBe(0);
-  await h.rds.send(new CreateDBInstanceCommand({
-    DBInstanceIdentifier: ID, DBInstanceClass: 'db.t4g.micro', Engine: 'mariadb', AllocatedStorage: 20,
-    MasterUsername: 'admin', MasterUserPassword: 'Sup3r-secret!', DBName: 'app',
-  }));
-  await waitAvailable(h, ID);
+  await createAvailable(h, ID);
 }, 240_000);
 afterAll(async () => {
   process.env = saved;
