@@ -92,6 +92,9 @@ export interface InstanceRecord {
   /** The DB parameter group (absent: default.mariadb10.11) and where its values stand (ops/pg-apply.ts). */
   parameterGroupName?: string;
   parameterApplyStatus?: 'in-sync' | 'applying' | 'pending-reboot';
+  /** Seconds between metric samples (0 or absent: basic monitoring, one a minute) and the role RDS requires for it. */
+  monitoringInterval?: number;
+  monitoringRoleArn?: string;
   /** ISO time AllocatedStorage last changed (modification or autoscaling): starts the autoscaling cooldown. */
   lastStorageChange?: string;
 }
