@@ -83,8 +83,12 @@ export function startMetricsSampler(ctx: OpsContext, basicMs: number): Sampler {
   };
 }
 
-/** Basic monitoring's interval: RDSCTL_METRICS_INTERVAL_MS (tests sample fast), else one minute. */
-export function samplerIntervalMs(env: NodeJS.ProcessEnv): number {
+/**
+ * Basic monitoring's interval: RDSCTL_METRICS_INTERVAL_MS (tests sample fast), else one minute;
+ * `off`: no sampler at all (the anchor of bench/metrics.bench.mjs).
+ */
+export function samplerIntervalMs(env: NodeJS.ProcessEnv): number | undefined {
+  if (env.RDSCTL_METRICS_INTERVAL_MS?.trim() === 'off') return undefined;
   const ms = Number(env.RDSCTL_METRICS_INTERVAL_MS);
   if (Number.isInteger(ms) && ms >= 100) return ms;
   return BASIC_INTERVAL_MS;
