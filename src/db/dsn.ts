@@ -25,6 +25,11 @@ export function parseDsn(dsn: string): DbTarget {
   };
 }
 
+/** A target's printable label naming another database: mysql://user@host:port/<database> (…), socket and instance kept. */
+export function labelWithDatabase(label: string, database: string): string {
+  return label.replace(/^(mysql:\/\/[^/]*\/)[^?\s]*/, `$1${database}`);
+}
+
 /** MySQL client spellings, as `rdsctl connect` prints them: ssl-mode=REQUIRED|VERIFY_CA|VERIFY_IDENTITY, ssl-ca=<file>. */
 function dsnTls(params: URLSearchParams): DbTarget['tls'] {
   const mode = (params.get('ssl-mode') ?? params.get('sslmode') ?? '').toUpperCase();

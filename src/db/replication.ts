@@ -16,7 +16,7 @@ export interface ReplicaStatus {
 }
 
 /** SHOW REPLICA STATUS (MariaDB ≥ 10.5, MySQL ≥ 8.0.22), else the SLAVE spelling; undefined = not a replica. */
-export async function replicaStatus(s: SqlSession): Promise<ReplicaStatus | undefined> {
+export async function replicaStatus(s: Pick<SqlSession, 'query'>): Promise<ReplicaStatus | undefined> {
   const [row] = await s.query<Row>('SHOW REPLICA STATUS').catch(() => s.query<Row>('SHOW SLAVE STATUS'));
   if (!row) return undefined;
   const v = row.Seconds_Behind_Master ?? row.Seconds_Behind_Source;

@@ -7,6 +7,7 @@ import type { RunOptions } from '../loadtest/options.js';
 import { runLoad, type Endpoint, type LiveLine, type RunResult, type Session } from '../loadtest/runner.js';
 import { ident } from '../loadtest/schema.js';
 import { builtinWorkload, withFlashSale, type Workload } from '../loadtest/workloads.js';
+import { replicaStatus } from '../db/replication.js';
 import type { DbTarget } from '../db/session.js';
 import { preparedScale } from './loadtest-prepare.js';
 import { sessionOpener } from './loadtest-session.js';
@@ -50,16 +51,15 @@ async function loadWorkload(o: RunOptions): Promise<{ w: Workload; needsStore: b
   return { w, needsStore: w.usesPlaceholders };
 }
 
-/** SHOW REPLICA STATUS (MariaDB ≥ 10.5, MySQL ≥ 8.0.22; MySQL 8.4 has no SLAVE spelling), else the old one; empty = not replicating. */
+/** Each replica's Seconds_Behind_Master, read by the one replication reader (src/db/replication.ts); null = unknown or not replicating. */
 async function lagSampler(replicas: Endpoint[]): Promise<{ sample(): Promise<Record<string, number | null>>; close(): Promise<void> }> {
   const sessions = await Promise.all(replicas.map(async (r) => ({ label: r.label, s: await r.open() })));
   return {
     async sample() {
       const out: Record<string, number | null> = {};
       await Promise.all(sessions.map(async ({ label, s }) => {
-        const [row] = await s.exec('SHOW REPLICA STATUS').catch(() => s.exec('SHOW SLAVE STATUS')).catch(() => []);
-        const v = row?.Seconds_Behind_Master ?? row?.Seconds_Behind_Source;
-        out[label] = v === null || v === undefined ? null : Number(v);
+        const status = await replicaStatus({ query: async <T>(sql: string) => (await s.exec(sql)) as T[] }).catch(() => undefined);
+        out[label] = status?.secondsBehind ?? null;
       }));
       return out;
     },

@@ -1,7 +1,7 @@
 import type { DBInstance } from '@aws-sdk/client-rds';
 import { conflictError, usageError } from '../core/errors.js';
 import { notServing } from '../core/instance-state.js';
-import { parseDsn } from '../db/dsn.js';
+import { labelWithDatabase, parseDsn } from '../db/dsn.js';
 import type { DbTarget } from '../db/session.js';
 import { resolveDbTarget, type ConnectionRequest } from './analyze-target.js';
 import { describeInstance } from './instances.js';
@@ -48,15 +48,16 @@ export async function resolveLoadTargets(req: LoadTargetRequest): Promise<LoadTa
   const database = req.database ?? dsnDb ?? DEFAULT_DATABASE;
   // The database is created by prepare, so connect without one; sessions pick it with USE.
   const { db } = await resolveDbTarget({ ...req, database: undefined });
-  const primary: DbTarget = { ...db, database: undefined };
+  // Labels name the store's database, the one every session USEs (not the instance's DBName or the DSN's).
+  const primary: DbTarget = { ...db, database: undefined, label: labelWithDatabase(db.label, database) };
   if (replicaEndpoints) {
     // Replicas share the primary's master user, password and TLS trust; only the endpoint differs.
-    const replicas = replicaEndpoints.map((r) => ({ ...primary, host: r.host, port: r.port, label: `mysql://${primary.user}@${r.host}:${r.port}/ (${r.id})` }));
+    const replicas = replicaEndpoints.map((r) => ({ ...primary, host: r.host, port: r.port, label: `mysql://${primary.user}@${r.host}:${r.port}/${database} (${r.id})` }));
     return { primary, database, replicas, instanceId: req.instanceId };
   }
   const replicas = (req.replicaDsns ?? []).map((dsn) => {
     const t = parseDsn(dsn);
-    return { ...t, database: undefined, password: t.password ?? primary.password };
+    return { ...t, database: undefined, password: t.password ?? primary.password, label: labelWithDatabase(t.label, database) };
   });
   return { primary, replicas, database, instanceId: req.instanceId };
 }

@@ -66,6 +66,7 @@ describe('provision --target aws', () => {
     expect(t.server.requests[0]!.params.MasterUserPassword).toBe(PASSWORD);
     expect(r.stdout).toContain('myawsuser-dbi01');
     expect(r.stdout).toMatch(/Status:\s+creating/);
+    expect(r.stdout).toMatch(/^Database:\s+none created \(--db-name at provision\)$/m); // the documented response has no DBName
     expect(r.stdout + r.stderr).not.toContain(PASSWORD);
   });
 
@@ -108,6 +109,7 @@ describe('describe / list --target aws', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('myawsuser-dbi04.cg037hpkuyjt.us-east-1.rds.amazonaws.com:3306');
     expect(r.stdout).toMatch(/Status:\s+available/);
+    expect(r.stdout).toMatch(/^Database:\s+myawsuser_db04$/m); // DBName (QA: it was not shown)
     // The documented response has no StorageType: the rendering must not invent one.
     expect(r.stdout).toMatch(/Storage:\s+15 GiB\n/);
     expect(r.stderr).toContain('target: aws (us-east-1');

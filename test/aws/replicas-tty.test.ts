@@ -24,6 +24,9 @@ describe('scale-replicas and promote ask at a terminal', () => {
     await s.run(cmd('scale-replicas myawsuser-dbi04 --count 0 --no-wait'));
     await s.waitFor(/\[y\/N\]/);
     expect((await s.joined()).replace(/\n/g, ' ')).toMatch(/Delete read replica\(s\) myawsuser-dbi04-replica of myawsuser-dbi04 \(no final snapshot\)\? \[y\/N\]/);
+    // The plan is on the screen above the question (QA: it came only after the answer).
+    const screen = await s.joined();
+    expect(screen).toMatch(/myawsuser-dbi04: 1 → 0 read replica\(s\)\n\s+- delete myawsuser-dbi04-replica \(newest first; no final snapshot\)\n(.|\n)*Delete read replica/);
     await s.keys('n', 'Enter');
     expect(await s.exitCode()).toBe(2);
     expect(await s.joined()).toMatch(/error: Aborted: nothing was changed\./);

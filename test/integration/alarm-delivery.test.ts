@@ -2,7 +2,7 @@ import http from 'node:http';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CloudWatchClient, DescribeAlarmHistoryCommand, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmHistoryCommand, GetMetricDataCommand, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { cleanupHome, runCli, tempHome } from '../helpers/local-cli.js';
 
 // Alarm actions on the local target: an SNS topic ARN is delivered to what `rdsctl local notify` set
@@ -94,5 +94,14 @@ describe('alarm actions on the local target', () => {
       const h = await cw.send(new DescribeAlarmHistoryCommand({ AlarmName: 'manual', HistoryItemType: 'Action' }));
       return h.AlarmHistoryItems!.some((i) => i.HistorySummary?.startsWith('Action not delivered: no local target for arn:aws:sns:us-east-1:000000000000:nobody'));
     });
+  });
+
+  it('a PutMetricData the SDK gzips (bodies over 10 KB: requestCompression) is accepted and read back', async () => {
+    const end = Math.floor(Date.now() / 60_000) * 60_000;
+    const data = Array.from({ length: 900 }, (_, i) => ({ MetricName: `M${i % 15}`, Dimensions: [{ Name: 'Shard', Value: 'big' }], Timestamp: new Date(end - Math.floor(i / 15) * 60_000), Value: i }));
+    await cw.send(new PutMetricDataCommand({ Namespace: 'Test/Big', MetricData: data }));
+    const out = await cw.send(new GetMetricDataCommand({ StartTime: new Date(end - 3_600_000), EndTime: new Date(end + 60_000),
+      MetricDataQueries: [{ Id: 'm', MetricStat: { Metric: { Namespace: 'Test/Big', MetricName: 'M0', Dimensions: [{ Name: 'Shard', Value: 'big' }] }, Period: 60, Stat: 'Sum' } }] }));
+    expect(out.MetricDataResults![0].Values).toHaveLength(60);
   });
 });

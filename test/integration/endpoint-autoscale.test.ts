@@ -3,16 +3,18 @@ import { stopLocalEndpoint } from '../../src/local/control/endpoint.js';
 import { instancePaths } from '../../src/local/engine/paths.js';
 import { directoryBytes } from '../../src/local/engine/storage.js';
 import { Registry } from '../../src/local/state/registry.js';
-import { connect, describe1, instancePid, startHarness, waitAvailable, waitFor, type Harness } from './endpoint-harness.js';
+import { connect, describe1, instancePid, sleep, startHarness, waitAvailable, waitFor, type Harness } from './endpoint-harness.js';
 
 /**
  * Storage autoscaling through the real endpoint, the real SDK and real mariadbd processes filled with
  * real rows. A 20 GiB minimum cannot be filled in a test, so — as in endpoint-storage.test.ts — the
  * recorded quota is lowered under the instance (the one seam), here to 1 GiB while the control plane is
  * stopped, so nothing races the edit. The control plane gets the test knobs: a storage check every
- * 250 ms and a 3 s low-storage window; the 6-hour cooldown stays RDS's (these instances never changed storage).
+ * 250 ms, a metrics sample every 500 ms (autoscaling reads its history from the stored FreeStorageSpace)
+ * and a 3 s low-storage window; the 6-hour cooldown stays RDS's (these instances never changed storage).
  */
 process.env.RDSCTL_STORAGE_CHECK_MS = '250';
+process.env.RDSCTL_METRICS_INTERVAL_MS = '500';
 process.env.RDSCTL_AUTOSCALE_WINDOW_MS = '3000';
 delete process.env.RDSCTL_AUTOSCALE_COOLDOWN_MS;
 
@@ -119,5 +121,31 @@ describe('storage autoscaling (MaxAllocatedStorage)', () => {
     expect((await describe1(h, 'full')).AllocatedStorage).toBeLessThanOrEqual(MAX);
     expect(await messages('full')).toContain(FINISHED);
     await insertRow('full');
+  }, 600_000);
+
+  it('keeps the low-storage window across a control-plane restart (the history is the stored FreeStorageSpace)', async () => {
+    const WINDOW = 30_000;
+    process.env.RDSCTL_AUTOSCALE_WINDOW_MS = String(WINDOW); // read by the control plane lowerQuotas restarts
+    try {
+      await create('keep', { MaxAllocatedStorage: MAX });
+      await waitAvailable(h, 'keep');
+      await lowerQuotas(['keep']);
+      await fill('keep', async () => (await used('keep')) >= 0.91 * GiB);
+      const lowAt = Date.now(); // the storage check (250 ms) and the sampler (500 ms) see it within a second
+      await sleep(15_000); // half the window: not grown yet
+      expect((await describe1(h, 'keep')).AllocatedStorage).toBe(1);
+      h.seenPids.add(instancePid(h.home, 'keep')!);
+      await stopLocalEndpoint(h.home);
+      await h.restart();
+      const restartedAt = Date.now();
+      await waitFor(h, 'keep', (db) => (db.AllocatedStorage ?? 0) > 1, 'AllocatedStorage grows after the restart');
+      const grownAt = Date.now();
+      // Grown about a window after storage turned low, not a whole window after the restart.
+      expect(grownAt - restartedAt).toBeLessThan(WINDOW - 5_000);
+      expect(grownAt - lowAt).toBeGreaterThanOrEqual(WINDOW - 2_000);
+      expect(await messages('keep')).toEqual(expect.arrayContaining([APPLYING, FINISHED]));
+    } finally {
+      process.env.RDSCTL_AUTOSCALE_WINDOW_MS = '3000';
+    }
   }, 600_000);
 });

@@ -71,6 +71,16 @@ export async function startHarness(prefix: string): Promise<Harness> {
   return h;
 }
 
+/** A db.t4g.micro MariaDB instance with database `app`, created through the SDK and waited for. */
+export async function createAvailable(h: Harness, id: string, extra: Record<string, unknown> = {}): Promise<void> {
+  const { CreateDBInstanceCommand } = await import('@aws-sdk/client-rds');
+  await h.rds.send(new CreateDBInstanceCommand({
+    DBInstanceIdentifier: id, DBInstanceClass: 'db.t4g.micro', Engine: 'mariadb', AllocatedStorage: 20,
+    MasterUsername: 'admin', MasterUserPassword: 'Sup3r-secret!', DBName: 'app', ...extra,
+  }));
+  await waitAvailable(h, id);
+}
+
 export async function waitAvailable(h: Harness, id: string): Promise<void> {
   const { waitUntilDBInstanceAvailable } = await import('@aws-sdk/client-rds');
   await waitUntilDBInstanceAvailable({ client: h.rds, maxWaitTime: 180, minDelay: 1, maxDelay: 1 }, { DBInstanceIdentifier: id });

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateDBInstanceCommand } from '@aws-sdk/client-rds';
 import {
   CloudWatchClient, DeleteAlarmsCommand, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, PutMetricAlarmCommand, SetAlarmStateCommand,
   GetMetricDataCommand, GetMetricStatisticsCommand, ListMetricsCommand, PutMetricDataCommand,
@@ -9,7 +8,7 @@ import {
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
-import { connect, sleep, startHarness, waitAvailable, type Harness } from './endpoint-harness.js';
+import { connect, createAvailable, sleep, startHarness, type Harness } from './endpoint-harness.js';
 
 /**
  * CloudWatch on the local endpoint, against a real mariadbd: the sampler (fast: every 500 ms) reads the
@@ -29,11 +28,7 @@ beforeAll(async () => {
   process.env.RDSCTL_ALARM_EVAL_MS = '300';
   h = await startHarness('ep-metrics');
   cw = client();
-  await h.rds.send(new CreateDBInstanceCommand({
-    DBInstanceIdentifier: ID, DBInstanceClass: 'db.t4g.micro', Engine: 'mariadb', AllocatedStorage: 20,
-    MasterUsername: 'admin', MasterUserPassword: 'Sup3r-secret!', DBName: 'app',
-  }));
-  await waitAvailable(h, ID);
+  await createAvailable(h, ID);
 }, 240_000);
 afterAll(async () => {
   process.env = saved;

@@ -51,6 +51,9 @@ describe('rdsctl loadtest on the local target', () => {
     expect(again.code).toBe(0);
     expect(again.json.data.loaded).toBe(false);
     expect(await count('shop', 'orders')).toBe(2000);
+    // The URL names the store's database, not the instance's own (QA finding).
+    const human = await cli(['loadtest', 'prepare', 'shop', '--scale', '1']);
+    expect(human.stdout).toMatch(/^loadtest on mysql:\/\/\w+@127\.0\.0\.1:\d+\/loadtest \(shop\) is already prepared at --scale 1/m);
 
     const other = await cli(['loadtest', 'prepare', 'shop', '--scale', '2']);
     expect(other.code).toBe(5);

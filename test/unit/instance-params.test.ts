@@ -58,6 +58,7 @@ const rec: InstanceRecord = {
 };
 const modify = { Action: 'ModifyDBInstance', Version: '2014-10-31', DBInstanceIdentifier: 'shop' };
 
+const ROLE = 'arn:aws:iam::123456789012:role/rds-monitoring-role';
 /** Valid values for honoured members, each of which must change the plan. */
 const HONOURED: Record<string, Record<string, string>> = {
   DBInstanceIdentifier: { DBInstanceIdentifier: 'other' },
@@ -96,6 +97,8 @@ const HONOURED: Record<string, Record<string, string>> = {
   RotateMasterUserPassword: { RotateMasterUserPassword: 'true', ApplyImmediately: 'true' },
   // Its existence is checked by the op (test/integration/endpoint-params.test.ts).
   DBParameterGroupName: { DBParameterGroupName: 'tuned' },
+  MonitoringInterval: { MonitoringInterval: '5', MonitoringRoleArn: ROLE },
+  MonitoringRoleArn: { MonitoringInterval: '5', MonitoringRoleArn: ROLE },
 };
 /** Honoured members whose only valid values change nothing here (said so in the table's note), per operation. */
 const NO_EFFECT: Record<string, Record<string, Record<string, string>>> = {

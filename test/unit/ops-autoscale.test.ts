@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   decideAutoscale, GiB, growthRate, isLow, lowSince, predictedShortfallGiB, RDS_AUTOSCALE, type AutoscaleInput, type UsageSample,
 } from '../../src/local/ops/autoscale.js';
-import { addSample, autoscaleSettingsFromEnv, keepMs } from '../../src/local/ops/autoscale-samples.js';
+import { autoscaleSettingsFromEnv, keepMs, usageHistory } from '../../src/local/ops/autoscale-samples.js';
+import { MetricStore } from '../../src/local/state/metric-store.js';
 import { Registry, type InstanceRecord } from '../../src/local/state/registry.js';
 
 const MIN = 60_000;
@@ -78,6 +79,13 @@ describe('low storage and prediction', () => {
     expect(lowSince([...s, { at: 5, usedBytes: 10 * GiB }], 100)).toBeUndefined();
   });
 
+  it('a gap without measurements longer than the window breaks the low run', () => {
+    const s = [{ at: 0, usedBytes: 95 * GiB }, { at: 10, usedBytes: 95 * GiB }, { at: 20, usedBytes: 95 * GiB }];
+    expect(lowSince(s, 100, 10)).toBe(0);
+    expect(lowSince(s, 100, 9)).toBe(20);
+    expect(decideAutoscale({ ...base, samples: [...flat(95, 10).slice(0, 4), ...flat(95, 0)] })).toMatchObject({ hold: 'window' });
+  });
+
   it('growth rate is the least-squares slope over the past hour only', () => {
     expect(growthRate(rising(50, 6, 60), NOW) * HOUR / GiB).toBeCloseTo(6, 6);
     const old = { at: NOW - 2 * HOUR, usedBytes: 0 }; // older than the lookback: ignored
@@ -92,17 +100,23 @@ describe('low storage and prediction', () => {
   });
 });
 
-describe('usage sample ring', () => {
-  it('keeps the lookback plus the newest sample at or before its edge', () => {
-    let s: UsageSample[] = [];
-    for (let t = 0; t <= 100; t += 10) s = addSample(s, { at: t, usedBytes: t }, 35);
-    expect(s.map((x) => x.at)).toEqual([60, 70, 80, 90, 100]);
+describe('usage history from the metric store', () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'rdsctl-autoscale-store-'));
+  afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
+  const settings = { windowMs: 35, cooldownMs: 0 };
+
+  it('is the stored FreeStorageSpace of the lookback plus the newest point before its edge, then the measurement', () => {
+    const store = new MetricStore(home, 24 * HOUR, () => NOW);
+    for (let t = 0; t <= 100; t += 10) store.append('AWS/RDS', { DBInstanceIdentifier: 'db' }, NOW - HOUR - 50 + t, { FreeStorageSpace: [t * GiB, 'Bytes'] });
+    const got = usageHistory(store, 'db', 100, { at: NOW, usedBytes: GiB }, settings);
+    expect(got.map((s) => s.at - (NOW - HOUR))).toEqual([0, 10, 20, 30, 40, 50, HOUR]);
+    expect(got.map((s) => s.usedBytes / GiB)).toEqual([50, 40, 30, 20, 10, 0, 1]); // 100 GiB allocated − free
+    expect(usageHistory(store, 'other', 100, { at: NOW, usedBytes: GiB }, settings)).toEqual([{ at: NOW, usedBytes: GiB }]);
   });
 
-  it('is bounded', () => {
-    let s: UsageSample[] = [];
-    for (let t = 0; t < 50; t++) s = addSample(s, { at: t, usedBytes: t }, 1_000, 8);
-    expect(s.map((x) => x.at)).toEqual([42, 43, 44, 45, 46, 47, 48, 49]);
+  it('survives a restart: a new store on the same home has the same history', () => {
+    const again = new MetricStore(home, 24 * HOUR, () => NOW);
+    expect(usageHistory(again, 'db', 100, { at: NOW, usedBytes: GiB }, settings)).toHaveLength(7);
   });
 
   it('keeps at least the hour the prediction needs', () => {

@@ -41,6 +41,7 @@ export const registerMetrics: RegisterCommand = (program, run) => {
           return;
         }
         const tty = process.stdout.isTTY === true;
+        ctx.out.endsWithCtrlC = true;
         for (;;) {
           const screen = await draw();
           // On a terminal: home + clear to the end, so the screen is redrawn in place; piped: one frame after another.

@@ -31,8 +31,9 @@ export const registerScaleReplicas: RegisterCommand = (program, run) => {
           ctx.out.result({ dryRun: true, plan }, () => renderReplicaPlan(plan, true, chain));
           return;
         }
-        if (plan.delete.length) await confirm(ctx, `Delete read replica(s) ${plan.delete.join(', ')} of ${source} (no final snapshot)?`);
+        // The plan first, so the question is asked about something the DBA has seen.
         ctx.out.progress(renderReplicaPlan(plan, false, chain));
+        if (plan.delete.length) await confirm(ctx, `Delete read replica(s) ${plan.delete.join(', ')} of ${source} (no final snapshot)?`);
         await applyScale(rds, plan, { class: o.class, ...waitSettings(ctx, o.wait) });
         const { describeFleet } = await import('../../services/replicas.js');
         const fleet = await describeFleet(rds, source);

@@ -3,7 +3,7 @@ import type { RegisterCommand } from './index.js';
 export const registerStatus: RegisterCommand = (program, run) => {
   program
     .command('status <id>')
-    .description('one screen: status, endpoint, replicas with lag, the last hour of metrics, alarms in ALARM, pending changes')
+    .description('one screen: status, endpoint, latest restorable time, replicas with lag, the last hour of metrics, alarms in ALARM, pending changes')
     .action((id: string, _o, cmd) =>
       run(cmd, async (ctx) => {
         const { clientsFor } = await import('../clients.js');

@@ -35,6 +35,8 @@ export function renderInstance(d: DBInstance, target: 'local' | 'aws' = 'aws', w
     ['Class', d.DBInstanceClass],
     ['Endpoint', d.Endpoint ? `${d.Endpoint.Address}:${d.Endpoint.Port}` : undefined],
     ['Master user', d.MasterUsername],
+    // The database created with the instance (--db-name): where an application connects by default.
+    ['Database', d.DBName ?? 'none created (--db-name at provision)'],
     ['Storage', `${d.AllocatedStorage} GiB${d.MaxAllocatedStorage ? ` (autoscaling to ${d.MaxAllocatedStorage} GiB)` : ''}${d.StorageType ? `, ${d.StorageType}` : ''}`],
     // The key id, not its 70-character ARN (which --json keeps): the line fits 80 columns.
     ['Encrypted', d.StorageEncrypted ? `yes${d.KmsKeyId ? ` (KMS key ${d.KmsKeyId.replace(/^arn:.*:key\//, '')})` : ''}` : 'no'],

@@ -80,10 +80,17 @@ export class Output {
     this.statuses.set(id, status);
   }
 
+  /**
+   * Set by a command whose way to end is Ctrl-C (metrics --watch): it has nothing under way on the
+   * target, so Ctrl-C just stops it (exit 130), without an "interrupted" error or a hint to look elsewhere.
+   */
+  endsWithCtrlC = false;
+
   /** Ctrl-C: the spinner goes, then the interruption is reported like any error (one JSON document with --json). */
   interrupted(signal: HandledSignal = 'SIGINT', done: string[] = []): void {
     // Without a spinner to clear, the terminal's "^C" is where the message would start.
     if (!this.opts.json && !this.spinner?.isSpinning && process.stderr.isTTY) this.stderr('\n');
+    if (this.endsWithCtrlC && signal === 'SIGINT' && !this.opts.json) return;
     this.error(interruptedError([...this.statuses], signal, done));
   }
 

@@ -87,9 +87,10 @@ export async function runControlPlane(deps: ControlPlaneDeps, opts: ControlPlane
     log.info(`control plane pid ${process.pid} listening on http://127.0.0.1:${server.port} (home ${layout.home})`);
     recover(ctx);
     const supervisor = startSupervisor(ctx, opts.superviseMs, opts.storageCheckMs);
-    const sampler = startMetricsSampler(ctx, samplerIntervalMs(process.env));
+    const basicMs = samplerIntervalMs(process.env);
+    const sampler = basicMs === undefined ? undefined : startMetricsSampler(ctx, basicMs);
     const evaluator = startAlarmEvaluator(ctx, evaluatorIntervalMs(process.env));
-    const background = { stop: async () => { evaluator.stop(); await sampler.stop(); await supervisor.stop(); await verify.close(); } };
+    const background = { stop: async () => { evaluator.stop(); await sampler?.stop(); await supervisor.stop(); await verify.close(); } };
     return { shutdown: () => shutdown(ctx, server, background) };
   } catch (err) {
     releaseLock(opts.home);

@@ -1,6 +1,6 @@
 import type { InstanceRecord } from '../state/registry.js';
 import { decideAutoscale, type AutoscaleDecision, type HoldReason } from './autoscale.js';
-import { recordSample } from './autoscale-samples.js';
+import { usageHistory } from './autoscale-samples.js';
 import type { OpsContext } from './context.js';
 
 /** RDS's own event messages (USER_Events.Messages), so scripts written against RDS match them. */
@@ -44,17 +44,17 @@ function grow(ctx: OpsContext, rec: InstanceRecord, d: Extract<AutoscaleDecision
 }
 
 /**
- * Records a usage measurement and applies the autoscaling decision. Returns the instance's current
+ * Applies the autoscaling decision to a fresh usage measurement and the FreeStorageSpace history the
+ * sampler stored. Returns the instance's current
  * record (grown or not) for the quota check that follows, or undefined when it is gone.
  */
 export function autoscaleStep(ctx: OpsContext, id: string, usedBytes: number, now: number): InstanceRecord | undefined {
-  const samples = recordSample(ctx.autoscale, id, { at: now, usedBytes });
   const rec = ctx.registry.get(id); // re-read: a request may have changed the record while usage was measured
   if (!rec || !AUTOSCALED.has(rec.status)) return rec;
   const decision = decideAutoscale({
     allocatedGiB: rec.allocatedStorage,
     maxAllocatedGiB: rec.maxAllocatedStorage,
-    samples,
+    samples: usageHistory(ctx.metrics, id, rec.allocatedStorage, { at: now, usedBytes }, ctx.autoscale.settings),
     lastStorageChange: rec.lastStorageChange === undefined ? undefined : Date.parse(rec.lastStorageChange),
     now,
     settings: ctx.autoscale.settings,

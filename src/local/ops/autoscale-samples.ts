@@ -1,23 +1,20 @@
-import { PREDICTION_LOOKBACK_MS, RDS_AUTOSCALE, type AutoscaleSettings, type HoldReason, type UsageSample } from './autoscale.js';
-
-/** Bounds memory when the storage check runs very often (tests): 4096 samples is 5.7 h at the 5 s default. */
-export const MAX_SAMPLES = 4096;
+import type { MetricStore } from '../state/metric-store.js';
+import { RDS_NAMESPACE } from './metrics-sampler.js';
+import { GiB, PREDICTION_LOOKBACK_MS, RDS_AUTOSCALE, type AutoscaleSettings, type HoldReason, type UsageSample } from './autoscale.js';
 
 /**
- * Autoscaling's working state. Usage samples live in memory only: after a control-plane restart the
- * low-storage window starts over (a restart never makes storage grow sooner). The record keeps what
- * must survive: AllocatedStorage and lastStorageChange.
+ * Autoscaling's working state. The usage history is not here: it is the instance's FreeStorageSpace in
+ * the metric store (on disk), as on RDS, so a control-plane restart keeps the low-storage window. What
+ * lives in memory is only what may be lost: the hold already reported.
  */
 export interface AutoscaleState {
   settings: AutoscaleSettings;
-  /** Recent usage per instance, oldest first. */
-  samples: Map<string, UsageSample[]>;
   /** The hold already reported by an event, so a blocked autoscaling says so once, not every check. */
   reported: Map<string, HoldReason>;
 }
 
 export function createAutoscaleState(settings: AutoscaleSettings): AutoscaleState {
-  return { settings, samples: new Map(), reported: new Map() };
+  return { settings, reported: new Map() };
 }
 
 /** How far back samples are needed: the low-storage window and the prediction's lookback. */
@@ -25,27 +22,24 @@ export function keepMs(settings: AutoscaleSettings): number {
   return Math.max(settings.windowMs, PREDICTION_LOOKBACK_MS);
 }
 
+
 /**
- * Appends a sample and drops those older than keep, except the newest one at or before that edge:
- * it proves whether storage was already low when the window began.
+ * The usage history autoscaling decides on: the instance's FreeStorageSpace points of the last keep
+ * (plus the newest one at or before that edge: it proves whether storage was already low when the window
+ * began), as used bytes of today's allocation, then the measurement just taken. Converting with today's
+ * allocation is exact within the lookback: any storage change starts a cooldown (6 h) longer than it.
  */
-export function addSample(samples: readonly UsageSample[], sample: UsageSample, keep: number, cap = MAX_SAMPLES): UsageSample[] {
-  const all = [...samples, sample];
-  let first = 0;
-  while (first + 1 < all.length && all[first + 1].at <= sample.at - keep) first++;
-  return all.slice(Math.max(first, all.length - cap));
+export function usageHistory(store: MetricStore, id: string, allocatedGiB: number, current: UsageSample, settings: AutoscaleSettings): UsageSample[] {
+  const points = store.get(RDS_NAMESPACE, 'FreeStorageSpace', { DBInstanceIdentifier: id })?.points ?? [];
+  const edge = current.at - keepMs(settings);
+  let first = points.length;
+  while (first > 0 && points[first - 1].t > edge) first--;
+  const kept = points.slice(Math.max(0, first - 1)).filter((p) => p.t < current.at);
+  return [...kept.map((p) => ({ at: p.t, usedBytes: allocatedGiB * GiB - p.v })), current];
 }
 
-/** Records a measurement for an instance and returns its samples. */
-export function recordSample(state: AutoscaleState, id: string, sample: UsageSample): UsageSample[] {
-  const next = addSample(state.samples.get(id) ?? [], sample, keepMs(state.settings));
-  state.samples.set(id, next);
-  return next;
-}
-
-/** An instance that is not measured (stopped, failed, deleted) starts a fresh window when it is again. */
+/** An instance that is not measured (stopped, failed, deleted) reports its next hold afresh. */
 export function forgetInstance(state: AutoscaleState, id: string): void {
-  state.samples.delete(id);
   state.reported.delete(id);
 }
 

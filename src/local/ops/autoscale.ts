@@ -51,10 +51,17 @@ export function isLow(usedBytes: number, allocatedGiB: number): boolean {
   return usedBytes * 10 >= allocatedGiB * GiB * 9;
 }
 
-/** Start of the unbroken run of low samples that ends with the newest one; undefined if the newest is not low. */
-export function lowSince(samples: readonly UsageSample[], allocatedGiB: number): number | undefined {
+/**
+ * Start of the unbroken run of low samples that ends with the newest one; undefined if the newest is not
+ * low. A gap between two samples longer than `maxGapMs` (no measurement: instance stopped, control plane
+ * down longer than the window) breaks the run: nothing shows storage stayed low meanwhile.
+ */
+export function lowSince(samples: readonly UsageSample[], allocatedGiB: number, maxGapMs = Infinity): number | undefined {
   let since: number | undefined;
-  for (let i = samples.length - 1; i >= 0 && isLow(samples[i].usedBytes, allocatedGiB); i--) since = samples[i].at;
+  for (let i = samples.length - 1; i >= 0 && isLow(samples[i].usedBytes, allocatedGiB); i--) {
+    if (since !== undefined && since - samples[i].at > maxGapMs) break;
+    since = samples[i].at;
+  }
   return since;
 }
 
@@ -93,7 +100,7 @@ export function decideAutoscale(input: AutoscaleInput): AutoscaleDecision {
   const { allocatedGiB: allocated, maxAllocatedGiB: max, samples, now, settings } = input;
   if (max === undefined) return hold('off', 'storage autoscaling is off (no MaxAllocatedStorage)');
   if (samples.length === 0) return hold('no-samples', 'no usage measured yet');
-  const since = lowSince(samples, allocated);
+  const since = lowSince(samples, allocated, settings.windowMs);
   if (since === undefined) return hold('not-low', 'free storage is above 10% of allocated');
   const lowFor = now - since;
   if (lowFor < settings.windowMs) return hold('window', `free storage ≤ 10% for ${seconds(lowFor)}, less than ${seconds(settings.windowMs)}`);

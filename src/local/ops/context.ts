@@ -32,7 +32,7 @@ export interface OpsContext extends OpsDeps {
   jobs: JobQueue;
   /** Latest measured bytes used per instance (storage checker; CloudWatch FreeStorageSpace). */
   usage: Map<string, number>;
-  /** Storage autoscaling: settings (env knobs) and recent usage samples per instance, in memory only. */
+  /** Storage autoscaling: settings (env knobs) and holds already reported; its history is FreeStorageSpace in `metrics`. */
   autoscale: AutoscaleState;
   /** CloudWatch datapoints (AWS/RDS from the sampler, custom namespaces from PutMetricData), kept on disk with retention. */
   metrics: MetricStore;

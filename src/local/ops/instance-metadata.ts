@@ -3,6 +3,7 @@ import { AwsFault } from '../server/types.js';
 import type { InstanceRecord } from '../state/registry.js';
 import { invalidCombination, invalidValue } from './faults.js';
 import { bool, list, str } from './params.js';
+import { readMonitoring, type MonitoringSettings } from './monitoring.js';
 
 /**
  * The metadata-only settings of a DB instance (security groups, subnet group, AZ, option group, log
@@ -30,7 +31,7 @@ export const defaultOptionGroup = (engine: string, version: string) => `default:
 export type InstanceMetadata = Partial<Pick<InstanceRecord,
   'autoMinorVersionUpgrade' | 'vpcSecurityGroupIds' | 'dbSubnetGroupName' | 'optionGroupName' | 'caCertificateIdentifier'
   | 'cloudwatchLogsExports' | 'engineLifecycleSupport' | 'masterUserSecretKmsKeyId' | 'copyTagsToSnapshot' | 'availabilityZone'
-  | 'parameterGroupName'>>;
+  | 'parameterGroupName' | 'monitoringInterval' | 'monitoringRoleArn'>>;
 
 const optionGroupNotFound = (name: string) => new AwsFault('OptionGroupNotFoundFault', `Specified OptionGroupName: ${name} not found.`, 404);
 const certificateNotFound = (id: string) => new AwsFault('CertificateNotFound', `CACertificateIdentifier ${id} not found. Valid: ${CA_IDENTIFIERS.join(', ')}.`, 404);
@@ -56,7 +57,7 @@ function oneOf(name: string, value: string | undefined, allowed: string[]): stri
 
 /** The metadata a Create/ModifyDBInstance request sets (absent members: undefined, the record keeps its value). */
 /** `optionGroups`: the created option groups' names (the default group always exists). */
-export function readMetadata(flat: FlatParams, rec: Pick<InstanceRecord, 'engine' | 'engineVersion' | 'cloudwatchLogsExports'>, op: 'create' | 'modify', optionGroups: string[] = []): InstanceMetadata {
+export function readMetadata(flat: FlatParams, rec: Pick<InstanceRecord, 'engine' | 'engineVersion' | 'cloudwatchLogsExports'> & MonitoringSettings, op: 'create' | 'modify', optionGroups: string[] = []): InstanceMetadata {
   const { engine, engineVersion: version } = rec;
   // Its existence is checked by the op (pg-groups.ts requireParameterGroup: it needs the store).
   const pg = str(flat, 'DBParameterGroupName')?.toLowerCase();
@@ -75,6 +76,7 @@ export function readMetadata(flat: FlatParams, rec: Pick<InstanceRecord, 'engine
     caCertificateIdentifier: ca,
     engineLifecycleSupport: oneOf('EngineLifecycleSupport', str(flat, 'EngineLifecycleSupport'), LIFECYCLE_SUPPORT),
     masterUserSecretKmsKeyId: str(flat, 'MasterUserSecretKmsKeyId'),
+    ...readMonitoring(flat, rec),
   };
   if (op === 'create') {
     meta.availabilityZone = oneOf('AvailabilityZone', str(flat, 'AvailabilityZone'), LOCAL_AZS);
@@ -92,6 +94,6 @@ export function readMetadata(flat: FlatParams, rec: Pick<InstanceRecord, 'engine
       meta.cloudwatchLogsExports = [...now].sort();
     }
   }
-  for (const k of Object.keys(meta) as (keyof InstanceMetadata)[]) if (meta[k] === undefined) delete meta[k];
+  for (const k of Object.keys(meta) as (keyof InstanceMetadata)[]) if (meta[k] === undefined && !(k === 'monitoringRoleArn' && meta.monitoringInterval === 0)) delete meta[k];
   return meta;
 }

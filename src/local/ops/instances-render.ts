@@ -87,7 +87,9 @@ function metadata(rec: InstanceRecord): DBInstance {
     EnabledCloudwatchLogsExports: rec.cloudwatchLogsExports?.length ? rec.cloudwatchLogsExports : undefined,
     EngineLifecycleSupport: rec.engineLifecycleSupport ?? 'open-source-rds-extended-support',
     PerformanceInsightsEnabled: false,
-    MonitoringInterval: 0,
+    MonitoringInterval: rec.monitoringInterval ?? 0,
+    MonitoringRoleArn: rec.monitoringRoleArn,
+    EnhancedMonitoringResourceArn: rec.monitoringInterval ? localArn('logs', `log-group:RDSOSMetrics:log-stream:${rec.dbiResourceId}`) : undefined,
   };
 }
 

@@ -63,5 +63,5 @@ export async function checkAllStorage(ctx: OpsContext): Promise<void> {
       ctx.log.warn(`storage check of ${rec.id} failed: ${(err as Error).message}`);
     }
   }
-  for (const id of ctx.autoscale.samples.keys()) if (!ids.has(id)) forgetInstance(ctx.autoscale, id); // deleted instances
+  for (const id of ctx.autoscale.reported.keys()) if (!ids.has(id)) forgetInstance(ctx.autoscale, id); // deleted instances
 }

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import type { Logger } from '../state/log.js';
 import { LOCAL_REGION } from '../state/credentials.js';
 import { JSON_CONTENT_TYPE, classify, own, parseForm } from './protocol.js';
@@ -75,6 +76,16 @@ function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
+/** A gzip body, inflated up to a bound (a small bomb must not fill the memory). */
+function gunzipBounded(body: Buffer): Buffer | AwsFault {
+  try {
+    return gunzipSync(body, { maxOutputLength: 8 * MAX_BODY });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return new AwsFault('RequestEntityTooLarge', 'Request body too large (uncompressed).', 413);
+    return new AwsFault('InvalidParameterValue', 'The request body is marked Content-Encoding: gzip but is not valid gzip.', 400);
+  }
+}
+
 interface Reply {
   service: ServiceName;
   json: boolean;
@@ -99,7 +110,10 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, opts:
     opts.log.warn(`rejected ${req.method} ${req.url}: ${auth.code}`);
     return sendFault(res, guess, new AwsFault(auth.code, auth.message, 403));
   }
-  const text = req.method === 'GET' ? new URL(req.url ?? '/', 'http://x').search.slice(1) : body.toString('utf8');
+  // The SDK gzips large PutMetricData bodies (the operation's requestCompression trait); SigV4 signs the gzip bytes.
+  const payload = header(req, 'content-encoding')?.toLowerCase() === 'gzip' ? gunzipBounded(body) : body;
+  if (payload instanceof AwsFault) return sendFault(res, guess, payload);
+  const text = req.method === 'GET' ? new URL(req.url ?? '/', 'http://x').search.slice(1) : payload.toString('utf8');
   const c = classify(contentType, header(req, 'x-amz-target'), text, auth.service);
   if ('problem' in c) {
     // A client pointed at this endpoint for a service it does not serve (Secrets Manager, EC2 …): say so, and log it.

@@ -98,6 +98,9 @@ export interface InstanceRecord {
   parameterApplyStatus?: 'in-sync' | 'applying' | 'pending-reboot';
   /** IAMDatabaseAuthenticationEnabled: the node loads auth_pam and the control plane verifies IAM tokens. */
   iamDatabaseAuthenticationEnabled?: boolean;
+  /** Seconds between metric samples (0 or absent: basic monitoring, one a minute) and the role RDS requires for it. */
+  monitoringInterval?: number;
+  monitoringRoleArn?: string;
   /** ISO time AllocatedStorage last changed (modification or autoscaling): starts the autoscaling cooldown. */
   lastStorageChange?: string;
 }
