@@ -4,11 +4,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { clientEnv, run, type Run } from '../helpers/aws-clients.js';
 import { REPO } from '../helpers/local-cli.js';
-import { describe1, startHarness, type Harness } from './endpoint-harness.js';
+import { connect, describe1, startHarness, type Harness } from './endpoint-harness.js';
 
 /**
- * Terraform + hashicorp/aws against the local endpoint: test/conformance/terraform/main.tf (a subnet group,
- * `data "aws_rds_engine_version"`, an aws_db_instance) is applied, planned (must be empty), applied with
+ * Terraform + hashicorp/aws against the local endpoint: test/conformance/terraform/main.tf (a subnet group, a
+ * parameter group, `data "aws_rds_engine_version"`, an aws_db_instance using both) is applied, planned (must be empty), applied with
  * another class, planned again, destroyed — once, in this one file, because the provider's own waiter
  * takes ~80 s per create/modify whatever the endpoint answers (a fixed 60 s delay, then three
  * `available` reads 10 s apart: docs/LOCAL-ENDPOINT.md). Terraform is on these machines' image and on
@@ -58,7 +58,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-it('aws_db_subnet_group + aws_db_instance + data.aws_rds_engine_version: apply, empty plan, class change, destroy', async () => {
+it('aws_db_parameter_group + aws_db_subnet_group + aws_db_instance + data.aws_rds_engine_version: apply, empty plan, class change, destroy', async () => {
   const init = await tf('init', ['init']);
   expect(init.code, init.stdout + init.stderr).toBe(0);
 
@@ -72,6 +72,15 @@ it('aws_db_subnet_group + aws_db_instance + data.aws_rds_engine_version: apply, 
     AutoMinorVersionUpgrade: true, DBSubnetGroup: { DBSubnetGroupName: 'shop-subnets' }, VpcSecurityGroups: [{ VpcSecurityGroupId: 'sg-0123456789abcdef0' }],
   });
   expect(outputs.port.value).toBe(db.Endpoint?.Port);
+  expect(db.DBParameterGroups).toEqual([{ DBParameterGroupName: 'shop-params', ParameterApplyStatus: 'in-sync' }]);
+  // The group's values reached the real server (dynamic parameters: no reboot).
+  const c = await connect(h.home, 'tf-shop');
+  try {
+    const [rows] = (await c.query("SHOW GLOBAL VARIABLES WHERE Variable_name IN ('slow_query_log', 'long_query_time', 'innodb_lock_wait_timeout')")) as unknown as [{ Variable_name: string; Value: string }[]];
+    expect(Object.fromEntries(rows.map((r) => [r.Variable_name, r.Value]))).toEqual({ slow_query_log: 'ON', long_query_time: '2.000000', innodb_lock_wait_timeout: '20' });
+  } finally {
+    await c.end();
+  }
 
   // -detailed-exitcode: 0 = no changes, 2 = changes (the plan was never empty before: AutoMinorVersionUpgrade).
   const plan = await tf('plan', ['plan', '-detailed-exitcode', ...vars('db.t4g.micro')]);
@@ -90,4 +99,7 @@ it('aws_db_subnet_group + aws_db_instance + data.aws_rds_engine_version: apply, 
   await expect(describe1(h, 'tf-shop')).rejects.toMatchObject({ name: 'DBInstanceNotFoundFault' });
   const { DescribeDBSubnetGroupsCommand } = await import('@aws-sdk/client-rds');
   expect((await h.rds.send(new DescribeDBSubnetGroupsCommand({}))).DBSubnetGroups).toEqual([]);
+  const { DescribeDBParameterGroupsCommand } = await import('@aws-sdk/client-rds');
+  const groups = (await h.rds.send(new DescribeDBParameterGroupsCommand({}))).DBParameterGroups ?? [];
+  expect(groups.map((g) => g.DBParameterGroupName)).toEqual(['default.mariadb10.11']);
 }, 900_000);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AddTagsToResourceCommand, CreateDBParameterGroupCommand, CreateDBSubnetGroupCommand, DescribeDBInstancesCommand,
-  DescribeDBParameterGroupsCommand, ListTagsForResourceCommand, RDSClient,
+  CreateOptionGroupCommand, DescribeDBParameterGroupsCommand, ListTagsForResourceCommand, RDSClient, RemoveTagsFromResourceCommand,
 } from '@aws-sdk/client-rds';
 import { ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -58,6 +58,22 @@ describe('tag keys starting with aws:', () => {
   });
 });
 
+describe('tags on parameter and option groups (what Terraform reads after creating one)', () => {
+  it('are kept by Create*, listed, added and removed by ARN; the default groups cannot be tagged; an unknown group is not found', async () => {
+    const pg = (await h.rds.send(new CreateDBParameterGroupCommand({ DBParameterGroupName: 'shop-params', DBParameterGroupFamily: 'mariadb10.11', Description: 'x', Tags: [{ Key: 'env', Value: 'prod' }] }))).DBParameterGroup!;
+    const og = (await h.rds.send(new CreateOptionGroupCommand({ OptionGroupName: 'shop-options', EngineName: 'mariadb', MajorEngineVersion: '10.11', OptionGroupDescription: 'x', Tags: [{ Key: 'env', Value: 'prod' }] }))).OptionGroup!;
+    for (const ResourceName of [pg.DBParameterGroupArn!, og.OptionGroupArn!]) {
+      expect((await h.rds.send(new ListTagsForResourceCommand({ ResourceName }))).TagList).toEqual([{ Key: 'env', Value: 'prod' }]);
+      await h.rds.send(new AddTagsToResourceCommand({ ResourceName, Tags: [{ Key: 'team', Value: 'dba' }] }));
+      await h.rds.send(new RemoveTagsFromResourceCommand({ ResourceName, TagKeys: ['env'] }));
+      expect((await h.rds.send(new ListTagsForResourceCommand({ ResourceName }))).TagList).toEqual([{ Key: 'team', Value: 'dba' }]);
+    }
+    const defaultPg = 'arn:aws:rds:us-east-1:000000000000:pg:default.mariadb10.11';
+    expect(await failure(h.rds.send(new AddTagsToResourceCommand({ ResourceName: defaultPg, Tags: [{ Key: 'a', Value: 'b' }] })))).toMatchObject({ name: 'InvalidParameterValue' });
+    expect(await failure(h.rds.send(new ListTagsForResourceCommand({ ResourceName: 'arn:aws:rds:us-east-1:000000000000:pg:nope' })))).toMatchObject({ name: 'DBParameterGroupNotFoundFault', status: 404 });
+  });
+});
+
 describe('a service the endpoint does not serve', () => {
   async function signed(service: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
     const url = new URL(h.info.url);
@@ -69,14 +85,14 @@ describe('a service the endpoint does not serve', () => {
   }
 
   it('answers 400 naming what it serves, and `rdsctl local logs` shows the call (Query and JSON)', async () => {
-    const sts = await signed('sts', 'Action=GetCallerIdentity&Version=2011-06-15', { 'content-type': 'application/x-www-form-urlencoded' });
-    expect(sts.status).toBe(400);
-    expect(sts.text).toContain('This endpoint serves rds, monitoring (CloudWatch), iam and secretsmanager; the request was signed for service sts.');
+    const ec2 = await signed('ec2', 'Action=DescribeInstances&Version=2016-11-15', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(ec2.status).toBe(400);
+    expect(ec2.text).toContain('This endpoint serves rds, monitoring (CloudWatch), iam, sts and secretsmanager; the request was signed for service ec2.');
     const ddb = await signed('dynamodb', '{}', { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.ListTables' });
     expect(ddb.status).toBe(400);
     const logs = await runCli(['local', 'logs', '-n', '200'], { env: { RDSCTL_HOME: h.home } });
     expect(logs.code, logs.stderr).toBe(0);
-    expect(logs.stdout).toMatch(/unserved request \(signed for sts\): Unknown Version "2011-06-15" \(Action GetCallerIdentity\)/);
+    expect(logs.stdout).toMatch(/unserved request \(signed for ec2\): Unknown Version "2016-11-15" \(Action DescribeInstances\)/);
     expect(logs.stdout).toMatch(/unserved request \(signed for dynamodb\): Unknown x-amz-target "DynamoDB_20120810\.ListTables"/);
   });
 });

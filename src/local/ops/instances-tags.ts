@@ -1,11 +1,15 @@
 import type { TagListMessage } from '@aws-sdk/client-rds';
 import type { OpHandler } from '../server/types.js';
 import type { Tag } from '../state/registry.js';
+import type { RdsResourceType } from '../../core/arn.js';
 import { localRdsArn, localRdsArnName } from './arns.js';
 import type { OpsContext } from './context.js';
 import { instanceNotFound, invalidValue } from './faults.js';
 import { list, required, tags } from './params.js';
 import { subnetGroupNotFound, subnetGroupStore } from './subnet-groups.js';
+import { snapshotNotFound, snapshotStore } from './snapshots-store.js';
+import { DEFAULT_GROUP, parameterGroupNotFound, parameterGroupStore } from './pg-groups.js';
+import { optionGroupNotFound, optionGroupStore } from './option-groups.js';
 
 /** A taggable resource: its tags, and a way to replace them. */
 interface Taggable {
@@ -13,7 +17,21 @@ interface Taggable {
   save(tags: Tag[]): void;
 }
 
-/** Tag operations take an ARN; the local endpoint tags DB instances (db:<id>) and DB subnet groups (subgrp:<name>). */
+interface TaggedRecord { tags: Tag[] }
+interface TaggedStore<T extends TaggedRecord> { get(id: string): T | undefined; save(rec: T): void }
+
+/** A stored resource kind as a Taggable: its record by name, or its NotFound fault. */
+function stored<T extends TaggedRecord>(store: TaggedStore<T>, name: string, notFound: (name: string) => Error): Taggable {
+  const rec = store.get(name.toLowerCase());
+  if (!rec) throw notFound(name);
+  return { tags: rec.tags, save: (t) => store.save({ ...rec, tags: t }) };
+}
+
+/**
+ * Tag operations take an ARN. The local endpoint tags what RDS lets Terraform and the AWS CLI tag here:
+ * DB instances (db:), snapshots (snapshot:), subnet groups (subgrp:), parameter groups (pg:) and option
+ * groups (og:). The default parameter and option groups cannot be tagged, as on RDS.
+ */
 function resourceFromArn(ctx: OpsContext, arn: string): Taggable {
   const id = localRdsArnName(arn, 'db');
   if (id !== undefined && /^[a-z][a-z0-9-]*$/.test(id)) {
@@ -21,14 +39,21 @@ function resourceFromArn(ctx: OpsContext, arn: string): Taggable {
     if (!rec) throw instanceNotFound(id);
     return { tags: rec.tags, save: (t) => ctx.registry.update(id, (r) => { r.tags = t; }) };
   }
-  const group = localRdsArnName(arn, 'subgrp');
-  if (group !== undefined) {
-    const store = subnetGroupStore(ctx.home);
-    const rec = store.get(group.toLowerCase());
-    if (!rec) throw subnetGroupNotFound(group);
-    return { tags: rec.tags, save: (t) => store.save({ ...rec, tags: t }) };
+  const kinds: [RdsResourceType, (name: string) => Taggable][] = [
+    ['subgrp', (n) => stored(subnetGroupStore(ctx.home), n, subnetGroupNotFound)],
+    ['snapshot', (n) => stored(snapshotStore(ctx.home), n, snapshotNotFound)],
+    ['pg', (n) => (n.toLowerCase() === DEFAULT_GROUP ? defaultNotTaggable(arn) : stored(parameterGroupStore(ctx.home), n, parameterGroupNotFound))],
+    ['og', (n) => (n.startsWith('default:') ? defaultNotTaggable(arn) : stored(optionGroupStore(ctx.home), n, optionGroupNotFound))],
+  ];
+  for (const [type, taggable] of kinds) {
+    const name = localRdsArnName(arn, type);
+    if (name !== undefined) return taggable(name);
   }
-  throw invalidValue(`Invalid resource name: ${arn}. Use a DB instance ARN such as ${localRdsArn('db', '<id>')} or a DB subnet group ARN.`);
+  throw invalidValue(`Invalid resource name: ${arn}. Use the ARN of a DB instance (${localRdsArn('db', '<id>')}), snapshot, DB subnet group, DB parameter group or option group.`);
+}
+
+function defaultNotTaggable(arn: string): never {
+  throw invalidValue(`Default parameter and option groups cannot be tagged: ${arn}.`);
 }
 
 export function listTagsForResource(ctx: OpsContext): OpHandler<TagListMessage> {

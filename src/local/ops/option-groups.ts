@@ -38,7 +38,7 @@ export function optionGroupNames(home: string): string[] {
   return optionGroupStore(home).list().map((g) => g.id);
 }
 
-const notFound = (name: string) => new AwsFault('OptionGroupNotFoundFault', `Specified OptionGroupName: ${name} not found.`, 404);
+export const optionGroupNotFound = (name: string) => new AwsFault('OptionGroupNotFoundFault', `Specified OptionGroupName: ${name} not found.`, 404);
 const majorOf = (version: string) => version.split('.').slice(0, 2).join('.');
 
 function defaultRecord(ctx: OpsContext): OptionGroupRecord {
@@ -51,7 +51,7 @@ export function requireOptionGroup(ctx: OpsContext, name: string): OptionGroupRe
   const id = name.toLowerCase();
   if (id === defaultOptionGroup('mariadb', ctx.engineVersion)) return defaultRecord(ctx);
   const rec = optionGroupStore(ctx.home).get(id);
-  if (!rec) throw notFound(name);
+  if (!rec) throw optionGroupNotFound(name);
   return rec;
 }
 

@@ -1,5 +1,5 @@
 # The conformance configuration driven by test/integration/conformance-terraform.test.ts against the
-# local endpoint: a subnet group, the engine version data source, and one DB instance.
+# local endpoint: a subnet group, a parameter group, the engine version data source, and one DB instance.
 terraform {
   required_providers {
     aws = { source = "hashicorp/aws", version = "5.100.0" }
@@ -33,6 +33,24 @@ resource "aws_db_subnet_group" "shop" {
   tags       = { env = "conformance" }
 }
 
+resource "aws_db_parameter_group" "shop" {
+  name   = "shop-params"
+  family = data.aws_rds_engine_version.mariadb.parameter_group_family
+  parameter {
+    name  = "slow_query_log"
+    value = "1"
+  }
+  parameter {
+    name  = "long_query_time"
+    value = "2"
+  }
+  parameter {
+    name  = "innodb_lock_wait_timeout"
+    value = "20"
+  }
+  tags = { env = "conformance" }
+}
+
 resource "aws_db_instance" "shop" {
   identifier             = "tf-shop"
   engine                 = data.aws_rds_engine_version.mariadb.engine
@@ -44,7 +62,7 @@ resource "aws_db_instance" "shop" {
   db_subnet_group_name   = aws_db_subnet_group.shop.name
   vpc_security_group_ids = ["sg-0123456789abcdef0"]
   availability_zone      = "us-east-1b"
-  parameter_group_name   = "default.${data.aws_rds_engine_version.mariadb.parameter_group_family}"
+  parameter_group_name   = aws_db_parameter_group.shop.name
   skip_final_snapshot    = true
   apply_immediately      = true
   tags                   = { env = "conformance" }
