@@ -17,7 +17,7 @@ export const registerConnect: RegisterCommand = (program, run) => {
             hint: `Drop --json, or run \`rdsctl connect ${id} --json\` for the connection URL.`,
           });
         }
-        if (o.iam !== (o.dbUser !== undefined)) {
+        if (Boolean(o.iam) !== (o.dbUser !== undefined)) {
           const { usageError } = await import('../../core/errors.js');
           throw usageError('IAM_NEEDS_DB_USER', '--iam and --db-user go together.', { hint: `rdsctl connect ${id} --iam --db-user app --shell` });
         }
