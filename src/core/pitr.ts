@@ -66,9 +66,10 @@ export function cutIndex(trxs: Trx[], second: number): number {
 }
 
 /** The base a restore to the cut starts from: the newest whose position is at or before the cut, after the last gap before the cut. */
-export function chooseBase(bases: Base[], trxs: Trx[], cut: number): Base | undefined {
+export function chooseBase(bases: Base[], trxs: Trx[], cut: number, notBeforeMs = 0): Base | undefined {
   const gapStart = Math.max(-1, ...gapsIn(trxs).filter((g) => g <= cut));
   const candidates = bases.filter((b) => {
+    if (b.timeMs < notBeforeMs) return false;
     if (cut >= 0 && !baseAtOrBefore(b, trxs[cut].gtid)) return false;
     // A base from before a gap (or from before the archive's first transaction) would need what is missing.
     return startsAfter(b, trxs[Math.max(0, gapStart)]);
@@ -88,13 +89,16 @@ function baseAtOrBefore(b: Base, gtid: string): boolean {
 }
 
 /**
+ * `notBeforeMs`: a gap the archiver found (files purged before it read them) before any transaction
+ * after it shows the GTID jump: bases older than its finding are not used.
+ *
  * The restore window: from the oldest base that no gap cuts off (its second), to
  * `latestSecond` (the archive checkpoint). Undefined when no base backup exists yet.
  */
-export function restoreWindow(bases: Base[], trxs: Trx[], latestSecond: number): { earliestMs: number; latestMs: number } | undefined {
+export function restoreWindow(bases: Base[], trxs: Trx[], latestSecond: number, notBeforeMs = 0): { earliestMs: number; latestMs: number } | undefined {
   const gaps = gapsIn(trxs);
   const lastGap = gaps.length ? gaps[gaps.length - 1] : -1;
-  const usable = bases.filter((b) => startsAfter(b, trxs[Math.max(0, lastGap)]));
+  const usable = bases.filter((b) => b.timeMs >= notBeforeMs && startsAfter(b, trxs[Math.max(0, lastGap)]));
   if (usable.length === 0) return undefined;
   // floor: every transaction in the base committed (its statement started) no later than the base's second.
   const earliestMs = Math.floor(Math.min(...usable.map((b) => b.timeMs)) / 1000) * 1000;

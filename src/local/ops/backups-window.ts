@@ -31,6 +31,11 @@ export function restorableFields(ctx: OpsContext, rec: InstanceRecord): { Latest
   return t ? { LatestRestorableTime: t } : {};
 }
 
+/** Bases older than the last gap the archiver found are of no use (core/pitr.ts restoreWindow). */
+export function gapFloorMs(b: AutomatedBackupRecord): number {
+  return Math.max(0, ...b.gaps.map((g) => Date.parse(g.found)));
+}
+
 export interface Window {
   earliest: Date;
   latest: Date;
@@ -42,6 +47,6 @@ export async function windowOf(ctx: OpsContext, b: AutomatedBackupRecord): Promi
   const { trxs } = await archiveIndex(ctx.home, b.id);
   const latest = latestSecond(ctx, b);
   if (latest === undefined) return undefined;
-  const w = restoreWindow(b.bases.map(asBase), trxs, latest);
+  const w = restoreWindow(b.bases.map(asBase), trxs, latest, gapFloorMs(b));
   return w && { earliest: new Date(w.earliestMs), latest: new Date(w.latestMs), trxs };
 }

@@ -8,6 +8,7 @@ import { setServingPid } from '../state/registry.js';
 import { archiveIndex, plainCopies } from './backups-archive.js';
 import { asBase, baseDir, firstBaseBackup } from './backups-base.js';
 import { backupFiles, backupStore } from './backups-store.js';
+import { gapFloorMs } from './backups-window.js';
 import type { OpsContext } from './context.js';
 
 /** Where a restore stops: after trxs[index] of the archive (−1: none); `second` and `beforeGtid` say why. */
@@ -32,7 +33,7 @@ export async function runPointInTimeRestore(ctx: OpsContext, id: string, dbi: st
   try {
     const { trxs, files } = await archiveIndex(ctx.home, dbi);
     const cutTrx = cut.index >= 0 ? trxs[cut.index] : undefined;
-    const base = chooseBase(b.bases.map(asBase), trxs, cut.index);
+    const base = chooseBase(b.bases.map(asBase), trxs, cut.index, gapFloorMs(b));
     if (!base) throw new Error('no base backup precedes the restore point (pruned meanwhile?)');
     await mkdir(paths.serverRoot, { recursive: true, mode: 0o700 });
     if (rec.storageEncrypted) await cp(backupFiles(ctx.home, dbi).keys, paths.keysDir, { recursive: true, preserveTimestamps: true });

@@ -5,7 +5,7 @@ import { writeSecret, type InstanceSecret } from '../state/secrets.js';
 import type { InstanceRecord } from '../state/registry.js';
 import { asBase, backupLock } from './backups-base.js';
 import { automatedBackupArn, automatedBackupNotFound, backupFiles, backupStore, pitrNotEnabled, restoreFault, type AutomatedBackupRecord } from './backups-store.js';
-import { windowOf, type Window } from './backups-window.js';
+import { gapFloorMs, windowOf, type Window } from './backups-window.js';
 import type { OpsContext } from './context.js';
 import { instanceExists, instanceNotFound, instanceQuota, invalidCombination, invalidValue } from './faults.js';
 import { renderInstance, type InstanceResult } from './instances-render.js';
@@ -97,7 +97,7 @@ export function restoreDBInstanceToPointInTime(ctx: OpsContext): OpHandler<Insta
     const b = sourceBackups(ctx, req.flat);
     const w = await windowOf(ctx, b);
     const cut = planCut(req.flat, w, b);
-    if (!chooseBase(b.bases.map(asBase), w!.trxs, cut.index)) throw restoreFault(`No base backup of ${b.instanceId} precedes the restore point.`);
+    if (!chooseBase(b.bases.map(asBase), w!.trxs, cut.index, gapFloorMs(b))) throw restoreFault(`No base backup of ${b.instanceId} precedes the restore point.`);
     if (ctx.registry.get(id)) throw instanceExists(id);
     if (ctx.registry.list().length >= INSTANCE_QUOTA) throw instanceQuota(`You have reached the DB instance quota (${INSTANCE_QUOTA}) of this endpoint.`);
     const settings = { ...newSnapshot(id, sourceSettings(ctx, b), []), tags: sourceSettings(ctx, b).tags };
