@@ -86,6 +86,7 @@ describe('point-in-time restore on the local endpoint (real mariadbd, binlog arc
   }, 120_000);
 
   it('the rdsctl:restore-before-gtid tag replays every transaction before that GTID and not it', async () => {
+    await waitFor(h, 'src', (d) => (d.LatestRestorableTime?.getTime() ?? 0) >= ledger.at(-1)!.second * 1000, 'archive caught up');
     const gtid = (await sql<{ g: string }[]>('src', 'SELECT @@gtid_binlog_pos AS g'))[0].g;
     const [d, s, seq] = gtid.split('-').map(Number);
     const cutGtid = `${d}-${s}-${seq - 5}`;
@@ -98,6 +99,10 @@ describe('point-in-time restore on the local endpoint (real mariadbd, binlog arc
     const rows = await sql<{ n: number }[]>(id, 'SELECT n FROM ledger ORDER BY n');
     // The tagged GTID is the 5th-last ledger row's: the restore holds the rows before it.
     expect(rows.map((r) => r.n)).toEqual(ledger.slice(0, -6).map((l) => l.n));
+    // The restored instance has automated backups of its own, from where it was restored to.
+    expect(await window(id)).toMatchObject({ Status: 'active', DbiResourceId: db.DbiResourceId });
+    for (let i = 0; i < 50 && !(await window(id)).RestoreWindow; i++) await sleep(200);
+    expect((await window(id)).RestoreWindow!.EarliestTime!.getTime()).toBeGreaterThan(Date.now() - 30_000);
     await h.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: id, SkipFinalSnapshot: true }));
     expect(await errorName(h.rds.send(new RestoreDBInstanceToPointInTimeCommand({ SourceDBInstanceIdentifier: 'src', TargetDBInstanceIdentifier: 'x', Tags: [{ Key: 'rdsctl:restore-before-gtid', Value: '0-1-999999' }] })))).toBe('InvalidRestoreFault');
   }, 60_000);

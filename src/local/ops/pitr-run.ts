@@ -54,6 +54,9 @@ export async function runPointInTimeRestore(ctx: OpsContext, id: string, dbi: st
       const pos = await withAdmin(paths, async (c) => ((await c.query('SELECT @@GLOBAL.gtid_binlog_pos AS p'))[0] as { p: string }[])[0].p);
       if (seqInPosition(pos, g.domain) !== g.seq) throw new Error(`the replay ended at GTID ${pos || '(none)'}, not at ${cutTrx.gtid}`);
     }
+    // The replayed GTIDs carry the source's server_id, so gtid_current_pos (what mariadb-backup records and
+    // replicas start from) would skip them unless gtid_slave_pos says where the copy stands.
+    await withAdmin(paths, async (c) => { await c.query('SET GLOBAL gtid_slave_pos = @@GLOBAL.gtid_binlog_pos'); });
     await firstBaseBackup(ctx, id);
     ctx.registry.update(id, (r) => {
       r.initCompleted = true;
