@@ -3,6 +3,7 @@ import { usageError } from '../../core/errors.js';
 import { normalizeInstanceId, normalizeSnapshotId } from '../../core/identifiers.js';
 import { waitSettings } from '../interaction.js';
 import type { RegisterCommand } from './index.js';
+import { restoreToTime, type PitrOptions } from './restore-pitr.js';
 
 const TARGETS = new Set(['local', 'aws']);
 
@@ -26,18 +27,21 @@ export function splitTargets(argv: readonly string[]): { where?: string; newId?:
   return { where: where[0], newId: ids[0] };
 }
 
-interface RestoreOptions { snapshot?: string; class?: string; storage?: string; wait: boolean }
+interface RestoreOptions extends PitrOptions { snapshot?: string; class?: string; storage?: string }
 
 export const registerRestore: RegisterCommand = (program, run) => {
   program
-    .command('restore')
-    .description('restore a new DB instance from a snapshot: restore --snapshot <snapshot-id> --target <new-id>')
+    .command('restore [source-id]')
+    .description('restore a new DB instance: restore <source-id> --to-time <time> | --latest --target <new-id>, or restore --snapshot <snapshot-id> --target <new-id>')
+    .option('--to-time <time>', 'point in time, ISO 8601 with a zone (2026-11-26T10:15:06Z, +01:00): every transaction committed in a second up to it')
+    .option('--latest', 'the latest restorable time (rdsctl restore-window <source-id> shows the window)')
+    .option('--dry-run', 'print the plan and restore nothing')
     .option('--snapshot <snapshot-id>', 'the DB snapshot to restore from')
     .option('--class <class>', "the new instance's class (default: the snapshot's)")
     .option('--storage <gib>', "the new instance's storage in GiB (default: the snapshot's; never less)")
     .option('--no-wait', 'return once the restore has started')
     .addHelpText('after', '\n  --target <new-id>         the new instance (local or aws still pick where the\n                            command goes: docs/BACKUPS.md)')
-    .action((o: RestoreOptions, cmd: Command) => {
+    .action((sourceArg: string | undefined, o: RestoreOptions, cmd: Command) => {
       const root = cmd.parent!;
       let newId: string | undefined;
       try {
@@ -48,6 +52,7 @@ export const registerRestore: RegisterCommand = (program, run) => {
         root.setOptionValue('target', undefined);
         return run(cmd, async () => { throw err; });
       }
+      if (o.toTime !== undefined || o.latest) return run(cmd, (ctx) => restoreToTime(ctx, sourceArg, newId, o));
       return run(cmd, async (ctx) => {
         if (!o.snapshot) throw usageError('RESTORE_SOURCE_REQUIRED', 'restore needs the snapshot to restore from: nothing was restored.', { hint: 'e.g. rdsctl restore --snapshot shop-final --target shop-copy' });
         const sid = normalizeSnapshotId(o.snapshot);
