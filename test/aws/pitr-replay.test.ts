@@ -1,17 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { oneJsonDoc, runRdsctl } from '../helpers/cli-aws.js';
-import { useReplayTarget, type RecordedRequest } from '../helpers/cli-replay-server.js';
+import { requestActions as actions, requestParams as params, useReplayTarget } from '../helpers/cli-replay-server.js';
 
 // Point-in-time restore on the aws target: what the real CLI sends, and how it answers AWS's documented
 // responses and errors (fixtures/aws/README.md), replayed over HTTP.
 const t = await useReplayTarget({ beforeAll, afterAll, beforeEach });
 const env = t.env;
 const aws = () => t.awsArgs();
-const actions = (reqs: RecordedRequest[]) => reqs.map((r) => r.params.Action);
-const params = (req: RecordedRequest) => {
-  const { Action, Version, ...rest } = req.params;
-  return rest;
-};
 const source = { file: 'rds/describe-db-instances-mydatabase.xml' };
 const window = { file: 'rds/describe-db-instance-automated-backups-mydatabase.xml' };
 const targetFree = { file: 'rds/errors/db-instance-not-found.xml', status: 404 };
@@ -44,22 +39,16 @@ describe('restore --to-time / restore-window --target aws (replayed)', () => {
     expect(actions(t.server.requests)).not.toContain('RestoreDBInstanceToPointInTime');
   });
 
-  it('InvalidRestoreFault from AWS: exit 2, the AWS name kept, the hint names restore-window', async () => {
-    t.server.routes({ DescribeDBInstances: [source, targetFree], DescribeDBInstanceAutomatedBackups: window, RestoreDBInstanceToPointInTime: { file: 'rds/errors/invalid-restore.xml', status: 400 } });
+  it.each([
+    ['rds/errors/invalid-restore.xml', 2, 'RESTORE_TIME_OUTSIDE_WINDOW', 'InvalidRestoreFault', 'rdsctl restore-window mydatabase'],
+    ['rds/errors/point-in-time-restore-not-enabled.xml', 5, 'PITR_NOT_ENABLED', 'PointInTimeRestoreNotEnabledFault', 'rdsctl modify mydatabase --backup-retention 7'],
+  ])('AWS answers %s: exit %i, code %s, the AWS name kept, a hint with the real id', async (file, code, rdsctlCode, awsName, hint) => {
+    t.server.routes({ DescribeDBInstances: [source, targetFree], DescribeDBInstanceAutomatedBackups: window, RestoreDBInstanceToPointInTime: { file, status: 400 } });
     const r = await runRdsctl([...aws(), 'restore', 'mydatabase', '--latest', '--target', 'mydatabase-restored', '--json'], env);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(code);
     const err = oneJsonDoc(r.stdout).error;
-    expect(err).toMatchObject({ code: 'RESTORE_TIME_OUTSIDE_WINDOW', awsName: 'InvalidRestoreFault' });
-    expect(err.hint).toContain('rdsctl restore-window mydatabase');
+    expect(err).toMatchObject({ code: rdsctlCode, awsName });
+    expect(err.hint).toContain(hint);
     expect(params(t.server.requests.at(-1)!)).toEqual({ SourceDBInstanceIdentifier: 'mydatabase', TargetDBInstanceIdentifier: 'mydatabase-restored', UseLatestRestorableTime: 'true' });
-  });
-
-  it('PointInTimeRestoreNotEnabled from AWS: exit 5, the hint turns backups on by name', async () => {
-    t.server.routes({ DescribeDBInstances: [source, targetFree], DescribeDBInstanceAutomatedBackups: window, RestoreDBInstanceToPointInTime: { file: 'rds/errors/point-in-time-restore-not-enabled.xml', status: 400 } });
-    const r = await runRdsctl([...aws(), 'restore', 'mydatabase', '--latest', '--target', 'mydatabase-restored', '--json'], env);
-    expect(r.code).toBe(5);
-    const err = oneJsonDoc(r.stdout).error;
-    expect(err).toMatchObject({ code: 'PITR_NOT_ENABLED', awsName: 'PointInTimeRestoreNotEnabledFault' });
-    expect(err.hint).toContain('rdsctl modify mydatabase --backup-retention 7');
   });
 });
