@@ -13,7 +13,7 @@ import { connect, describe1, errorName, instancePid, sleep, startHarness, waitFo
 /**
  * PITR of an encrypted instance across a binlog rotation, a scheduled base backup, a mariadbd kill -9
  * and a control-plane SIGKILL; then a gap (binlogs purged while no archiver ran). Short intervals:
- * base backups every 8 s, rotations every 2 s.
+ * base backups every 6 s, rotations every 2 s.
  */
 const MARKER = 'pitr-plaintext-marker-91c4';
 let h: Harness;
@@ -32,7 +32,7 @@ async function sql<T = Record<string, unknown>[]>(text: string, values?: unknown
 async function write(from: number, to: number): Promise<void> {
   for (let n = from; n <= to; n++) {
     await sql('INSERT INTO t VALUES (?, ?, NOW())', [n, `${MARKER}-${n}`]);
-    await sleep(60);
+    await sleep(30);
   }
 }
 
@@ -67,7 +67,7 @@ function rootSql(text: string): string {
 }
 
 beforeAll(async () => {
-  Object.assign(process.env, { RDSCTL_SUPERVISE_MS: '500', RDSCTL_BINLOG_ROTATE_MS: '2000', RDSCTL_BACKUP_INTERVAL_MS: '8000' });
+  Object.assign(process.env, { RDSCTL_SUPERVISE_MS: '500', RDSCTL_BINLOG_ROTATE_MS: '2000', RDSCTL_BACKUP_INTERVAL_MS: '6000' });
   h = await startHarness('ep-pitr-rec');
   await h.rds.send(new CreateDBInstanceCommand({
     DBInstanceIdentifier: 'enc', DBInstanceClass: 'db.t4g.micro', Engine: 'mariadb', AllocatedStorage: 20, BackupRetentionPeriod: 1, StorageEncrypted: true,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CreateDBInstanceCommand, DeleteDBInstanceCommand, DescribeDBInstanceAutomatedBackupsCommand, RestoreDBInstanceToPointInTimeCommand,
+  CreateDBInstanceCommand, DeleteDBInstanceCommand, DescribeDBInstanceAutomatedBackupsCommand, ModifyDBInstanceCommand, RestoreDBInstanceToPointInTimeCommand,
   waitUntilDBInstanceDeleted, type RestoreDBInstanceToPointInTimeCommandInput,
 } from '@aws-sdk/client-rds';
 import { connect, describe1, errorName, sleep, startHarness, waitFor, type Harness } from './endpoint-harness.js';
@@ -46,10 +46,10 @@ beforeAll(async () => {
   }));
   await waitFor(h, 'src', (d) => d.DBInstanceStatus === 'available', 'available');
   await sql('src', 'CREATE TABLE ledger (n INT PRIMARY KEY, ts DATETIME NOT NULL)');
-  // ~6 s of commits every 40 ms (about 25 in each second); a rotation in the middle.
+  // ~4 s of commits every 40 ms (about 20 in each second); a rotation in the middle.
   const c = await connect(h.home, 'src', 'app');
   const started = Date.now();
-  for (let n = 1; Date.now() - started < 6000; n++) {
+  for (let n = 1; Date.now() - started < 4000; n++) {
     await c.query('INSERT INTO ledger VALUES (?, NOW())', [n]);
     if (n === 60) await sql('src', 'FLUSH BINARY LOGS').catch(() => undefined);
     await sleep(40);
@@ -120,6 +120,27 @@ describe('point-in-time restore on the local endpoint (real mariadbd, binlog arc
     }));
     expect(await req({ SourceDBInstanceIdentifier: 'nobak', UseLatestRestorableTime: true })).toBe('PointInTimeRestoreNotEnabledFault');
     expect(await errorName(describe1(h, 'bad'))).toBe('DBInstanceNotFoundFault');
+    expect((await h.rds.send(new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceIdentifier: 'nobak' }))).DBInstanceAutomatedBackups).toEqual([]);
+  });
+
+  it('retention 0 → 1 takes a base backup (backing-up) and opens a window; 1 → 0 deletes the automated backups', async () => {
+    await waitFor(h, 'nobak', (d) => d.DBInstanceStatus === 'available', 'available');
+    expect((await describe1(h, 'nobak')).LatestRestorableTime).toBeUndefined();
+    await h.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'nobak', BackupRetentionPeriod: 1, ApplyImmediately: true }));
+    let sawBackingUp = false;
+    for (let i = 0; i < 150; i++) {
+      const d = await describe1(h, 'nobak');
+      if (d.DBInstanceStatus === 'backing-up') sawBackingUp = true;
+      if (d.LatestRestorableTime) break;
+      await sleep(100);
+    }
+    expect(sawBackingUp).toBe(true);
+    await waitFor(h, 'nobak', (d) => d.DBInstanceStatus === 'available' && d.LatestRestorableTime !== undefined, 'first backup');
+    expect((await window('nobak')).Status).toBe('active');
+    await h.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'nobak', BackupRetentionPeriod: 0, ApplyImmediately: true }));
+    for (let i = 0; i < 50 && (await h.rds.send(new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceIdentifier: 'nobak' }))).DBInstanceAutomatedBackups!.length > 0; i++) await sleep(200);
+    expect((await h.rds.send(new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceIdentifier: 'nobak' }))).DBInstanceAutomatedBackups).toEqual([]);
+    expect((await describe1(h, 'nobak')).LatestRestorableTime).toBeUndefined();
   });
 
   it('DeleteAutomatedBackups=false keeps them retained, and a restore by DbiResourceId works after the source is gone', async () => {
