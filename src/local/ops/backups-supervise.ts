@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { nextBaseDueMs } from '../../core/pitr.js';
 import type { InstanceRecord } from '../state/registry.js';
 import { archiversOf, checkpoint, closeSegments, sealAll, startArchiver, stopArchiver } from './backups-archive.js';
@@ -23,9 +24,12 @@ const started = new WeakSet<OpsContext>();
 export async function superviseBackups(ctx: OpsContext): Promise<void> {
   if (!started.has(ctx)) {
     started.add(ctx);
-    // A killed control plane leaves its mariadb-binlog children running: end them before starting new ones.
+    // A killed control plane leaves its mariadb-binlog children (and a base backup's mariadb-backup)
+    // running: end them before starting new ones. This first pass runs before any base backup of ours.
     const { stopStragglers } = await import('./stragglers.js');
-    await stopStragglers(`${backupFiles(ctx.home, 'x').root.slice(0, -1)}`, 3000);
+    const top = path.dirname(backupFiles(ctx.home, 'x').root);
+    await stopStragglers(`--result-file=${top}/`, 3000);
+    await stopStragglers(`--target-dir=${top}/`, 3000);
     for (const b of backupStore(ctx.home).list()) removePartialBases(ctx.home, b.id);
     for (const rec of ctx.registry.list()) {
       // A base backup the control plane was taking when it stopped: the instance serves again.
