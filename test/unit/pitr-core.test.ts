@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { basesToPrune, chooseBase, cutIndex, gapsIn, nextBaseDueMs, restoreWindow, type Base, type Trx } from '../../src/core/pitr.js';
-import { parseTransactions } from '../../src/local/engine/binlog-archive.js';
+import { scanGtids } from '../../src/local/engine/binlog-archive.js';
 
 const trx = (seq: number, second: number): Trx => ({ gtid: `0-1-${seq}`, second });
 const base = (id: string, s: number, seq: number): Base => ({ id, timeMs: s * 1000 + 400, gtid: seq ? `0-1-${seq}` : '' });
@@ -46,15 +46,22 @@ describe('point-in-time rules (core/pitr.ts)', () => {
     expect(nextBaseDueMs(last, '03:00-03:30', 8000)).toBe(last + 8000);
   });
 
-  it('reads GTIDs and commit seconds from mariadb-binlog output (TZ=UTC), hours padded with a space', () => {
-    const text = [
-      '#261201 11:42:05 server id 1  end_log_pos 652 CRC32 0x92e4ebbe \tGTID 0-1-3 trans',
-      '#261201  9:02:07 server id 1  end_log_pos 867 CRC32 0x1d8d8e5b \tGTID 0-1-4 ddl',
-      '#261201 11:42:05 server id 1  end_log_pos 700 CRC32 0x1d8d8e5b \tXid = 12',
-    ].join('\n');
-    expect(parseTransactions(text)).toEqual([
-      { gtid: '0-1-3', second: Date.parse('2026-12-01T11:42:05Z') / 1000 },
-      { gtid: '0-1-4', second: Date.parse('2026-12-01T09:02:07Z') / 1000 },
-    ]);
+  it('scans GTID events from binlog bytes (v4 headers), stopping before a half-written event', () => {
+    const event = (type: number, when: number, server: number, body: Buffer) => {
+      const h = Buffer.alloc(19);
+      h.writeUInt32LE(when, 0); h[4] = type; h.writeUInt32LE(server, 5); h.writeUInt32LE(19 + body.length + 4, 9);
+      return Buffer.concat([h, body, Buffer.alloc(4)]);
+    };
+    const gtid = (seq: number, domain: number) => {
+      const b = Buffer.alloc(13);
+      b.writeBigUInt64LE(BigInt(seq), 0); b.writeUInt32LE(domain, 8);
+      return b;
+    };
+    const when = Date.parse('2026-12-01T11:42:05Z') / 1000;
+    const whole = Buffer.concat([Buffer.from([0xfe, 0x62, 0x69, 0x6e]), event(15, when, 1, Buffer.alloc(90)), event(162, when, 1, gtid(3, 0)), event(2, when, 1, Buffer.alloc(40)), event(162, when + 1, 7, gtid(4, 2))]);
+    expect(scanGtids(whole).trxs).toEqual([{ gtid: '0-1-3', second: when }, { gtid: '2-7-4', second: when + 1 }]);
+    const cut = scanGtids(whole.subarray(0, whole.length - 5));
+    expect(cut.trxs).toEqual([{ gtid: '0-1-3', second: when }]);
+    expect(scanGtids(whole, cut.end).trxs).toEqual([{ gtid: '2-7-4', second: when + 1 }]);
   });
 });

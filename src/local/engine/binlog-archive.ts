@@ -26,40 +26,64 @@ export interface ArchivedTrx {
   second: number;
 }
 
-const HEADER = /^#(\d\d)(\d\d)(\d\d) +(\d?\d):(\d\d):(\d\d) server id \d+ +end_log_pos \d+.*\tGTID (\d+-\d+-\d+)/;
+const GTID_EVENT = 162;
+const HEADER_LEN = 19;
 
 /**
- * Pure: the transactions of `mariadb-binlog` output, in binlog order. The event header's time is the
- * GTID event's, which is the committing statement's start time (what NOW() returned in it); the tool
- * prints it in its own zone, so it runs with TZ=UTC.
+ * Pure: the GTID events of binlog bytes (format v4: 4-byte magic, then events with a 19-byte header —
+ * timestamp u32, type u8, server_id u32, length u32, next position u32, flags u16 — all little-endian;
+ * a GTID event's body starts with seq_no u64 and domain_id u32). `from` is where to start (4: after the
+ * magic); returns the transactions and where the last complete event ends (a file still being written
+ * may end in half an event: the next scan starts there). Reading the headers is what `mariadb-binlog`
+ * prints as `#YYMMDD HH:MM:SS server id N … GTID d-s-n` (the same fields), without decoding every row.
  */
-export function parseTransactions(text: string): ArchivedTrx[] {
-  const out: ArchivedTrx[] = [];
-  for (const line of text.split('\n')) {
-    const m = HEADER.exec(line);
-    if (!m) continue;
-    const [, yy, mo, dd, hh, mi, ss, gtid] = m;
-    out.push({ gtid, second: Date.UTC(2000 + Number(yy), Number(mo) - 1, Number(dd), Number(hh), Number(mi), Number(ss)) / 1000 });
+export function scanGtids(buf: Buffer, from = 4): { trxs: ArchivedTrx[]; end: number } {
+  const trxs: ArchivedTrx[] = [];
+  let at = Math.max(4, from);
+  while (at + HEADER_LEN <= buf.length) {
+    const length = buf.readUInt32LE(at + 9);
+    if (length < HEADER_LEN || at + length > buf.length) break;
+    if (buf[at + 4] === GTID_EVENT && length >= HEADER_LEN + 12) {
+      const seq = buf.readBigUInt64LE(at + HEADER_LEN);
+      const domain = buf.readUInt32LE(at + HEADER_LEN + 8);
+      trxs.push({ gtid: `${domain}-${buf.readUInt32LE(at + 5)}-${seq}`, second: buf.readUInt32LE(at) });
+    }
+    at += length;
   }
-  return out;
+  return { trxs, end: at };
 }
 
-/** The transactions of binlog files (plain, not sealed). A file still being written may end in half an event: what is complete counts. */
+/** Per file: how far it was scanned and what it held (the newest file grows; a re-fetched one starts again). */
+const scanned = new Map<string, { size: number; end: number; trxs: ArchivedTrx[] }>();
+
+/** The transactions of one plain binlog file, scanning only what was appended since the last call. */
+export function readTransactionsOf(file: string): ArchivedTrx[] {
+  let size: number;
+  try {
+    size = fs.statSync(file).size;
+  } catch {
+    scanned.delete(file);
+    return [];
+  }
+  const seen = scanned.get(file);
+  if (seen && seen.size === size) return seen.trxs;
+  const start = seen && size > seen.size ? seen.end : 4;
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(size - start + 4);
+    fs.readSync(fd, buf, 4, size - start, start);
+    const { trxs, end } = scanGtids(buf, 4);
+    const all = [...(start === 4 ? [] : seen!.trxs), ...trxs];
+    scanned.set(file, { size, end: start + end - 4, trxs: all });
+    return all;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The transactions of binlog files (plain, not sealed), in order. */
 export async function readTransactions(files: string[]): Promise<ArchivedTrx[]> {
-  if (files.length === 0) return [];
-  const text = await runTolerant(requireBinary('mariadb-binlog'), ['--no-defaults', ...files]);
-  return parseTransactions(text);
-}
-
-/** stdout whatever the exit code: mariadb-binlog stops with an error at a truncated last event, after printing the rest. */
-function runTolerant(file: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env: { ...process.env, TZ: 'UTC' }, stdio: ['ignore', 'pipe', 'ignore'] });
-    const out: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.on('error', reject);
-    child.on('close', () => resolve(Buffer.concat(out).toString('utf8')));
-  });
+  return files.flatMap((f) => readTransactionsOf(f));
 }
 
 /**

@@ -150,7 +150,7 @@ function readIndex(file: string): Trx[] | undefined {
   }
 }
 
-/** Plain copies of the archived files in `scratch` (0700) for a replay: sealed ones opened, plain ones copied as they are now. */
+/** The archived files as plain files for a replay: sealed ones opened into `scratch` (0700), plain ones read where they are. */
 export function plainCopies(home: string, dbi: string, names: string[], scratch: string): string[] {
   fs.mkdirSync(scratch, { recursive: true, mode: 0o700 });
   const dir = backupFiles(home, dbi).binlogs;
@@ -158,7 +158,7 @@ export function plainCopies(home: string, dbi: string, names: string[], scratch:
   return names.map((n) => {
     const target = path.join(scratch, n);
     if (sealed.has(n)) unsealFile(path.join(dir, `${n}.sealed`), target, backupKey(home, dbi));
-    else fs.copyFileSync(path.join(dir, n), target);
+    else return path.join(dir, n);
     return target;
   });
 }

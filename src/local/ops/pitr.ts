@@ -9,7 +9,7 @@ import { gapFloorMs, windowOf, type Window } from './backups-window.js';
 import type { OpsContext } from './context.js';
 import { instanceExists, instanceNotFound, instanceQuota, invalidCombination, invalidValue } from './faults.js';
 import { renderInstance, type InstanceResult } from './instances-render.js';
-import { checkIdentifier, checkPort, INSTANCE_QUOTA } from './instances-validate.js';
+import { checkIdentifier, checkPort, checkRetention, INSTANCE_QUOTA } from './instances-validate.js';
 import { bool, int, required, str, tags } from './params.js';
 import { releaseReservation } from './ports.js';
 import { choosePort, refusePlacement } from './placement.js';
@@ -24,6 +24,7 @@ const HONOURED = new Set([
   'Action', 'Version', 'SourceDBInstanceIdentifier', 'TargetDBInstanceIdentifier', 'RestoreTime', 'UseLatestRestorableTime',
   'SourceDbiResourceId', 'SourceDBInstanceAutomatedBackupsArn', 'DBInstanceClass', 'AllocatedStorage', 'Port',
   'DeletionProtection', 'CopyTagsToSnapshot', 'MultiAZ', 'PubliclyAccessible', 'AvailabilityZone', 'AutoMinorVersionUpgrade',
+  'BackupRetentionPeriod',
 ]);
 
 function refuseUnhonoured(flat: FlatParams): void {
@@ -100,13 +101,15 @@ export function restoreDBInstanceToPointInTime(ctx: OpsContext): OpHandler<Insta
     if (!chooseBase(b.bases.map(asBase), w!.trxs, cut.index, gapFloorMs(b))) throw restoreFault(`No base backup of ${b.instanceId} precedes the restore point.`);
     if (ctx.registry.get(id)) throw instanceExists(id);
     if (ctx.registry.list().length >= INSTANCE_QUOTA) throw instanceQuota(`You have reached the DB instance quota (${INSTANCE_QUOTA}) of this endpoint.`);
+    const retentionParam = int(req.flat, 'BackupRetentionPeriod');
+    const retention = retentionParam === undefined ? undefined : checkRetention(retentionParam);
     const settings = { ...newSnapshot(id, sourceSettings(ctx, b), []), tags: sourceSettings(ctx, b).tags };
     restoredRecord(ctx, req.flat, id, settings, 0); // validates class and storage before a port is claimed
     const port = await choosePort(ctx, wantedPort);
     let rec: InstanceRecord;
     try {
       if (ctx.registry.get(id)) throw instanceExists(id);
-      rec = restoredRecord(ctx, req.flat, id, settings, port);
+      rec = { ...restoredRecord(ctx, req.flat, id, settings, port), backupRetentionPeriod: retention ?? settings.instance.backupRetentionPeriod };
       const master = readJson<InstanceSecret>(backupFiles(ctx.home, b.id).master);
       if (master) writeSecret(ctx.home, id, { username: master.username, password: master.password, managed: master.managed });
       ctx.registry.save(rec);
