@@ -87,4 +87,15 @@ describe('point-in-time restore through the CLI (local target)', () => {
     expect(latest.stdout).toMatch(/Restored now from shop as of its latest restorable time/);
     expect((await sqlOn<{ c: number }[]>('now', 'SELECT COUNT(*) AS c FROM shop.orders'))[0].c).toBe(12);
   }, 120_000);
+
+  it('delete says before asking that the automated backups go with the instance; --keep-automated-backups keeps them', async () => {
+    const dry = await cli(['delete', 'shop', '--skip-final-snapshot', '--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/its automated backups are deleted with it.*--keep-automated-backups.*--final-snapshot shop-final/);
+    const keep = await cli(['delete', 'shop', '--skip-final-snapshot', '--keep-automated-backups', '--dry-run', '--json']);
+    expect(keep.json.data.plan).toMatchObject({ DBInstanceIdentifier: 'shop', SkipFinalSnapshot: true, DeleteAutomatedBackups: false });
+    expect(JSON.stringify(keep.json.data)).not.toMatch(/cannot be brought back/);
+    const r = await cli(['delete', 'shop', '--skip-final-snapshot', '--keep-automated-backups', '--yes', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+  }, 60_000);
 });
