@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupHome, runCli, tempHome } from '../helpers/local-cli.js';
+import { BIN, cleanupHome, runCli, tempHome } from '../helpers/local-cli.js';
+import { startTmux } from '../helpers/tmux.js';
 
 // Issue 8 as a DBA runs it: restore-window, restore --to-time / --latest --target, and the refusals
 // (no zone, future, before the window, malformed, target exists) with exit 2/5 and nothing created.
@@ -87,6 +88,21 @@ describe('point-in-time restore through the CLI (local target)', () => {
     expect(latest.stdout).toMatch(/Restored now from shop as of its latest restorable time/);
     expect((await sqlOn<{ c: number }[]>('now', 'SELECT COUNT(*) AS c FROM shop.orders'))[0].c).toBe(12);
   }, 120_000);
+
+  it('on a terminal restore --latest says in UTC what it restores and shows the statuses while it waits', async () => {
+    const t = await startTmux('pitr-restore', { env: { ...env(), NO_COLOR: '1' } });
+    try {
+      await t.run(`${process.execPath} ${BIN} restore shop --latest --target tty`);
+      expect(await t.exitCode(120_000)).toBe(0);
+      const text = (await t.history()).replace(/\n/g, ''); // lines wrap at 80 columns: fold them
+      expect(text).toMatch(/Restore shop as of its latest restorable time \(now \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)/);
+      expect(text).toMatch(/tty: creating.*tty: backing-up.*tty: available/);
+      expect(text).toMatch(/Restored tty from shop/);
+    } finally {
+      await t.kill();
+    }
+    expect((await sqlOn<{ c: number }[]>('tty', 'SELECT COUNT(*) AS c FROM shop.orders'))[0].c).toBe(12);
+  }, 150_000);
 
   it('delete says before asking that the automated backups go with the instance; --keep-automated-backups keeps them', async () => {
     const dry = await cli(['delete', 'shop', '--skip-final-snapshot', '--dry-run']);
