@@ -22,7 +22,8 @@ export async function clientsFor(ctx: CliContext): Promise<Clients> {
       try {
         return await next(args);
       } catch (err) {
-        const id = (args.input as { DBInstanceIdentifier?: string }).DBInstanceIdentifier;
+        const input = args.input as { DBInstanceIdentifier?: string; SourceDBInstanceIdentifier?: string };
+        const id = input.DBInstanceIdentifier ?? input.SourceDBInstanceIdentifier;
         tagRequest(err, { id: id?.toLowerCase(), target: ctx.target });
         throw err;
       }

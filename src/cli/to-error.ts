@@ -95,6 +95,9 @@ export const AWS_ERRORS: Record<string, { code: string; exit: (typeof ExitCode)[
   UnrecognizedClientException: { code: 'INVALID_CREDENTIALS', exit: ExitCode.auth },
   AccessDenied: { code: 'ACCESS_DENIED', exit: ExitCode.auth, hint: 'Your IAM identity lacks permission for this action.' },
   AccessDeniedException: { code: 'ACCESS_DENIED', exit: ExitCode.auth, hint: 'Your IAM identity lacks permission for this action.' },
+  InvalidRestoreFault: { code: 'RESTORE_TIME_OUTSIDE_WINDOW', exit: ExitCode.usage, hint: (c) => (c.id ? `See what can be restored with \`rdsctl restore-window ${c.id}\`.` : 'See what can be restored with `rdsctl restore-window` and the source instance.') },
+  PointInTimeRestoreNotEnabledFault: { code: 'PITR_NOT_ENABLED', exit: ExitCode.conflict, hint: (c) => (c.id ? `Turn on automated backups with \`rdsctl modify ${c.id} --backup-retention 7\`; restores work from its first backup on.` : 'Turn on automated backups with `rdsctl modify` and --backup-retention.') },
+  DBInstanceAutomatedBackupNotFoundFault: { code: 'AUTOMATED_BACKUP_NOT_FOUND', exit: ExitCode.notFound, hint: (c) => `Check the source instance with ${describeIt(c)}.` },
 };
 
 /**

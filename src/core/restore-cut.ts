@@ -7,8 +7,13 @@ export function restoreSecond(restoreTime: Date): number {
   return Math.floor(restoreTime.getTime() / 1000);
 }
 
+/** The rule itself, on seconds: the one comparison every cut (restore, preview, archive index) makes. */
+export function includedInSecond(commitSecond: number, second: number): boolean {
+  return commitSecond <= second;
+}
+
 export function includedAt(commitSecond: number, restoreTime: Date): boolean {
-  return commitSecond <= restoreSecond(restoreTime);
+  return includedInSecond(commitSecond, restoreSecond(restoreTime));
 }
 
 /**

@@ -171,6 +171,8 @@ export interface DeletePlan {
   DBInstanceIdentifier: string;
   SkipFinalSnapshot: boolean;
   FinalDBSnapshotIdentifier?: string;
+  /** false keeps the automated backups as `retained` (point-in-time restore by DbiResourceId afterwards). */
+  DeleteAutomatedBackups?: boolean;
 }
 
 export async function deleteInstance(rds: RDSClient, plan: DeletePlan, w: WaitSettings): Promise<DBInstance | undefined> {

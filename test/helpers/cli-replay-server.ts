@@ -112,3 +112,12 @@ export async function useReplayTarget(hooks: {
   target.awsArgs = () => ['--target', 'aws', '--region', 'us-east-1', '--endpoint-url', target.server.url];
   return target;
 }
+
+/** The Actions the CLI sent, in order. */
+export const requestActions = (reqs: RecordedRequest[]): string[] => reqs.map((r) => r.params.Action ?? '');
+
+/** A request's parameters without Action and Version. */
+export function requestParams(req: RecordedRequest): Record<string, string> {
+  const { Action: _a, Version: _v, ...rest } = req.params;
+  return rest;
+}

@@ -130,7 +130,9 @@ describe('backups on the local target', () => {
     const help = await runCli(['provision', '--help'], { env: env() });
     expect(help.stdout).not.toMatch(/backed up/);
     const d = await runCli(['describe', 'envpw'], { env: env() });
-    expect(d.stdout).toMatch(/^Backup retention: +\d+ day\(s\) \(setting only: no automated backups on local\)$/m);
+    // Automated backups are real on local now: retention, and the latest time a restore can go to.
+    expect(d.stdout).toMatch(/^Backup retention: +\d+ day\(s\)$/m);
+    expect(d.stdout).toMatch(/^Latest restorable: +\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/m);
   });
 });
 

@@ -26,13 +26,14 @@ const req = (flat: Record<string, string>) => ({ service: 'rds' as const, action
 
 it('Query XML of Create/DescribeDBInstances, ListTags, AddTags and DescribeEvents is byte-identical to the hand-shaped XML', async () => {
   const out: string[] = [];
-  const ctx: any = { registry: { get: () => rec, list: () => [rec, { ...rec, id: 'zed', initCompleted: false, tags: [] }] }, caValidTill: new Date(0) };
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-'));
+  ensureHome(home);
+  // DescribeDBInstances reads the automated-backup store for LatestRestorableTime: an empty home has none.
+  const ctx: any = { home, registry: { get: () => rec, list: () => [rec, { ...rec, id: 'zed', initCompleted: false, tags: [] }] }, caValidTill: new Date(0) };
   out.push(successXml('rds', 'CreateDBInstance', { DBInstance: renderInstance(rec, new Date(0)) }, 'r'));
   out.push(successXml('rds', 'DescribeDBInstances', await describeDBInstances(ctx)(req({})), 'r'));
   out.push(successXml('rds', 'ListTagsForResource', await listTagsForResource(ctx)(req({ ResourceName: 'arn:aws:rds:us-east-1:000000000000:db:shop' })), 'r'));
   out.push(successXml('rds', 'AddTagsToResource', {}, 'r'));
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-'));
-  ensureHome(home);
   const events = new EventLog(home);
   events.append({ Date: '2026-01-01T10:00:00.000Z', SourceIdentifier: 'shop', Message: 'm1 <x>', EventCategories: ['creation', 'notification'], SourceArn: 'arn:aws:rds:us-east-1:000000000000:db:shop' });
   events.append({ Date: '2026-01-01T11:00:00.000Z', SourceIdentifier: 'shop', Message: 'm2', EventCategories: [] });

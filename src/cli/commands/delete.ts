@@ -3,7 +3,7 @@ import { normalizeInstanceId, normalizeSnapshotId } from '../../core/identifiers
 import { confirm, waitSettings } from '../interaction.js';
 import type { RegisterCommand } from './index.js';
 
-interface DeleteOptions { skipFinalSnapshot?: boolean; finalSnapshot?: string; wait: boolean; dryRun?: boolean }
+interface DeleteOptions { skipFinalSnapshot?: boolean; finalSnapshot?: string; keepAutomatedBackups?: boolean; wait: boolean; dryRun?: boolean }
 
 export const registerDelete: RegisterCommand = (program, run) => {
   program
@@ -11,6 +11,7 @@ export const registerDelete: RegisterCommand = (program, run) => {
     .description('delete a DB instance (asks on a TTY; --yes otherwise)')
     .option('--skip-final-snapshot', 'delete without a final snapshot')
     .option('--final-snapshot <name>', 'take this final snapshot before deleting')
+    .option('--keep-automated-backups', 'keep the automated backups (retained: restore-window and restore --to-time work from them)')
     .option('--no-wait', 'return once deletion has started')
     .option('--dry-run', 'print what would be deleted and delete nothing')
     .action((id: string, o: DeleteOptions, cmd) =>
@@ -24,13 +25,14 @@ export const registerDelete: RegisterCommand = (program, run) => {
           DBInstanceIdentifier: normalizeInstanceId(id),
           SkipFinalSnapshot: Boolean(o.skipFinalSnapshot),
           FinalDBSnapshotIdentifier: o.finalSnapshot ? normalizeSnapshotId(o.finalSnapshot) : undefined,
+          ...(o.keepAutomatedBackups ? { DeleteAutomatedBackups: false } : {}),
         };
         const { clientsFor } = await import('../clients.js');
         const { describeInstance, deleteInstance } = await import('../../services/instances.js');
         const { rds } = await clientsFor(ctx);
         const current = await describeInstance(rds, plan.DBInstanceIdentifier);
         const what = `Delete ${plan.DBInstanceIdentifier} (${current.DBInstanceStatus}, ${current.AllocatedStorage} GiB) ${plan.SkipFinalSnapshot ? 'WITHOUT a final snapshot' : `after final snapshot ${plan.FinalDBSnapshotIdentifier}`}${
-          plan.SkipFinalSnapshot ? await noBackupWarning(rds, current) : ''}`;
+          plan.SkipFinalSnapshot ? await noBackupWarning(rds, current, Boolean(o.keepAutomatedBackups)) : ''}`;
         if (o.dryRun) {
           ctx.out.result({ dryRun: true, plan }, () => `${what} — dry run, nothing deleted.`);
           return;
@@ -44,9 +46,13 @@ export const registerDelete: RegisterCommand = (program, run) => {
 };
 
 /** Said before the question: deleting an instance with nothing behind it loses its data for good. */
-async function noBackupWarning(rds: import('@aws-sdk/client-rds').RDSClient, db: import('@aws-sdk/client-rds').DBInstance): Promise<string> {
-  if (db.ReadReplicaSourceDBInstanceIdentifier || (db.BackupRetentionPeriod ?? 0) > 0) return '';
+async function noBackupWarning(rds: import('@aws-sdk/client-rds').RDSClient, db: import('@aws-sdk/client-rds').DBInstance, keep: boolean): Promise<string> {
+  const backups = (db.BackupRetentionPeriod ?? 0) > 0;
+  if (db.ReadReplicaSourceDBInstanceIdentifier || (backups && keep)) return '';
   const { listSnapshots } = await import('../../services/snapshots.js');
   if ((await listSnapshots(rds, db.DBInstanceIdentifier)).length > 0) return '';
-  return ` — it has no automated backups and no snapshots, so its data cannot be brought back (take one: --final-snapshot ${db.DBInstanceIdentifier}-final)`;
+  const id = db.DBInstanceIdentifier;
+  // As on RDS, automated backups go with the instance unless kept.
+  if (backups) return ` — it has no snapshots and its automated backups are deleted with it, so its data cannot be brought back (keep them: --keep-automated-backups; or take one: --final-snapshot ${id}-final)`;
+  return ` — it has no automated backups and no snapshots, so its data cannot be brought back (take one: --final-snapshot ${id}-final)`;
 }

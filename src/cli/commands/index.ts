@@ -21,6 +21,7 @@ import { registerPromote } from './promote.js';
 import { registerProvision } from './provision.js';
 import { registerReplicas } from './replicas.js';
 import { registerRestore } from './restore.js';
+import { registerRestoreWindow } from './restore-window.js';
 import { registerSnapshot } from './snapshot.js';
 import { registerScaleReplicas } from './scale-replicas.js';
 import { registerStatus } from './status.js';
@@ -50,6 +51,7 @@ export const COMMANDS: RegisterCommand[] = [
   registerStatus,
   registerSnapshot,
   registerRestore,
+  registerRestoreWindow,
   registerParams,
   registerLogs,
   registerAudit,

@@ -16,7 +16,7 @@ interface ProvisionOptions {
 export const registerProvision: RegisterCommand = (program, run) => {
   program
     .command('provision <id>')
-    .description('create a DB instance (encrypted, TLS, automated backups on aws) and wait until it is available')
+    .description('create a DB instance (encrypted, TLS, automated backups) and wait until it is available')
     .option('--engine <engine>', 'mariadb or mysql (default: mariadb on local, mysql on aws)')
     .option('--engine-version <version>', 'engine version (default: the target default)')
     .option('--class <class>', 'DB instance class', 'db.t4g.medium')

@@ -15,7 +15,7 @@ export function addBinlogRestoreOptions(cmd: Command): Command {
     .option('--preview', 'with --to-time: list the last transactions included and the first left out; restores nothing')
     .option('--count <n>', 'how many transactions --preview lists on each side of the cut', '5')
     .option('--before <pattern>', 'restore to just before the first transaction matching the pattern (see below)')
-    .option('--dry-run', 'with --before: print what matched and the plan; restore nothing')
+    .option('--dry-run', 'print the plan (with --before: what matched) and restore nothing')
     .option('--after <time>', 'with --before: search from this time (ISO 8601 with a zone; default: the oldest binlog)')
     .addHelpText('after', `
   --before patterns (case and spacing ignored; backquotes, schema optional):

@@ -4,6 +4,7 @@ import { normalizeInstanceId, normalizeSnapshotId } from '../../core/identifiers
 import { waitSettings } from '../interaction.js';
 import type { RegisterCommand } from './index.js';
 import { addBinlogRestoreOptions, runBinlogRestore, wantsBinlogRestore, type BinlogRestoreOptions } from './restore-binlog.js';
+import { restoreToTime, type PitrOptions } from './restore-pitr.js';
 
 const TARGETS = new Set(['local', 'aws']);
 
@@ -27,14 +28,15 @@ export function splitTargets(argv: readonly string[]): { where?: string; newId?:
   return { where: where[0], newId: ids[0] };
 }
 
-interface RestoreOptions extends BinlogRestoreOptions { snapshot?: string; class?: string; storage?: string; wait: boolean }
+interface RestoreOptions extends BinlogRestoreOptions, PitrOptions { snapshot?: string; class?: string; storage?: string; wait: boolean }
 
 export const registerRestore: RegisterCommand = (program, run) => {
   addBinlogRestoreOptions(program
     .command('restore')
-    .argument('[source-id]', 'the instance whose binlogs --preview / --before read')
-    .option('--to-time <time>', 'ISO 8601 with a zone (2026-11-26T10:15:06Z); with --preview')
-    .description('restore a new DB instance from a snapshot: restore --snapshot <snapshot-id> --target <new-id>')
+    .argument('[source-id]', 'the instance to restore from (--to-time, --latest) or whose binlogs --preview / --before read')
+    .description('restore a new DB instance: restore <source-id> --to-time <time> | --latest --target <new-id>, or restore --snapshot <snapshot-id> --target <new-id>')
+    .option('--to-time <time>', 'point in time, ISO 8601 with a zone (2026-11-26T10:15:06Z, +01:00): every transaction committed in a second up to it')
+    .option('--latest', 'the latest restorable time (rdsctl restore-window <source-id> shows the window)')
     .option('--snapshot <snapshot-id>', 'the DB snapshot to restore from')
     .option('--class <class>', "the new instance's class (default: the snapshot's)")
     .option('--storage <gib>', "the new instance's storage in GiB (default: the snapshot's; never less)")
@@ -53,6 +55,7 @@ export const registerRestore: RegisterCommand = (program, run) => {
       }
       return run(cmd, async (ctx) => {
         if (wantsBinlogRestore(o)) return runBinlogRestore(ctx, sourceId, o, newId);
+        if (o.toTime !== undefined || o.latest) return restoreToTime(ctx, sourceId, newId, o);
         if (!o.snapshot) throw usageError('RESTORE_SOURCE_REQUIRED', 'restore needs the snapshot to restore from: nothing was restored.', { hint: 'e.g. rdsctl restore --snapshot shop-final --target shop-copy' });
         const sid = normalizeSnapshotId(o.snapshot);
         if (!newId) throw usageError('RESTORE_TARGET_REQUIRED', `restore needs the name of the new instance: nothing was restored.`, { hint: `e.g. rdsctl restore --snapshot ${sid} --target ${sid}-copy` });

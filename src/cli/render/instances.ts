@@ -40,7 +40,8 @@ export function renderInstance(d: DBInstance, target: 'local' | 'aws' = 'aws', w
     ['Storage', `${d.AllocatedStorage} GiB${d.MaxAllocatedStorage ? ` (autoscaling to ${d.MaxAllocatedStorage} GiB)` : ''}${d.StorageType ? `, ${d.StorageType}` : ''}`],
     // The key id, not its 70-character ARN (which --json keeps): the line fits 80 columns.
     ['Encrypted', d.StorageEncrypted ? `yes${d.KmsKeyId ? ` (KMS key ${d.KmsKeyId.replace(/^arn:.*:key\//, '')})` : ''}` : 'no'],
-    ['Backup retention', `${d.BackupRetentionPeriod} day(s)${target === 'local' && d.BackupRetentionPeriod ? ' (setting only: no automated backups on local)' : ''}`],
+    ['Backup retention', `${d.BackupRetentionPeriod} day(s)`],
+    ['Latest restorable', d.LatestRestorableTime?.toISOString().replace('.000Z', 'Z')],
     ['Deletion protection', d.DeletionProtection ? 'on' : 'off'],
     ['IAM DB auth', d.IAMDatabaseAuthenticationEnabled ? 'enabled' : 'off'],
     ['CA', d.CACertificateIdentifier],

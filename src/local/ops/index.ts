@@ -16,6 +16,8 @@ import { createOptionGroup, deleteOptionGroup, describeOptionGroupOptions, descr
 import { createDBSubnetGroup, deleteDBSubnetGroup, describeDBSubnetGroups, modifyDBSubnetGroup } from './subnet-groups.js';
 import { createDBSnapshot, deleteDBSnapshot, describeDBSnapshots } from './snapshots.js';
 import { restoreDBInstanceFromDBSnapshot } from './snapshots-restore.js';
+import { restoreDBInstanceToPointInTime } from './pitr.js';
+import { describeDBInstanceAutomatedBackups } from './backups-describe.js';
 import { createDBParameterGroup, deleteDBParameterGroup, describeDBParameterGroups, describeDBParameters, describeEngineDefaultParameters, modifyDBParameterGroup, resetDBParameterGroup } from './pg-groups.js';
 import { describeDBLogFiles, downloadDBLogFilePortion } from './log-files.js';
 import { addTagsToResource, listTagsForResource, removeTagsFromResource } from './instances-tags.js';
@@ -59,6 +61,8 @@ export function buildOpRegistry(ctx: OpsContext): OpRegistry {
       DescribeDBSnapshots: describeDBSnapshots(ctx),
       DeleteDBSnapshot: deleteDBSnapshot(ctx),
       RestoreDBInstanceFromDBSnapshot: restoreDBInstanceFromDBSnapshot(ctx),
+      RestoreDBInstanceToPointInTime: restoreDBInstanceToPointInTime(ctx),
+      DescribeDBInstanceAutomatedBackups: describeDBInstanceAutomatedBackups(ctx),
       CreateDBParameterGroup: createDBParameterGroup(ctx),
       DescribeDBParameterGroups: describeDBParameterGroups(ctx),
       DescribeDBParameters: describeDBParameters(ctx),

@@ -8,6 +8,7 @@ import type { OpsContext } from './context.js';
 import { instanceExists, instanceQuota, invalidCombination, invalidValue, storageQuota } from './faults.js';
 import { INSTANCE_QUOTA, TOTAL_STORAGE_QUOTA_GIB, planCreate, type CreatePlan } from './instances-validate.js';
 import { renderInstance, type InstanceResult } from './instances-render.js';
+import { firstBaseBackup } from './backups-base.js';
 import { createDatabase } from './instances-sql.js';
 import { optionGroupNames } from './option-groups.js';
 import { requireParameterGroup } from './pg-groups.js';
@@ -103,6 +104,9 @@ async function runCreate(ctx: OpsContext, id: string): Promise<void> {
   try {
     ({ pid } = await ctx.engine.create(paths, ctx.spec(rec), { username: secret.username, password: secret.password }));
     if (rec.dbName) await createDatabase(rec, secret.password, ctx.ca.caCertFile);
+    ctx.registry.update(id, (r) => { r.initCompleted = true; setServingPid(r, pid); });
+    // As RDS: creating → backing-up → available; the first base backup opens the restore window.
+    await firstBaseBackup(ctx, id);
   } catch (err) {
     // A failed instance keeps its files for inspection (error log) but no running process.
     await ctx.engine.stop(paths).catch(() => undefined);

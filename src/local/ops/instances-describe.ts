@@ -8,6 +8,7 @@ import { instanceNotFound, invalidValue } from './faults.js';
 import { filters, int, str, type Filter } from './params.js';
 import { renderInstance } from './instances-render.js';
 import { replicaFields } from './replicas-status.js';
+import { restorableFields } from './backups-window.js';
 
 const FILTERS: Record<string, (rec: InstanceRecord, value: string) => boolean> = {
   'db-instance-id': (r, v) => r.id === v.toLowerCase() || instanceArn(r.id) === v,
@@ -57,7 +58,7 @@ export function describeDBInstances(ctx: OpsContext): OpHandler<DBInstanceMessag
     records = records.filter((r) => matchesFilters(r, fs));
     const result = page(records, maxRecords, str(req.flat, 'Marker'));
     return {
-      DBInstances: result.items.map((r) => ({ ...renderInstance(r, ctx.caValidTill), ...replicaFields(ctx, r, all) })),
+      DBInstances: result.items.map((r) => ({ ...renderInstance(r, ctx.caValidTill), ...replicaFields(ctx, r, all), ...restorableFields(ctx, r) })),
       Marker: result.marker,
     };
   };

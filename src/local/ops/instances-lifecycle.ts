@@ -11,6 +11,7 @@ import { forgetReplicationUser, promoteReplicasOf } from './replicas-promote.js'
 import { replicasOf } from './replicas-status.js';
 import { snapshotId, startSnapshot } from './snapshots.js';
 import { snapshotStore } from './snapshots-store.js';
+import { backupsOnDelete, keepAutomatedBackups } from './backups-supervise.js';
 
 function load(ctx: OpsContext, req: OpRequest): InstanceRecord {
   const id = checkIdentifier(required(req.flat, 'DBInstanceIdentifier'));
@@ -106,6 +107,7 @@ export function deleteDBInstance(ctx: OpsContext): OpHandler<InstanceResult> {
     if (rec.status === 'deleting') throw invalidState(`Instance ${rec.id} is already being deleted.`);
     // Queued before the delete job, which waits for it on the instance's lock (snapshots.ts).
     if (finalId) startSnapshot(ctx, finalId, rec);
+    keepAutomatedBackups(ctx, rec, bool(req.flat, 'DeleteAutomatedBackups') === false);
     promoteReplicasOf(ctx, rec.id); // queued before the delete job, which waits for them (RDS promotes them too)
     return begin(ctx, rec, 'deleting', () => (finalId ? runDeleteAfterSnapshot(ctx, rec.id, finalId) : runDelete(ctx, rec.id)), (r) => {
       r.desiredState = 'deleted';
@@ -136,6 +138,7 @@ export async function runDelete(ctx: OpsContext, id: string): Promise<void> {
   const rec = ctx.registry.get(id);
   if (rec?.source) await forgetReplicationUser(ctx, rec);
   ctx.replication.delete(id);
+  if (rec) await backupsOnDelete(ctx, rec);
   for (const node of rec ? nodeIds(rec) : [id]) await ctx.engine.destroy(ctx.instancePaths(ctx.home, node));
   removeSecret(ctx.home, id);
   ctx.registry.remove(id);

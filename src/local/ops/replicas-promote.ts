@@ -1,4 +1,5 @@
 import { detachReplica, dropReplicationUser } from '../engine/replication.js';
+import { firstBaseBackup } from './backups-base.js';
 import type { OpHandler } from '../server/types.js';
 import type { InstanceRecord } from '../state/registry.js';
 import { readReplicationSecret, removeReplicationSecret } from '../state/replication-secrets.js';
@@ -85,6 +86,8 @@ export async function runPromote(ctx: OpsContext, id: string, settings: PromoteS
     await restartWithConfig(ctx, id);
     await detachReplica(paths); // idempotent: a node that was down kept its replication settings until now
   }
+  // A standalone instance with retention > 0 has automated backups: the first one before it is available.
+  if (ctx.engine.runningPid(paths) !== undefined) await firstBaseBackup(ctx, id);
   const now = ctx.registry.get(id);
   if (now) setStatus(ctx, id, runningStatus(now));
   ctx.event(id, `Promoted the read replica to a standalone DB instance (it replicated from ${sourceId})`, ['read replica', 'configuration change']);

@@ -16,6 +16,7 @@ import { bool, int, required, str, tags } from './params.js';
 import { releaseReservation } from './ports.js';
 import { choosePort, refusePlacement } from './placement.js';
 import { snapshotId } from './snapshots.js';
+import { firstBaseBackup } from './backups-base.js';
 import { snapshotFiles, snapshotNotFound, snapshotState, snapshotStore, type SnapshotRecord } from './snapshots-store.js';
 
 /** Parameters the local endpoint honours on a restore; any other is refused rather than silently ignored. */
@@ -41,7 +42,7 @@ function checkStorage(wanted: number | undefined, snap: SnapshotRecord): number 
 }
 
 /** The new instance: the snapshot's settings (encryption and its key included), its own identity, node and port. */
-function restoredRecord(ctx: OpsContext, flat: FlatParams, id: string, snap: SnapshotRecord, port: number): InstanceRecord {
+export function restoredRecord(ctx: OpsContext, flat: FlatParams, id: string, snap: SnapshotRecord, port: number): InstanceRecord {
   const base = structuredClone(snap.instance);
   const tagList = tags(flat);
   return {
@@ -110,8 +111,9 @@ export async function runRestoreFromSnapshot(ctx: OpsContext, id: string, sid: s
     await copyBack(files.backup, paths);
     await ctx.engine.writeConfig(paths, ctx.spec(rec));
     const { pid } = await ctx.engine.start(paths, ctx.spec(rec));
+    ctx.registry.update(id, (r) => { setServingPid(r, pid); });
+    await firstBaseBackup(ctx, id);
     ctx.registry.update(id, (r) => {
-      setServingPid(r, pid);
       r.initCompleted = true;
       if (r.status === 'creating') r.status = 'available';
     });

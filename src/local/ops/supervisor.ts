@@ -3,6 +3,8 @@ import type { OpsContext } from './context.js';
 import { runningStatus, setStatus, startProcess } from './instances-work.js';
 import { checkAllStorage } from './storage.js';
 import { checkReplication } from './replicas-status.js';
+import { archiversOf, stopArchiver } from './backups-archive.js';
+import { archiveCheckMs, superviseBackups } from './backups-supervise.js';
 
 const WATCHED = new Set(['available', 'storage-full']);
 
@@ -50,12 +52,22 @@ export function startSupervisor(ctx: OpsContext, superviseMs: number, storageMs:
     if (storageRunning) return;
     storageRunning = checkAllStorage(ctx).finally(() => { storageRunning = undefined; });
   }, storageMs);
+  // Automated backups: binlog archivers, checkpoints, base backups (backups-supervise.ts).
+  let backupsRunning: Promise<void> | undefined;
+  const bak = setInterval(() => {
+    backupsRunning ??= superviseBackups(ctx)
+      .catch((err) => ctx.log.error(`backup pass failed: ${(err as Error).message}`))
+      .finally(() => { backupsRunning = undefined; });
+  }, archiveCheckMs());
   return {
     async stop() {
       clearInterval(sup);
       clearInterval(sto);
+      clearInterval(bak);
       await storageRunning;
       await replicationRunning;
+      await backupsRunning;
+      for (const id of [...archiversOf(ctx).keys()]) await stopArchiver(ctx, id);
     },
   };
 }
