@@ -197,19 +197,21 @@ describe('delete --target aws', () => {
   it('describes, then sends DeleteDBInstance with SkipFinalSnapshot=true', async () => {
     t.server.routes({
       DescribeDBInstances: { file: 'rds/describe-db-instances-mydatabase.xml' },
+      DescribeDBSnapshots: { file: 'rds/describe-db-snapshots-empty.xml' },
       DeleteDBInstance: { file: 'rds/delete-db-instance.xml' },
     });
     const r = await runRdsctl([...aws(), 'delete', 'mydatabase', '--yes', '--skip-final-snapshot', '--no-wait', '--json'], env);
-    expect(r.code).toBe(0);
-    expect(actions(t.server.requests)).toEqual(['DescribeDBInstances', 'DeleteDBInstance']);
-    const { Action, Version, ...rest } = t.server.requests[1]!.params;
+    expect(r.code, r.stderr).toBe(0);
+    // No snapshot, and the automated backups go with it: the warning needs the snapshot list first.
+    expect(actions(t.server.requests)).toEqual(['DescribeDBInstances', 'DescribeDBSnapshots', 'DeleteDBInstance']);
+    const { Action, Version, ...rest } = t.server.requests[2]!.params;
     expect(rest).toEqual({ DBInstanceIdentifier: 'mydatabase', SkipFinalSnapshot: 'true' });
     const doc = oneJsonDoc(r.stdout);
     expect(doc.data).toMatchObject({ deleted: false, DBInstance: { DBInstanceIdentifier: 'mydatabase', DBInstanceStatus: 'deleting' } });
   });
 
   it('without --yes and without a terminal: exit 2 and no DeleteDBInstance', async () => {
-    t.server.routes({ DescribeDBInstances: { file: 'rds/describe-db-instances-mydatabase.xml' }, DeleteDBInstance: { file: 'rds/delete-db-instance.xml' } });
+    t.server.routes({ DescribeDBInstances: { file: 'rds/describe-db-instances-mydatabase.xml' }, DescribeDBSnapshots: { file: 'rds/describe-db-snapshots-empty.xml' }, DeleteDBInstance: { file: 'rds/delete-db-instance.xml' } });
     const r = await runRdsctl([...aws(), 'delete', 'mydatabase', '--skip-final-snapshot', '--no-wait', '--json'], env);
     expect(r.code).toBe(2);
     expect(oneJsonDoc(r.stdout).error.code).toBe('CONFIRMATION_REQUIRED');

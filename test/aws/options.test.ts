@@ -82,7 +82,7 @@ describe('modify options', () => {
 
 describe('delete options', () => {
   const routes = () =>
-    t.server.routes({ DescribeDBInstances: { file: 'rds/describe-db-instances-mydatabase.xml' }, DeleteDBInstance: { file: 'rds/delete-db-instance.xml' } });
+    t.server.routes({ DescribeDBInstances: { file: 'rds/describe-db-instances-mydatabase.xml' }, DescribeDBSnapshots: { file: 'rds/describe-db-snapshots-empty.xml' }, DeleteDBInstance: { file: 'rds/delete-db-instance.xml' } });
 
   it('--final-snapshot sends the (lowercased) snapshot name and SkipFinalSnapshot=false', async () => {
     routes();
@@ -94,9 +94,10 @@ describe('delete options', () => {
   it('--dry-run sends no DeleteDBInstance', async () => {
     routes();
     const r = await runRdsctl([...aws(), 'delete', 'mydatabase', '--skip-final-snapshot', '--dry-run'], env);
-    expect(r.code).toBe(0);
-    expect(actions(t.server.requests)).toEqual(['DescribeDBInstances']);
-    expect(r.stdout).toMatch(/Delete mydatabase \(available, 100 GiB\) WITHOUT a final snapshot — dry run/);
+    expect(r.code, r.stderr).toBe(0);
+    expect(actions(t.server.requests)).toEqual(['DescribeDBInstances', 'DescribeDBSnapshots']);
+    expect(r.stdout).toMatch(/Delete mydatabase \(available, 100 GiB\) WITHOUT a final snapshot — it has no snapshots and its automated backups are deleted with it/);
+    expect(r.stdout).toMatch(/dry run/);
   });
 
   it('neither --skip-final-snapshot nor --final-snapshot → exit 2 before any request', async () => {
