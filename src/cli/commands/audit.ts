@@ -20,7 +20,7 @@ export const registerAudit: RegisterCommand = (program, run) => {
   program
     .command('audit <id>')
     .description('check a DB instance against the Security Hub RDS controls (exit 6 when one fails); --fix --dry-run plans the modifies')
-    .option('--fix', 'apply the modifies that fix failed controls (asks on a TTY; --yes otherwise), then audit again')
+    .option('--fix', 'apply the modifies that fix failed controls and turn the audit log on (asks on a TTY; --yes otherwise), then audit again')
     .option('--dry-run', 'with --fix: print the plan and change nothing')
     .action((id: string, o: AuditOptions, cmd) =>
       run(cmd, async (ctx) => {
