@@ -42,10 +42,15 @@ describe('audit --target aws (replayed)', () => {
       DescribeDBSnapshots: { file: 'rds/describe-db-snapshots-empty.xml' },
       DescribeOptionGroups: { file: 'rds/describe-option-groups-audit.xml' },
       DescribeDBParameters: { file: 'rds/describe-db-parameters-secure-mysql.xml' },
+      DownloadDBLogFilePortion: { file: 'rds/download-db-log-file-portion-audit-tail.xml' },
     });
     const r = await runRdsctl([...aws(), 'audit', 'securedb'], env);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^Security controls of securedb \(aws\): 14 pass, 0 fail, 2 n\/a, 1 unmeasured$/m);
+    // The audit log is on: its CONNECT events measure the master user's use (a failed login is not a use).
+    expect(r.stdout).toMatch(/^Security controls of securedb \(aws\): 15 pass, 0 fail, 2 n\/a, 0 unmeasured$/m);
+    expect(r.stdout).toMatch(/^pass\s+RDSCTL\.MASTER-USE\s+Master user not used by applications\n\s+· audit\/server_audit\.log \(newest 10000 lines, 20240115 09:00:01 –\s+20240115 09:06:02\): 3 CONNECT event\(s\), 0 login\(s\) of myawsuser,\s+1\s+failed$/m);
+    const dl = t.server.requests.find((q) => q.params.Action === 'DownloadDBLogFilePortion')!.params;
+    expect(dl).toMatchObject({ DBInstanceIdentifier: 'securedb', LogFileName: 'audit/server_audit.log', NumberOfLines: '10000' });
     expect(r.stdout).toMatch(/^pass\s+RDSCTL\.TLS\s+TLS required for connections\n\s+· require_secure_transport=1 in the DB parameter group$/m);
     expect(r.stdout.split('\n').every((l) => l.length <= 80)).toBe(true);
     const params = t.server.requests.find((q) => q.params.Action === 'DescribeDBParameters')!.params;
