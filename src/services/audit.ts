@@ -1,8 +1,10 @@
 import type { DBInstance, RDSClient } from '@aws-sdk/client-rds';
 import { evaluateControls, type AuditFacts, type ControlResult, type SnapshotFacts } from '../core/security/controls.js';
 import type { SecurityInspection } from '../core/security/facts.js';
+import { AUDIT_OPTION } from '../core/audit-events.js';
 import { planFixes, type FixPlan } from '../core/security/fix-plan.js';
 import { describeInstance, modifyInstance, type WaitSettings } from './instances.js';
+import { downloadPortion } from './logs.js';
 import type { Progress } from './progress.js';
 
 /** The I/O `rdsctl audit` needs: the RDS API, and on the local target the control plane's look at the real thing. */
@@ -67,6 +69,17 @@ async function requireSecureTransport(rds: RDSClient, db: DBInstance): Promise<s
   return undefined;
 }
 
+/** The newest lines of the audit log: a bounded read, whatever the file's size (the window is said in the evidence). */
+const AUDIT_TAIL_LINES = 10_000;
+async function auditLogTail(rds: RDSClient, id: string): Promise<NonNullable<AuditFacts['auditLog']>> {
+  try {
+    const part = await downloadPortion(rds, id, 'audit', { lines: AUDIT_TAIL_LINES });
+    return { text: part.text, window: `newest ${AUDIT_TAIL_LINES} lines` };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
 export async function auditInstance(deps: AuditDeps, id: string): Promise<AuditReport> {
   deps.onProgress?.(`describing ${id}`);
   const db = await describeInstance(deps.rds, id);
@@ -75,6 +88,7 @@ export async function auditInstance(deps: AuditDeps, id: string): Promise<AuditR
   const [snapshots, options] = await Promise.all([snapshotsOf(deps.rds, realId), optionsOf(deps.rds, db)]);
   const facts: AuditFacts = { target: deps.target, instance: db, snapshots, options };
   if (deps.target === 'aws') facts.requireSecureTransport = await requireSecureTransport(deps.rds, db);
+  if (options.includes(AUDIT_OPTION)) facts.auditLog = await auditLogTail(deps.rds, realId);
   if (deps.inspect) {
     deps.onProgress?.('inspecting the instance: marker through the server, datadir grep, process, file modes');
     facts.inspection = await deps.inspect(realId);
@@ -94,7 +108,8 @@ export interface FixOutcome {
 
 /**
  * Applies the plan's modifies through the modify service, one ModifyDBInstance each (ApplyImmediately):
- * a member the target refuses (the local endpoint's IAM authentication today) fails alone.
+ * a member the target refuses fails alone. Then the audit log through the audit-log service (the same
+ * plan and calls as `rdsctl audit-log enable`).
  */
 export async function applyFixes(rds: RDSClient, report: AuditReport, w: WaitSettings): Promise<FixOutcome[]> {
   const out: FixOutcome[] = [];
@@ -104,6 +119,18 @@ export async function applyFixes(rds: RDSClient, report: AuditReport, w: WaitSet
       out.push({ control: m.control, field: m.field, ok: true });
     } catch (e) {
       out.push({ control: m.control, field: m.field, ok: false, error: (e as Error).message });
+    }
+  }
+  const a = report.fixPlan.auditLog;
+  if (a) {
+    const { DEFAULT_AUDIT_EVENTS } = await import('../core/audit-events.js');
+    const { planAuditEnable, enableAuditLog } = await import('./audit-log.js');
+    try {
+      const plan = await planAuditEnable(rds, report.id, DEFAULT_AUDIT_EVENTS);
+      await enableAuditLog(rds, plan, w);
+      out.push({ control: a.control, field: `OptionGroup ${plan.optionGroup}: MARIADB_AUDIT_PLUGIN`, ok: true });
+    } catch (e) {
+      out.push({ control: a.control, field: 'OptionGroup: MARIADB_AUDIT_PLUGIN', ok: false, error: (e as Error).message });
     }
   }
   return out;

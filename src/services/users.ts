@@ -50,6 +50,17 @@ export function checkRole(role: string, id: string): UserRole {
   return role;
 }
 
+/**
+ * `users create --iam`: refused. An IAM database user only works with a principal allowed to connect as
+ * it, and `rdsctl iam grant --privileges` already makes both (the policy, the user, the same role grants)
+ * idempotently: a second way to make IAM users would be a second rule.
+ */
+export function refuseIamUser(id: string, name: string, role: string, database: string | undefined): never {
+  throw usageError('USERS_IAM_USE_IAM_GRANT', `An IAM user is made with its IAM policy by rdsctl iam grant, not users create: nothing was changed.`, {
+    hint: `rdsctl iam grant ${id} --db-user ${name} --role APP-ROLE --privileges ${role} --database ${database ?? 'SCHEMA'}`,
+  });
+}
+
 /** The primary the users go on: a read replica is read_only (and gets them from its source anyway). */
 async function primaryOf(d: UsersDeps, id: string): Promise<DBInstance> {
   const db = await describeInstance(d.rds, id);

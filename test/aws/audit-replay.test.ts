@@ -42,10 +42,15 @@ describe('audit --target aws (replayed)', () => {
       DescribeDBSnapshots: { file: 'rds/describe-db-snapshots-empty.xml' },
       DescribeOptionGroups: { file: 'rds/describe-option-groups-audit.xml' },
       DescribeDBParameters: { file: 'rds/describe-db-parameters-secure-mysql.xml' },
+      DownloadDBLogFilePortion: { file: 'rds/download-db-log-file-portion-audit-tail.xml' },
     });
     const r = await runRdsctl([...aws(), 'audit', 'securedb'], env);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^Security controls of securedb \(aws\): 14 pass, 0 fail, 2 n\/a, 1 unmeasured$/m);
+    // The audit log is on: its CONNECT events measure the master user's use (a failed login is not a use).
+    expect(r.stdout).toMatch(/^Security controls of securedb \(aws\): 15 pass, 0 fail, 2 n\/a, 0 unmeasured$/m);
+    expect(r.stdout).toMatch(/^pass\s+RDSCTL\.MASTER-USE\s+Master user not used by applications\n\s+· audit\/server_audit\.log \(newest 10000 lines, 20240115 09:00:01 –\s+20240115 09:06:02\): 3 CONNECT event\(s\), 0 login\(s\) of myawsuser,\s+1\s+failed$/m);
+    const dl = t.server.requests.find((q) => q.params.Action === 'DownloadDBLogFilePortion')!.params;
+    expect(dl).toMatchObject({ DBInstanceIdentifier: 'securedb', LogFileName: 'audit/server_audit.log', NumberOfLines: '10000' });
     expect(r.stdout).toMatch(/^pass\s+RDSCTL\.TLS\s+TLS required for connections\n\s+· require_secure_transport=1 in the DB parameter group$/m);
     expect(r.stdout.split('\n').every((l) => l.length <= 80)).toBe(true);
     const params = t.server.requests.find((q) => q.params.Action === 'DescribeDBParameters')!.params;
@@ -58,19 +63,32 @@ describe('audit --target aws (replayed)', () => {
     expect(r.code).toBe(6);
     expect(actions(t.server.requests)).not.toContain('ModifyDBInstance');
     expect(r.stdout).toMatch(/RDS\.8\s+DeletionProtection=true/);
+    expect(r.stdout).toMatch(/^Audit log, an option group change, no restart \(--fix applies it\):\n\s+RDSCTL\.AUDIT-LOG\s+rdsctl audit-log enable mydatabase$/m);
     expect(r.stdout).toMatch(/RDS\.3\s+not by a modify: snapshot, copy with a KMS key, restore/);
     expect(r.stdout).toMatch(/RDS\.1\s+aws rds modify-db-snapshot-attribute\s+--db-snapshot-identifier\s+manual-snapshot1/);
   });
 
-  it('--fix --yes sends one ModifyDBInstance per fix, ApplyImmediately, DeletionProtection among them', async () => {
-    t.server.routes({ ...MYDATABASE, ModifyDBInstance: { file: 'rds/modify-db-instance.xml' } });
+  it('--fix --yes sends one ModifyDBInstance per fix, ApplyImmediately, DeletionProtection among them; then the audit log as audit-log enable does', async () => {
+    t.server.routes({
+      ...MYDATABASE, ModifyDBInstance: { file: 'rds/modify-db-instance.xml' },
+      // The audit's look at the default group, audit-log's look for mydatabase-audit (none yet), the second audit's look.
+      DescribeOptionGroups: [MYDATABASE.DescribeOptionGroups, { file: 'rds/errors/option-group-not-found.xml', status: 404 }, MYDATABASE.DescribeOptionGroups],
+      CreateOptionGroup: { file: 'rds/create-option-group-mydatabase-audit.xml' },
+      ModifyOptionGroup: { file: 'rds/modify-option-group-mydatabase-audit.xml' },
+    });
     const r = await runRdsctl([...aws(), 'audit', 'mydatabase', '--fix', '--yes', '--json'], env);
     expect(r.code).toBe(6); // the description replayed afterwards is unchanged: still failing
     const mods = t.server.requests.filter((q) => q.params.Action === 'ModifyDBInstance').map((q) => q.params);
     expect(mods).toContainEqual({ Action: 'ModifyDBInstance', Version: '2014-10-31', DBInstanceIdentifier: 'mydatabase', ApplyImmediately: 'true', DeletionProtection: 'true' });
     expect(mods.map((m) => Object.keys(m).filter((k) => !['Action', 'Version', 'DBInstanceIdentifier', 'ApplyImmediately'].includes(k)))).toEqual([
-      ['PubliclyAccessible'], ['MultiAZ'], ['DeletionProtection'], ['CloudwatchLogsExportConfiguration.EnableLogTypes.member.1', 'CloudwatchLogsExportConfiguration.EnableLogTypes.member.2', 'CloudwatchLogsExportConfiguration.EnableLogTypes.member.3', 'CloudwatchLogsExportConfiguration.EnableLogTypes.member.4'], ['EnableIAMDatabaseAuthentication'], ['CopyTagsToSnapshot'],
+      ['PubliclyAccessible'], ['MultiAZ'], ['DeletionProtection'], ['CloudwatchLogsExportConfiguration.EnableLogTypes.member.1', 'CloudwatchLogsExportConfiguration.EnableLogTypes.member.2', 'CloudwatchLogsExportConfiguration.EnableLogTypes.member.3', 'CloudwatchLogsExportConfiguration.EnableLogTypes.member.4'], ['EnableIAMDatabaseAuthentication'], ['CopyTagsToSnapshot'], ['OptionGroupName'],
     ]);
-    expect(oneJsonDoc(r.stdout).data.applied.every((a: { ok: boolean }) => a.ok)).toBe(true);
+    expect(mods.at(-1)).toMatchObject({ OptionGroupName: 'mydatabase-audit' });
+    const og = t.server.requests.filter((q) => ['CreateOptionGroup', 'ModifyOptionGroup'].includes(q.params.Action));
+    expect(og.map((q) => [q.params.Action, q.params.OptionGroupName])).toEqual([['CreateOptionGroup', 'mydatabase-audit'], ['ModifyOptionGroup', 'mydatabase-audit']]);
+    expect(og[1]!.params['OptionsToInclude.OptionConfiguration.1.OptionName']).toBe('MARIADB_AUDIT_PLUGIN');
+    const applied = oneJsonDoc(r.stdout).data.applied;
+    expect(applied.every((a: { ok: boolean }) => a.ok)).toBe(true);
+    expect(applied.at(-1)).toMatchObject({ control: 'RDSCTL.AUDIT-LOG', field: 'OptionGroup mydatabase-audit: MARIADB_AUDIT_PLUGIN' });
   });
 });

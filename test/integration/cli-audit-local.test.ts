@@ -82,7 +82,9 @@ describe('rdsctl audit, local target', () => {
     expect(r.stdout.split('\n').every((l) => l.length <= 80)).toBe(true);
     const after = (await cli(['describe', 'plain', '--json'])).json.data.DBInstance;
     expect(after.DeletionProtection).toBe(false);
-    const settings = (d: Record<string, unknown>) => [d.DeletionProtection, d.BackupRetentionPeriod, d.EnabledCloudwatchLogsExports, d.CopyTagsToSnapshot, d.AutoMinorVersionUpgrade, d.PendingModifiedValues];
+    expect(r.stdout).toMatch(/RDS\.10\s+EnableIAMDatabaseAuthentication=true/);
+    expect(r.stdout).toMatch(/^Audit log, an option group change, no restart \(--fix applies it\):\n\s+RDSCTL\.AUDIT-LOG\s+rdsctl audit-log enable plain$/m);
+    const settings = (d: Record<string, unknown>) => [d.DeletionProtection, d.BackupRetentionPeriod, d.EnabledCloudwatchLogsExports, d.CopyTagsToSnapshot, d.AutoMinorVersionUpgrade, d.PendingModifiedValues, d.IAMDatabaseAuthenticationEnabled, d.OptionGroupMemberships];
     expect(settings(after)).toEqual(settings(before));
   }, 120_000);
 
@@ -93,24 +95,27 @@ describe('rdsctl audit, local target', () => {
     expect((await cli(['describe', 'plain', '--json'])).json.data.DBInstance.DeletionProtection).toBe(false);
   }, 120_000);
 
-  it('--fix asks on a terminal, then fixes deletion protection through ModifyDBInstance and audits again', async () => {
+  it('--fix asks on a terminal, then fixes deletion protection and IAM auth through ModifyDBInstance, the audit log through its option group, and audits again', async () => {
     const t = await startTmux('audit-fix', { env: { ...env(), NO_COLOR: '1' } });
     await t.run(`${process.execPath} ${BIN} audit plain --fix -q`);
-    await t.waitFor(/Apply \d+ modify change\(s\) to plain\? \[y\/N\]\s*$/m, 60_000);
+    await t.waitFor(/Apply \d+ change\(s\) to plain\? \[y\/N\]\s*$/m, 60_000);
     // Joined: a line the terminal had to wrap would come back longer than 80 columns.
     expect((await t.joined()).split('\n').filter((l) => l.length > 80)).toEqual([]);
     await t.keys('y', 'Enter');
-    expect(await t.exitCode(90_000)).toBe(6); // RDS.3 stays failed: a modify cannot encrypt
+    expect(await t.exitCode(150_000)).toBe(6); // RDS.3 stays failed: a modify cannot encrypt
     const seen = await t.history();
     expect(seen).toMatch(/^Applied:\n\s+RDS\.8\s+fixed \(DeletionProtection\)$/m);
-    // Refused by the local endpoint until IAM database authentication lands: it fails alone, the others apply.
-    expect(seen).toMatch(/RDS\.10\s+not fixed \(EnableIAMDatabaseAuthentication\): IAM database/);
+    // The local endpoint now runs IAM database authentication (auth_pam): the modify applies (a restart).
+    expect(seen).toMatch(/^\s+RDS\.10\s+fixed \(EnableIAMDatabaseAuthentication\)$/m);
+    expect(seen).toMatch(/^\s+RDSCTL\.AUDIT-LOG\s+fixed \(OptionGroup plain-audit: MARIADB_AUDIT_PLUGIN\)$/m);
     await t.kill();
-    expect((await cli(['describe', 'plain', '--json'])).json.data.DBInstance.DeletionProtection).toBe(true);
+    const db = (await cli(['describe', 'plain', '--json'])).json.data.DBInstance;
+    expect([db.DeletionProtection, db.IAMDatabaseAuthenticationEnabled, db.OptionGroupMemberships]).toEqual([true, true, [{ OptionGroupName: 'plain-audit', Status: 'in-sync' }]]);
     const again = await cli(['audit', 'plain', '--json']);
-    expect(control(again.json.data, 'RDS.8').status).toBe('pass');
-    expect(failing(again.json.data)).toContain('RDS.3');
-  }, 180_000);
+    expect(['RDS.8', 'RDS.10', 'RDSCTL.AUDIT-LOG'].map((id) => control(again.json.data, id).status)).toEqual(['pass', 'pass', 'pass']);
+    expect(control(again.json.data, 'RDSCTL.AUDIT-LOG').evidence).toContain('SHOW VARIABLES: server_audit_logging=ON, server_audit_events=CONNECT,QUERY_DDL,QUERY_DCL');
+    expect(failing(again.json.data)).toEqual(['RDS.3']);
+  }, 240_000);
 
   it('a manual snapshot of the unencrypted instance: private (RDS.1 pass, DescribeDBSnapshotAttributes), not encrypted (RDS.4 fail)', async () => {
     const snap = await cli(['snapshot', 'create', 'plain', 'plain-s1', '--json']);
@@ -120,20 +125,47 @@ describe('rdsctl audit, local target', () => {
     expect(control(r.json.data, 'RDS.4')).toMatchObject({ status: 'fail', evidence: ['plain-s1 (manual): StorageEncrypted=false'] });
   }, 180_000);
 
-  it('an instance provisioned with the command docs/SECURITY.md recommends passes every applicable control but the two not landed yet', async () => {
+  it('an instance provisioned with the command docs/SECURITY.md recommends passes every applicable control: exit 0', async () => {
     const args = recommendedCommand();
     expect(args[0]).toBe('provision');
     const p = await cli([...args, '--json']);
     expect(p.code, p.stderr + p.stdout).toBe(0);
     const id = args[1];
+    expect(p.json.data.auditLog).toMatchObject({ optionGroup: `${id}-audit`, events: 'CONNECT,QUERY_DDL,QUERY_DCL' });
     const r = await cli(['audit', id, '--json']);
-    // IAM database authentication and the audit log arrive with their own branches; after their merge
-    // (and --iam-auth / the audit log in the doc's command) this list becomes [] and the exit code 0.
-    expect(failing(r.json.data)).toEqual(['RDS.10', 'RDSCTL.AUDIT-LOG']);
-    expect(r.code).toBe(6);
+    expect(failing(r.json.data)).toEqual([]);
+    expect(r.code, r.stderr).toBe(0);
     const enc = control(r.json.data, 'RDS.3');
     expect(enc.status).toBe('pass');
     expect(enc.evidence.join('\n')).toMatch(/marker in no InnoDB tablespace, redo log, binlog or Aria data file/);
+    expect(control(r.json.data, 'RDS.10')).toMatchObject({ status: 'pass', evidence: ['IAMDatabaseAuthenticationEnabled=true'] });
+    // The audit log: the option group says it, and the server really logs.
+    expect(control(r.json.data, 'RDSCTL.AUDIT-LOG')).toMatchObject({ status: 'pass', evidence: ['option group options: MARIADB_AUDIT_PLUGIN', 'SHOW VARIABLES: server_audit_logging=ON, server_audit_events=CONNECT,QUERY_DDL,QUERY_DCL'] });
+    // Measured from the audit log's CONNECT events: the control plane works as root, nobody logged in as the master user.
+    const use = control(r.json.data, 'RDSCTL.MASTER-USE');
+    expect(use.status).toBe('pass');
+    expect(use.evidence[0]).toMatch(/^audit\/server_audit\.log \(newest 10000 lines, \d{8} [\d:]+ – \d{8} [\d:]+\): \d+ CONNECT event\(s\), 0 login\(s\) of dbmaster$/);
     expect(r.json.data.controls.filter((c: Control) => c.status === 'not-applicable').map((c: Control) => c.id)).toEqual(['RDS.1', 'RDS.4', 'RDS.5', 'RDS.6']);
+
+    // An application logging in as the master user: the next audit fails RDSCTL.MASTER-USE, naming the connection.
+    const c = (await cli(['credentials', id, '--json'])).json.data;
+    const conn = await mysql.createConnection({ host: c.host, port: c.port, user: c.username, password: c.password, ssl: { ca: readFileSync(c.caFile), verifyIdentity: true } });
+    const [[{ cid }]] = await conn.query('SELECT CONNECTION_ID() AS cid') as any;
+    await conn.end();
+    const after = await cli(['audit', id, '--json']);
+    expect(after.code).toBe(6);
+    expect(failing(after.json.data)).toEqual(['RDSCTL.MASTER-USE']);
+    expect(control(after.json.data, 'RDSCTL.MASTER-USE').evidence[1]).toMatch(new RegExp(`^dbmaster logged in from 127\\.0\\.0\\.1 ×1; latest: #${cid} \\d{8}`));
   }, 240_000);
+
+  it('provision --audit-log --dry-run shows the option group steps and creates nothing', async () => {
+    const r = await cli(['provision', 'dry1', '--manage-master-password', '--audit-log', '--audit-events', 'connect,query_ddl', '--dry-run']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('"OptionGroupName": "dry1-audit"');
+    expect(r.stdout).toMatch(/^Audit log:\n  - create option group dry1-audit \(mariadb 10\.\d+\)\n  - add MARIADB_AUDIT_PLUGIN with SERVER_AUDIT_EVENTS=CONNECT,QUERY_DDL to dry1-audit\n  - create dry1 on dry1-audit$/m);
+    expect((await cli(['describe', 'dry1', '--json'])).code).toBe(4);
+    const bad = await cli(['provision', 'dry1', '--manage-master-password', '--audit-events', 'CONNECT']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^error: --audit-events goes with --audit-log: nothing was created\.\nhint: rdsctl provision dry1 --audit-log --audit-events CONNECT$/m);
+  }, 60_000);
 });

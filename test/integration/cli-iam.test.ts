@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateDBInstanceCommand } from '@aws-sdk/client-rds';
+import { CreateDBInstanceCommand, DescribeOrderableDBInstanceOptionsCommand } from '@aws-sdk/client-rds';
 import { ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { connect, describe1, startHarness, waitAvailable, type Harness } from './endpoint-harness.js';
 import { assumeRole, dbToken, iamClient, loginWith } from './iam-auth-helpers.js';
@@ -39,6 +39,11 @@ afterAll(async () => {
 });
 
 describe('rdsctl iam (local target)', () => {
+  it('DescribeOrderableDBInstanceOptions says what this machine runs: SupportsIAMDatabaseAuthentication (the PAM route works here)', async () => {
+    const out = await h.rds.send(new DescribeOrderableDBInstanceOptionsCommand({ Engine: 'mariadb', DBInstanceClass: 'db.t4g.micro' }));
+    expect(out.OrderableDBInstanceOptions!.map((o) => o.SupportsIAMDatabaseAuthentication)).toEqual([true, true, true, true, true]);
+  });
+
   it('grant before enable: exit 5 naming rdsctl iam enable iam2, nothing changed', async () => {
     const r = await cli('iam', 'grant', 'iam2', '--db-user', 'app', '--role', 'app-role');
     expect(r.code).toBe(5);

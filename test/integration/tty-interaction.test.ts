@@ -162,9 +162,12 @@ describe('delete prompt', () => {
     await t.waitFor(/\[y\/N\]\s*$/m);
     await t.keys('C-c');
     expect(await t.exitCode()).toBe(130);
-    const lines = (await t.screen()).split('\n');
+    const screen = await t.screen();
+    const lines = screen.split('\n');
     const prompt = lines.findIndex((l) => l.includes('[y/N]'));
-    expect(lines[prompt]).toMatch(/WITHOUT a final snapshot\? \[y\/N\]( \^C)?$/);
+    // The question (wrapped at 80 columns) says what is lost: no final snapshot, and the automated backups go too.
+    expect(screen.replace(/\n/g, ' ')).toMatch(/WITHOUT a final snapshot — it has no snapshots and its automated\s+backups are deleted with it/);
+    expect(lines[prompt]).toMatch(/\? \[y\/N\]( \^C)?$/);
     expect(lines[prompt + 1]).toMatch(/^error: Interrupted \(Ctrl-C\): nothing was changed\.$/);
     await t.clear();
     await t.run(`${rdsctl} delete shop --skip-final-snapshot | cat`);

@@ -75,7 +75,7 @@ describe('evaluateControls (aws facts)', () => {
 const probe = (p: Partial<EncryptionProbe> = {}): EncryptionProbe => ({ marker: 'm', filesScanned: 10, bytesScanned: 1 << 20, hits: [], binlogged: true, unencryptedTablespaces: 0, userAriaTables: [], ...p });
 const inspection = (p: Partial<SecurityInspection> = {}): SecurityInspection => ({
   DBInstanceIdentifier: 'shop', Process: { NodeId: 'shop', Pid: 42, Uid: 999, OsUser: 'rdsctl-mysql', Source: '/proc/42/status' },
-  Variables: { require_secure_transport: 'ON', have_ssl: 'YES', bind_address: '127.0.0.1', tls_version: 'TLSv1.2,TLSv1.3' },
+  Variables: { require_secure_transport: 'ON', have_ssl: 'YES', bind_address: '127.0.0.1', tls_version: 'TLSv1.2,TLSv1.3', server_audit_logging: 'ON' },
   Encryption: probe(), FileModes: [{ path: '/h', mode: '0700', ok: true, rule: 'r' }], MasterSessions: [], PerformanceSchema: 'OFF', ...p,
 });
 const local = (ins: SecurityInspection, instance: Partial<InstanceFacts> = {}): AuditFacts => ({
@@ -109,8 +109,11 @@ describe('evaluateControls (local evidence from the real thing)', () => {
   });
 
   it.each([
-    [{ Variables: { require_secure_transport: 'OFF', have_ssl: 'YES', bind_address: '127.0.0.1' } }, ['RDSCTL.TLS']],
-    [{ Variables: { require_secure_transport: 'ON', have_ssl: 'YES', bind_address: '0.0.0.0' } }, ['RDS.2']],
+    [{ Variables: { require_secure_transport: 'OFF', have_ssl: 'YES', bind_address: '127.0.0.1', server_audit_logging: 'ON' } }, ['RDSCTL.TLS']],
+    [{ Variables: { require_secure_transport: 'ON', have_ssl: 'YES', bind_address: '0.0.0.0', server_audit_logging: 'ON' } }, ['RDS.2']],
+    // The option group has the option but the server does not log (or has no server_audit): the real thing wins.
+    [{ Variables: { require_secure_transport: 'ON', have_ssl: 'YES', bind_address: '127.0.0.1', server_audit_logging: 'OFF' } }, ['RDSCTL.AUDIT-LOG']],
+    [{ Variables: { require_secure_transport: 'ON', have_ssl: 'YES', bind_address: '127.0.0.1' } }, ['RDSCTL.AUDIT-LOG']],
     [{ Process: { NodeId: 'shop', Pid: 42, Uid: 0, OsUser: 'root', Source: '/proc/42/status' } }, ['RDSCTL.OS-USER']],
     [{ FileModes: [{ path: '/h/secrets/shop.json', mode: '0644', ok: false, rule: 'owner only' }] }, ['RDSCTL.FILE-MODES']],
   ] as [Partial<SecurityInspection>, string[]][])('%o fails %o', (p, ids) => {
@@ -125,7 +128,47 @@ describe('evaluateControls (local evidence from the real thing)', () => {
   });
 });
 
+describe('RDSCTL.MASTER-USE from the audit log (CONNECT events)', () => {
+  const log = [
+    '20261201 12:00:01,vm,root,localhost,5,0,CONNECT,,,0',
+    "20261201 12:00:01,vm,root,localhost,5,7,QUERY,,'CREATE DATABASE x',0",
+    '20261201 12:00:02,vm,dbmaster,127.0.0.1,8,0,FAILED_CONNECT,,,1045',
+    '20261201 12:00:03,vm,app,127.0.0.1,9,0,CONNECT,shop,,0',
+  ];
+  const withLog = (text: string, target: 'aws' | 'local' = 'aws') => {
+    const f = target === 'aws' ? aws({}, { auditLog: { text, window: 'newest 10000 lines' } }) : { ...local(inspection()), auditLog: { text, window: 'newest 10000 lines' } };
+    return evaluateControls(f).find((x) => x.id === 'RDSCTL.MASTER-USE')!;
+  };
+
+  it('no login of the master user in the window passes, with the window and the failed logins as evidence', () => {
+    const r = withLog(log.join('\n'));
+    expect(r.status).toBe('pass');
+    expect(r.evidence[0]).toBe('audit/server_audit.log (newest 10000 lines, 20261201 12:00:01 – 20261201 12:00:03): 3 CONNECT event(s), 0 login(s) of dbmaster, 1 failed');
+  });
+
+  it('a login of the master user fails, naming hosts, connection ids and times, with the fix', () => {
+    const r = withLog([...log, '20261201 12:05:00,vm,dbmaster,10.0.0.7,12,0,CONNECT,shop,,0', '20261201 12:06:00,vm,dbmaster,10.0.0.7,13,0,CONNECT,,,0'].join('\n'), 'local');
+    expect(r.status).toBe('fail');
+    expect(r.evidence[1]).toBe('dbmaster logged in from 10.0.0.7 ×2; latest: #12 20261201 12:05:00, #13 20261201 12:06:00');
+    expect(r.fix).toMatchObject({ kind: 'manual', how: expect.stringContaining('rdsctl users create shop app_rw --role app') });
+    expect(planFixes([r]).manual.map((m) => m.control)).toEqual(['RDSCTL.MASTER-USE']);
+  });
+
+  it('an unreadable log keeps it unmeasured, saying why; without the audit log it stays unmeasured', () => {
+    const r = evaluateControls(aws({}, { auditLog: { error: 'DBLogFileNotFoundFault' } })).find((x) => x.id === 'RDSCTL.MASTER-USE')!;
+    expect(r).toMatchObject({ status: 'not-measurable', evidence: [expect.stringContaining('audit log not readable: DBLogFileNotFoundFault'), expect.any(String)] });
+    expect(status(evaluateControls(aws()), 'RDSCTL.MASTER-USE')).toBe('not-measurable');
+  });
+});
+
 describe('planFixes and the modify plan', () => {
+  it('the audit log is fixed through the audit-log service, not a modify and not by hand', () => {
+    const plan = planFixes(evaluateControls(aws({ DeletionProtection: false }, { options: [] })));
+    expect(plan.auditLog).toEqual({ control: 'RDSCTL.AUDIT-LOG', how: 'rdsctl audit-log enable shop' });
+    expect(plan.modifies.map((m) => m.control)).toEqual(['RDS.8']);
+    expect(plan.manual).toEqual([]);
+  });
+
   it('a modify for each switch, by hand for the rest', () => {
     const f = aws({ DeletionProtection: false, BackupRetentionPeriod: 1, EnabledCloudwatchLogsExports: ['error'], StorageEncrypted: false, MasterUsername: 'admin' });
     const plan = planFixes(evaluateControls(f));

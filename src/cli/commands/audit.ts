@@ -1,5 +1,6 @@
 import { checkFailedError, usageError } from '../../core/errors.js';
 import { normalizeInstanceId } from '../../core/identifiers.js';
+import { fixCount } from '../../core/security/fix-plan.js';
 import { confirm, waitSettings } from '../interaction.js';
 import type { CliContext } from '../context.js';
 import type { AuditReport } from '../../services/audit.js';
@@ -19,7 +20,7 @@ export const registerAudit: RegisterCommand = (program, run) => {
   program
     .command('audit <id>')
     .description('check a DB instance against the Security Hub RDS controls (exit 6 when one fails); --fix --dry-run plans the modifies')
-    .option('--fix', 'apply the modifies that fix failed controls (asks on a TTY; --yes otherwise), then audit again')
+    .option('--fix', 'apply the modifies that fix failed controls and turn the audit log on (asks on a TTY; --yes otherwise), then audit again')
     .option('--dry-run', 'with --fix: print the plan and change nothing')
     .action((id: string, o: AuditOptions, cmd) =>
       run(cmd, async (ctx) => {
@@ -34,10 +35,10 @@ export const registerAudit: RegisterCommand = (program, run) => {
         const w = ctx.out.width;
         if (!o.fix) {
           ctx.out.result(report, () => r.renderAudit(report, w));
-        } else if (o.dryRun || report.fixPlan.modifies.length === 0) {
+        } else if (o.dryRun || fixCount(report.fixPlan) === 0) {
           ctx.out.result({ ...report, dryRun: Boolean(o.dryRun) }, () => `${r.renderAudit(report, w)}\n\n${r.renderPlan(report.id, report.fixPlan, w, true)}`);
         } else {
-          await confirm(ctx, `Apply ${report.fixPlan.modifies.length} modify change(s) to ${report.id}?`, () =>
+          await confirm(ctx, `Apply ${fixCount(report.fixPlan)} change(s) to ${report.id}?`, () =>
             ctx.out.print(`${r.renderAudit(report, w)}\n\n${r.renderPlan(report.id, report.fixPlan, w, true)}`));
           const applied = await applyFixes(rds, report, waitSettings(ctx, true));
           const after = await audit();

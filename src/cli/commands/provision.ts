@@ -11,6 +11,7 @@ interface ProvisionOptions {
   engine?: string; engineVersion?: string; class: string; storage: string; maxStorage?: string;
   backupRetention: string; encrypted: boolean; deletionProtection?: boolean; masterUsername: string; logExports?: string; port?: string; iamAuth?: boolean;
   passwordStdin?: boolean; manageMasterPassword?: boolean; dbName?: string; wait: boolean; dryRun?: boolean; parameterGroup?: string;
+  auditLog?: boolean; auditEvents?: string;
 }
 
 export const registerProvision: RegisterCommand = (program, run) => {
@@ -29,6 +30,8 @@ export const registerProvision: RegisterCommand = (program, run) => {
     .option('--log-exports <types>', `log types to export to CloudWatch Logs, comma-separated (${MYSQL_LOG_EXPORTS.join(', ')})`)
     .option('--port <port>', 'database port (1150–65535; default: the target picks, 3306 on aws)')
     .option('--iam-auth', 'turn on IAM database authentication')
+    .option('--audit-log', 'turn the audit log on from the start: the instance is created on its option group ID-audit with MARIADB_AUDIT_PLUGIN (as rdsctl audit-log enable makes it)')
+    .option('--audit-events <list>', 'with --audit-log: SERVER_AUDIT_EVENTS (default CONNECT,QUERY_DDL,QUERY_DCL)')
     .option('--password-stdin', 'read the master password from stdin (else env RDSCTL_MASTER_PASSWORD)')
     .option('--manage-master-password', 'let the target generate and keep the master password')
     .option('--db-name <name>', 'create this database')
@@ -38,17 +41,28 @@ export const registerProvision: RegisterCommand = (program, run) => {
     .action((id: string, opts: ProvisionOptions, cmd) =>
       run(cmd, async (ctx) => {
         const input = await buildCreateRequest(ctx, id, opts);
-        if (opts.dryRun) {
-          const shown = { ...input, MasterUserPassword: input.MasterUserPassword ? '(hidden)' : undefined };
+        const events = await auditEvents(opts, input.DBInstanceIdentifier!);
+        const shown = { ...input, MasterUserPassword: input.MasterUserPassword ? '(hidden)' : undefined };
+        if (opts.dryRun && events === undefined) {
           ctx.out.result({ dryRun: true, request: shown }, () => `Would create ${input.DBInstanceIdentifier}:\n${JSON.stringify(shown, null, 2)}`);
           return;
         }
         const { clientsFor } = await import('../clients.js');
-        const { provisionInstance } = await import('../../services/instances.js');
         const { rds } = await clientsFor(ctx);
-        const db = await provisionInstance(rds, input, waitSettings(ctx, opts.wait));
+        const audit = events === undefined ? undefined : await import('../../services/audit-log.js');
+        const plan = audit && events ? await audit.planProvisionAudit(rds, { id: input.DBInstanceIdentifier!, engine: input.Engine!, engineVersion: input.EngineVersion, events }) : undefined;
+        const auditText = plan ? ['Audit log:', ...plan.steps.map((s) => `  - ${s}`), ...(plan.sharedWith.length ? [`  The group is shared: ${plan.sharedWith.join(', ')} get these events too.`] : [])].join('\n') : '';
+        if (opts.dryRun) {
+          const request = { ...shown, OptionGroupName: plan!.optionGroup };
+          ctx.out.result({ dryRun: true, request, auditLog: plan }, () => `Would create ${input.DBInstanceIdentifier}:\n${JSON.stringify(request, null, 2)}\n${auditText}`);
+          return;
+        }
+        const { provisionInstance } = await import('../../services/instances.js');
+        const w = waitSettings(ctx, opts.wait);
+        const db = plan && audit ? await audit.provisionAudited(rds, input, plan, w) : await provisionInstance(rds, input, w);
         const { renderInstance } = await import('../render/instances.js');
-        ctx.out.result({ DBInstance: db }, () => renderInstance(db, ctx.target));
+        ctx.out.result({ DBInstance: db, ...(plan ? { auditLog: plan } : {}) }, () => renderInstance(db, ctx.target)
+          + (plan ? `\nAudit log: on (${plan.events}, option group ${plan.optionGroup}); read it: rdsctl logs ${input.DBInstanceIdentifier} --audit` : ''));
       }),
     );
 };
@@ -101,6 +115,16 @@ function securityOptions(o: ProvisionOptions): Partial<CreateDBInstanceMessage> 
   }
   if (o.iamAuth) out.EnableIAMDatabaseAuthentication = true;
   return out;
+}
+
+/** --audit-log's events, checked as rdsctl audit-log checks them (undefined: no audit log asked for). */
+async function auditEvents(o: ProvisionOptions, id: string): Promise<string | undefined> {
+  if (!o.auditLog) {
+    if (o.auditEvents !== undefined) throw usageError('AUDIT_EVENTS_NEED_AUDIT_LOG', '--audit-events goes with --audit-log: nothing was created.', { hint: `rdsctl provision ${id} --audit-log --audit-events ${o.auditEvents}` });
+    return undefined;
+  }
+  const { checkEvents } = await import('../../services/audit-log.js');
+  return checkEvents(o.auditEvents, id, { flag: '--audit-events', example: `rdsctl provision ${id} --audit-log --audit-events` });
 }
 
 /** --password-stdin, RDSCTL_MASTER_PASSWORD, or managed; never a flag value (it would show in `ps`). */

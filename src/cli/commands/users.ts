@@ -23,12 +23,14 @@ export const registerUsers: RegisterCommand = (program, run) => {
     .description('create a user with the grants of one role (password generated and kept 0600; show it with `rdsctl credentials ID --user NAME`)')
     .requiredOption('--role <role>', 'app (DML) | readonly (SELECT) | reporting (SELECT, SHOW VIEW; read replicas only) | migrations (DDL + DML)')
     .option('--database <name>', "the schema the grants are on (default: the instance's DBName)")
+    .option('--iam', 'refused: IAM users are made with their IAM policy by `rdsctl iam grant ID --db-user NAME --role ROLE --privileges ROLE`')
     .option('--password-stdin', STDIN_HELP)
-    .action((id: string, name: string, o: { role: string; database?: string; passwordStdin?: boolean }, cmd) =>
+    .action((id: string, name: string, o: { role: string; database?: string; iam?: boolean; passwordStdin?: boolean }, cmd) =>
       run(cmd, async (ctx) => {
-        const { checkRole, createUser } = await import('../../services/users.js');
+        const { checkRole, createUser, refuseIamUser } = await import('../../services/users.js');
         const instance = normalizeInstanceId(id);
         checkRole(o.role, instance); // before any call: bad input changes nothing and needs no endpoint
+        if (o.iam) refuseIamUser(instance, name, o.role, o.database);
         const u = await createUser(await deps(ctx, o), instance, { name, role: o.role, database: o.database });
         ctx.out.result(u, () => [
           `Created user ${u.username} on ${u.DBInstanceIdentifier} (${u.role} on ${u.database}, TLS required).`,

@@ -30,7 +30,11 @@ export function renderPlan(id: string, plan: FixPlan, width: number, dryRun: boo
   if (plan.modifies.length) {
     lines.push(`${dryRun ? 'Plan' : 'Changes'} for ${id}: one ModifyDBInstance each, ApplyImmediately${dryRun ? ' (--fix applies it)' : ''}:`);
     for (const m of plan.modifies) lines.push(hanging(m.control, fixLabel(m), width));
-  } else if (dryRun) lines.push('Nothing a modify can fix.');
+  } else if (dryRun && !plan.auditLog) lines.push('Nothing a modify can fix.');
+  if (plan.auditLog) {
+    lines.push(`Audit log, an option group change, no restart${dryRun ? ' (--fix applies it)' : ''}:`);
+    lines.push(hanging(plan.auditLog.control, plan.auditLog.how, width));
+  }
   if (plan.manual.length) {
     lines.push('Not fixed by a modify:');
     for (const m of plan.manual) lines.push(hanging(m.control, m.how, width));

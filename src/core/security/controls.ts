@@ -1,4 +1,6 @@
 import type { SecurityInspection } from './facts.js';
+import { AUDIT_OPTION as AUDIT_PLUGIN_OPTION } from '../audit-events.js';
+import { masterUseFromLog } from './audit-log-evidence.js';
 import { localControls } from './local-controls.js';
 
 /**
@@ -11,7 +13,9 @@ export type ControlStatus = 'pass' | 'fail' | 'not-applicable' | 'not-measurable
 /** How a failed control is fixed: a ModifyDBInstance member (rdsctl audit --fix), or by hand. */
 export type Fix =
   | { kind: 'modify'; field: ModifyFixField; to: boolean | number | string[] }
-  | { kind: 'manual'; how: string };
+  | { kind: 'manual'; how: string }
+  /** Not a modify: the audit-log service puts MARIADB_AUDIT_PLUGIN into the instance's option group. */
+  | { kind: 'audit-log'; how: string };
 
 export type ModifyFixField =
   | 'DeletionProtection' | 'BackupRetentionPeriod' | 'CopyTagsToSnapshot' | 'AutoMinorVersionUpgrade'
@@ -64,6 +68,8 @@ export interface AuditFacts {
   requireSecureTransport?: string;
   /** local: what the control plane saw (InspectDBInstanceSecurity). */
   inspection?: SecurityInspection;
+  /** The newest lines of audit/server_audit.log (DownloadDBLogFilePortion) when the audit log is on, or why it could not be read. */
+  auditLog?: { text: string; window: string } | { error: string };
 }
 
 /** Security Hub RDS.9 for MySQL and MariaDB: these four log types exported. */
@@ -73,7 +79,6 @@ export const MIN_BACKUP_RETENTION = 7;
 /** Security Hub RDS.25 (AWS Config rds-instance-default-admin-check): these names are the defaults. */
 export const DEFAULT_ADMIN_NAMES = ['admin', 'postgres'];
 export const DEFAULT_MYSQL_PORT = 3306;
-export const AUDIT_PLUGIN_OPTION = 'MARIADB_AUDIT_PLUGIN';
 
 const on = (b: boolean | undefined) => (b ? 'true' : 'false');
 
@@ -138,15 +143,24 @@ function tlsControl(f: AuditFacts): ControlResult {
 function auditLogControl(f: AuditFacts): ControlResult {
   const ok = f.options.includes(AUDIT_PLUGIN_OPTION);
   const id = f.instance.DBInstanceIdentifier ?? '?';
-  return { id: 'RDSCTL.AUDIT-LOG', title: 'Audit log on (MARIADB_AUDIT_PLUGIN)', status: ok ? 'pass' : 'fail',
+  const base: ControlResult = { id: 'RDSCTL.AUDIT-LOG', title: 'Audit log on (MARIADB_AUDIT_PLUGIN)', status: ok ? 'pass' : 'fail',
     evidence: [`option group options: ${f.options.length ? f.options.join(',') : '(none)'}`],
-    ...(ok ? {} : { fix: { kind: 'manual' as const, how: `not by a modify of the instance alone: an option group with the ${AUDIT_PLUGIN_OPTION} option (rdsctl audit-log enable ${id})` } }) };
+    ...(ok ? {} : { fix: { kind: 'audit-log' as const, how: `rdsctl audit-log enable ${id}` } }) };
+  return f.inspection ? localControls.auditLog(base, f.inspection) : base;
 }
 
 function masterUse(f: AuditFacts): ControlResult {
-  const base = { id: 'RDSCTL.MASTER-USE', title: 'Master user not used by applications', status: 'not-measurable' as const };
-  if (f.inspection) return { ...base, evidence: localControls.masterSessions(f.inspection, f.instance.MasterUsername ?? '?') };
-  return { ...base, evidence: ['no RDS API shows sessions: read the audit log (CONNECT events) or Performance Insights for the master user\'s clients'] };
+  const base = { id: 'RDSCTL.MASTER-USE', title: 'Master user not used by applications' };
+  const user = f.instance.MasterUsername ?? '?';
+  const sessions = f.inspection ? localControls.masterSessions(f.inspection, user) : [];
+  if (f.auditLog && 'text' in f.auditLog) {
+    const v = masterUseFromLog(f.auditLog.text, user, f.auditLog.window);
+    return { ...base, status: v.status, evidence: [...v.evidence, ...sessions.slice(0, 1)],
+      ...(v.status === 'fail' ? { fix: { kind: 'manual' as const, how: `give each application its own user (rdsctl users create ${f.instance.DBInstanceIdentifier} app_rw --role app, or rdsctl iam grant) and keep the master password for administration` } } : {}) };
+  }
+  const unread = f.auditLog && 'error' in f.auditLog ? [`audit log not readable: ${f.auditLog.error}`] : [];
+  if (f.inspection) return { ...base, status: 'not-measurable', evidence: [...sessions, ...unread] };
+  return { ...base, status: 'not-measurable', evidence: [...unread, 'no RDS API shows sessions: turn the audit log on (its CONNECT events are read here) or use Performance Insights for the master user\'s clients'] };
 }
 
 /** Every control, in Security Hub order, then rdsctl's own. */

@@ -5,7 +5,12 @@ export interface FixPlan {
   modifies: { control: string; field: ModifyFixField; to: boolean | number | string[] }[];
   /** What a modify cannot fix, with the way to do it. */
   manual: { control: string; how: string }[];
+  /** The audit log: not a modify but the audit-log service (the option group), which --fix runs too. */
+  auditLog?: { control: string; how: string };
 }
+
+/** How many changes --fix applies. */
+export const fixCount = (p: FixPlan) => p.modifies.length + (p.auditLog ? 1 : 0);
 
 /** Pure: the fixes for the failed controls. */
 export function planFixes(results: ControlResult[]): FixPlan {
@@ -13,6 +18,7 @@ export function planFixes(results: ControlResult[]): FixPlan {
   for (const r of results) {
     if (r.status !== 'fail' || !r.fix) continue;
     if (r.fix.kind === 'modify') plan.modifies.push({ control: r.id, field: r.fix.field, to: r.fix.to });
+    else if (r.fix.kind === 'audit-log') plan.auditLog = { control: r.id, how: r.fix.how };
     else plan.manual.push({ control: r.id, how: r.fix.how });
   }
   return plan;

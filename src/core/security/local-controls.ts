@@ -42,12 +42,21 @@ function publicAccess(base: ControlResult, ins: SecurityInspection): ControlResu
   return { ...base, status: base.status === 'pass' && loopback ? 'pass' : 'fail', evidence: [...base.evidence, `SHOW VARIABLES: bind_address=${bind}`] };
 }
 
+/** The option group says what was asked for; server_audit_logging says whether the server logs now. */
+function auditLog(base: ControlResult, ins: SecurityInspection): ControlResult {
+  const v = ins.Variables;
+  const logging = v.server_audit_logging;
+  const evidence = [...base.evidence, logging === undefined ? 'SHOW VARIABLES: no server_audit_logging (server_audit not loaded)' : `SHOW VARIABLES: server_audit_logging=${logging}${v.server_audit_events ? `, server_audit_events=${v.server_audit_events}` : ''}`];
+  if (base.status !== 'pass' || logging === 'ON') return { ...base, evidence };
+  return { ...base, status: 'fail', evidence, fix: { kind: 'manual', how: `the option group has the option but the server does not log: rdsctl reboot ${ins.DBInstanceIdentifier} (a server started without server_audit loaded gets it at its next start)` } };
+}
+
 function masterSessions(ins: SecurityInspection, user: string): string[] {
   const s = ins.MasterSessions;
   const hosts = [...new Set(s.map((x) => x.Host.replace(/:\d+$/, '')))];
   return [
     `${s.length} session(s) of ${user} in PROCESSLIST now${hosts.length ? ` from ${hosts.join(', ')}` : ''}`,
-    `which program opened them is not visible: performance_schema=${ins.PerformanceSchema} (no session_connect_attrs), and a snapshot is not a history; the audit log's CONNECT events are (RDSCTL.AUDIT-LOG)`,
+    `which program opened them is not visible: performance_schema=${ins.PerformanceSchema} (no session_connect_attrs), and a snapshot is not a history; with the audit log on (RDSCTL.AUDIT-LOG) its CONNECT events are read instead`,
   ];
 }
 
@@ -67,4 +76,4 @@ function host(ins: SecurityInspection): ControlResult[] {
   return [osUser, modes];
 }
 
-export const localControls = { encryption, tls, publicAccess, masterSessions, host };
+export const localControls = { encryption, tls, publicAccess, auditLog, masterSessions, host };

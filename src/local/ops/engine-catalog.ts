@@ -1,5 +1,6 @@
 import type { DBEngineVersion, DBEngineVersionMessage, OrderableDBInstanceOptionsMessage, OrderableDBInstanceOption } from '@aws-sdk/client-rds';
 import { INSTANCE_CLASSES } from '../../core/instance-classes.js';
+import { iamAuthUnavailable } from '../../system/pam.js';
 import type { OpHandler } from '../server/types.js';
 import { AwsFault } from '../server/types.js';
 import { localRdsArn } from './arns.js';
@@ -81,14 +82,15 @@ export function describeDBEngineVersions(ctx: OpsContext): OpHandler<DBEngineVer
   };
 }
 
-function orderable(ctx: OpsContext, cls: string, storageType: string): OrderableDBInstanceOption {
+/** `iam`: whether this machine runs IAM database authentication (the PAM route, system/pam.ts). */
+function orderable(ctx: OpsContext, cls: string, storageType: string, iam: boolean): OrderableDBInstanceOption {
   const [min, max] = STORAGE_LIMITS[storageType];
   const iops = storageType === 'io1' || storageType === 'io2';
   return {
     Engine: ENGINE, EngineVersion: ctx.engineVersion, DBInstanceClass: cls, LicenseModel: 'general-public-license',
     AvailabilityZoneGroup: 'us-east-1', AvailabilityZones: LOCAL_AZS.map((Name) => ({ Name })),
     MultiAZCapable: false, ReadReplicaCapable: true, Vpc: true, SupportsStorageEncryption: true, StorageType: storageType,
-    SupportsIops: iops, SupportsStorageThroughput: false, SupportsEnhancedMonitoring: false, SupportsIAMDatabaseAuthentication: false,
+    SupportsIops: iops, SupportsStorageThroughput: false, SupportsEnhancedMonitoring: false, SupportsIAMDatabaseAuthentication: iam,
     SupportsPerformanceInsights: false, MinStorageSize: min, MaxStorageSize: max, SupportedEngineModes: ['provisioned'],
     SupportsStorageAutoscaling: true, SupportsKerberosAuthentication: false, OutpostCapable: false, SupportsGlobalDatabases: false,
     SupportedNetworkTypes: ['IPV4'], SupportsClusters: false, SupportsDedicatedLogVolume: false,
@@ -109,11 +111,12 @@ export function describeOrderableDBInstanceOptions(ctx: OpsContext): OpHandler<O
     const vpc = bool(flat, 'Vpc');
     const fs = filters(flat);
     if (fs.length > 0) throw invalidValue('DescribeOrderableDBInstanceOptions takes no filters (Filters is reserved for future use).');
+    const iam = iamAuthUnavailable() === undefined;
     const all = engine !== ENGINE || vpc === false || (license !== undefined && license !== 'general-public-license')
       || (version !== undefined && !versionMatches(ctx.engineVersion, version))
       ? []
       : INSTANCE_CLASSES.filter((c) => cls === undefined || c.name === cls)
-        .flatMap((c) => Object.keys(STORAGE_LIMITS).map((t) => orderable(ctx, c.name, t)));
+        .flatMap((c) => Object.keys(STORAGE_LIMITS).map((t) => orderable(ctx, c.name, t, iam)));
     const marker = str(flat, 'Marker');
     const start = marker === undefined ? 0 : Number(marker);
     if (!Number.isInteger(start) || start < 0) throw invalidValue(`Invalid Marker: ${marker}`);

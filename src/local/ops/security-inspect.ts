@@ -80,7 +80,7 @@ function processUser(pid: number): { Uid?: number; OsUser?: string } {
 async function serverFacts(paths: InstancePaths, rec: InstanceRecord) {
   return withAdmin(paths, async (c) => {
     const [vars] = await c.query<RowDataPacket[]>(
-      "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('require_secure_transport', 'have_ssl', 'bind_address', 'tls_version', 'performance_schema', 'server_audit_logging')");
+      "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('require_secure_transport', 'have_ssl', 'bind_address', 'tls_version', 'performance_schema', 'server_audit_logging', 'server_audit_events')");
     const [sessions] = await c.query<RowDataPacket[]>(
       'SELECT ID, HOST, DB, COMMAND, TIME FROM information_schema.PROCESSLIST WHERE USER = ? AND ID <> CONNECTION_ID() ORDER BY ID', [rec.masterUsername]);
     return {
