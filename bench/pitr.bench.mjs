@@ -1,9 +1,12 @@
 // Point-in-time restore of an instance holding ~100 MB (its base backup) plus N binlog transactions after
-// it: RestoreDBInstanceToPointInTime (UseLatestRestorableTime, BackupRetentionPeriod 0 so the new instance
+// it, for several N (BENCH_TRX=2000,10000,30000: the writes go on after each measurement, one base, one
+// load): RestoreDBInstanceToPointInTime (UseLatestRestorableTime, BackupRetentionPeriod 0 so the new instance
 // takes no base backup of its own, as the raw pipeline does not) until `available`, vs the raw pipeline by
 // hand on the same stored base backup and archived binlogs (copy + --prepare + --copy-back + start mariadbd
 // + `mariadb-binlog --start-position=<base GTID> | mariadb`). Also the endpoint with the new instance's own
-// first base backup (what RDS does too). Prints the ratios (goal ≤ 1.3×); not a test. Needs build and root.
+// first base backup (what RDS does too), timed both until the new instance takes connections (the one
+// rule of src/core/instance-state.ts: `backing-up` serves) and until `available`. Prints the ratios per N
+// (goal ≤ 1.3×); not a test. Needs build and root.
 import { execFileSync, execSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -25,16 +28,18 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const runs = Number(process.env.BENCH_RUNS ?? 2);
 const MB = Number(process.env.BENCH_MB ?? 100);
-const TRX = Number(process.env.BENCH_TRX ?? 2000);
+const NS = String(process.env.BENCH_TRX ?? '2000,10000,30000').split(',').map(Number);
+const { notServing } = await dist('core/instance-state.js');
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'bench-pitr-'));
 const info = await ensureLocalEndpoint(home);
 const rds = new RDSClient({ endpoint: info.url, region: info.region, credentials: { accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey }, maxAttempts: 1 });
 const describe = async (id) => (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances[0];
-async function waitFor(id, pred) {
+async function waitFor(id, pred, onPoll = () => {}) {
   for (;;) {
     const d = await describe(id);
     if (d.DBInstanceStatus === 'failed') throw new Error(`${id} failed: ${JSON.stringify(d.StatusInfos)}`);
+    onPoll(d);
     if (pred(d)) return d;
     await sleep(100);
   }
@@ -57,28 +62,33 @@ for (let i = 0; i < MB; i++) await conn.query(`INSERT INTO t SELECT seq + ${i * 
 await rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'src', BackupRetentionPeriod: 1, ApplyImmediately: true }));
 await waitFor('src', (d) => d.DBInstanceStatus === 'available' && d.LatestRestorableTime);
 await conn.query('CREATE TABLE l (n INT PRIMARY KEY, v VARCHAR(64))');
-for (let n = 1; n <= TRX; n++) await conn.query('INSERT INTO l VALUES (?, ?)', [n, `row ${n}`]);
-await conn.end();
-const endSecond = Math.floor(Date.now() / 1000) + 1;
-await waitFor('src', (d) => d.LatestRestorableTime.getTime() >= endSecond * 1000);
 const dbi = (await describe('src')).DbiResourceId;
-const rec = backupStore(home).get(dbi);
-const base = rec.bases.at(-1);
+const base = backupStore(home).get(dbi).bases.at(-1);
 const files = backupFiles(home, dbi);
 const dataMB = Math.round(Number(execFileSync('du', ['-sm', path.join(files.base, base.id)], { encoding: 'utf8' }).split('\t')[0]));
-const archiveMB = Number(execFileSync('du', ['-sk', files.binlogs], { encoding: 'utf8' }).split('\t')[0]) / 1024;
+let TRX = 0; // the rows of l so far: every restore must hold exactly these
+/** Commits single-row transactions until l holds `n`, then waits until the archive holds them all. */
+async function writeUpTo(n) {
+  for (TRX++; TRX <= n; TRX++) await conn.query('INSERT INTO l VALUES (?, ?)', [TRX, `row ${TRX}`]);
+  TRX = n;
+  const endSecond = Math.floor(Date.now() / 1000) + 1;
+  await waitFor('src', (d) => d.LatestRestorableTime.getTime() >= endSecond * 1000);
+  return Number(execFileSync('du', ['-sk', files.binlogs], { encoding: 'utf8' }).split('\t')[0]) / 1024;
+}
 
+/** { connectMs: until the status takes connections, ms: until `available` } (statuses polled every 100 ms). */
 async function viaEndpoint(k, retention) {
-  const id = `r${k}-${retention}`;
+  const id = `r${TRX}-${k}-${retention}`;
   const t = performance.now();
+  let connectMs;
   await rds.send(new RestoreDBInstanceToPointInTimeCommand({ SourceDBInstanceIdentifier: 'src', TargetDBInstanceIdentifier: id, UseLatestRestorableTime: true, BackupRetentionPeriod: retention }));
-  await waitFor(id, (d) => d.DBInstanceStatus === 'available');
+  await waitFor(id, (d) => d.DBInstanceStatus === 'available', (d) => { if (connectMs === undefined && !notServing(id, d.DBInstanceStatus)) connectMs = performance.now() - t; });
   const ms = performance.now() - t;
   const n = Number(rootSql(instancePaths(home, id).socket, 'SELECT COUNT(*) FROM app.l'));
   if (n !== TRX) throw new Error(`restore ${id} holds ${n} of ${TRX} rows`);
   await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: id, SkipFinalSnapshot: true }));
   for (;;) { try { await describe(id); await sleep(200); } catch { break; } }
-  return ms;
+  return { connectMs, ms };
 }
 
 async function byHand(k) {
@@ -103,23 +113,42 @@ async function byHand(k) {
   return ms;
 }
 
-const raw = [], endpoint = [], withBase = [];
+const perN = [];
 try {
-  for (let k = 1; k <= runs; k++) {
-    raw.push(await byHand(k));
-    endpoint.push(await viaEndpoint(k, 0));
-    withBase.push(await viaEndpoint(k, 1));
+  for (const N of NS) {
+    const archiveMB = await writeUpTo(N);
+    const raw = [], endpoint = [], withBase = [], withBaseConnect = [];
+    for (let k = 1; k <= runs; k++) {
+      raw.push(await byHand(k));
+      endpoint.push((await viaEndpoint(k, 0)).ms);
+      const b = await viaEndpoint(k, 1);
+      withBase.push(b.ms);
+      withBaseConnect.push(b.connectMs);
+    }
+    const r = {
+      transactions: N, archiveMB: Number(archiveMB.toFixed(1)),
+      rawMs: raw.map(Math.round), endpointMs: endpoint.map(Math.round),
+      endpointWithOwnBaseConnectMs: withBaseConnect.map(Math.round), endpointWithOwnBaseMs: withBase.map(Math.round),
+      ratios: {
+        pitr: Number((median(endpoint) / median(raw)).toFixed(2)),
+        pitrWithOwnBaseUntilConnect: Number((median(withBaseConnect) / median(raw)).toFixed(2)),
+        pitrWithOwnBase: Number((median(withBase) / median(raw)).toFixed(2)),
+      },
+      loadAverage: loadavg(),
+    };
+    perN.push(r);
+    console.log(`N=${N} (archive ${r.archiveMB} MB): raw ${Math.round(median(raw))} ms; endpoint ${r.ratios.pitr}× (${Math.round(median(endpoint))} ms); with its own first base backup: takes connections ${r.ratios.pitrWithOwnBaseUntilConnect}× (${Math.round(median(withBaseConnect))} ms), available ${r.ratios.pitrWithOwnBase}× (${Math.round(median(withBase))} ms); load ${r.loadAverage}`);
   }
 } finally {
+  await conn.end().catch(() => {});
   await stopLocalEndpoint(home);
   rmSync(home, { recursive: true, force: true });
 }
 const result = {
-  runs, baseMB: dataMB, transactions: TRX, archiveMB: Number(archiveMB.toFixed(1)),
-  rawMs: raw.map(Math.round), endpointMs: endpoint.map(Math.round), endpointWithOwnBaseMs: withBase.map(Math.round),
-  ratios: { pitr: Number((median(endpoint) / median(raw)).toFixed(2)), pitrWithOwnBase: Number((median(withBase) / median(raw)).toFixed(2)) },
+  runs, baseMB: dataMB, perN,
+  ratios: Object.fromEntries(perN.flatMap((r) => Object.entries(r.ratios).map(([k, v]) => [`${k}@${r.transactions}`, v]))),
   loadAverageBefore: before, loadAverageAfter: loadavg(),
 };
 console.log(JSON.stringify(result, null, 2));
-console.log(`RestoreDBInstanceToPointInTime (base ${dataMB} MB + ${TRX} transactions, until available) = ${result.ratios.pitr}× the raw pipeline by hand (${Math.round(median(endpoint))} vs ${Math.round(median(raw))} ms; goal ≤ 1.3×); with the new instance's own first base backup ${result.ratios.pitrWithOwnBase}× (load average ${before} → ${result.loadAverageAfter})`);
+console.log(`RestoreDBInstanceToPointInTime (base ${dataMB} MB, until available) vs the raw pipeline by hand, per N transactions after the base: ${perN.map((r) => `${r.transactions}: ${r.ratios.pitr}×`).join(', ')} (goal ≤ 1.3×; load average ${before} → ${result.loadAverageAfter})`);
 report(result);

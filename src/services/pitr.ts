@@ -38,11 +38,14 @@ export interface PitrPlan {
   TargetDBInstanceIdentifier: string;
   RestoreTime?: Date;
   UseLatestRestorableTime?: boolean;
+  /** Overrides of the source's class and storage (absent: the source's, as on RDS). */
+  DBInstanceClass?: string;
+  AllocatedStorage?: number;
   window: RestoreWindowView;
 }
 
 /** Checks source, window and target before anything is created; throws the CLI's errors (usage, not found, exists). */
-export async function planPointInTime(rds: RDSClient, input: { source: string; target: string; time?: Date; latest?: boolean }): Promise<PitrPlan> {
+export async function planPointInTime(rds: RDSClient, input: { source: string; target: string; time?: Date; latest?: boolean; DBInstanceClass?: string; AllocatedStorage?: number }): Promise<PitrPlan> {
   const window = await restoreWindow(rds, input.source);
   if (input.time) {
     const problem = outsideWindow(input.time, { earliest: window.EarliestTime, latest: window.LatestTime }, input.source);
@@ -58,6 +61,8 @@ export async function planPointInTime(rds: RDSClient, input: { source: string; t
   return {
     SourceDBInstanceIdentifier: input.source, TargetDBInstanceIdentifier: input.target, window,
     ...(input.time ? { RestoreTime: input.time } : { UseLatestRestorableTime: true }),
+    ...(input.DBInstanceClass !== undefined ? { DBInstanceClass: input.DBInstanceClass } : {}),
+    ...(input.AllocatedStorage !== undefined ? { AllocatedStorage: input.AllocatedStorage } : {}),
   };
 }
 

@@ -31,6 +31,23 @@ describe('restore --to-time / restore-window --target aws (replayed)', () => {
     expect(params(t.server.requests[3]!)).toEqual({ SourceDBInstanceIdentifier: 'mydatabase', TargetDBInstanceIdentifier: 'mydatabase-restored', RestoreTime: '2013-11-05T12:00:00Z' });
   });
 
+  it('restore --latest --class --storage sends DBInstanceClass and AllocatedStorage with the restore', async () => {
+    t.server.routes({ DescribeDBInstances: [source, targetFree], DescribeDBInstanceAutomatedBackups: window, RestoreDBInstanceToPointInTime: { file: 'rds/restore-db-instance-to-point-in-time.xml' } });
+    const r = await runRdsctl([...aws(), 'restore', 'mydatabase', '--latest', '--target', 'mydatabase-restored', '--class', 'db.r6g.large', '--storage', '200', '--no-wait', '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(params(t.server.requests.at(-1)!)).toEqual({ SourceDBInstanceIdentifier: 'mydatabase', TargetDBInstanceIdentifier: 'mydatabase-restored', UseLatestRestorableTime: 'true', DBInstanceClass: 'db.r6g.large', AllocatedStorage: '200' });
+  });
+
+  it('restore --to-time --storage that is not a whole number: exit 2 naming --storage, nothing sent', async () => {
+    const r = await runRdsctl([...aws(), 'restore', 'mydatabase', '--to-time', '2013-11-05T12:00:00Z', '--target', 'mydatabase-restored', '--storage', '20.5', '--json'], env);
+    expect(r.code).toBe(2);
+    const err = oneJsonDoc(r.stdout).error;
+    expect(err.code).toBe('INVALID_STORAGE');
+    expect(err.message).toContain('--storage 20.5');
+    expect(err.hint).toContain('rdsctl restore mydatabase --to-time 2013-11-05T12:00:00Z --target mydatabase-restored --storage 50');
+    expect(t.server.requests).toEqual([]);
+  });
+
   it('a time before the window is refused before anything is sent to restore (exit 2)', async () => {
     t.server.routes({ DescribeDBInstances: [source, targetFree], DescribeDBInstanceAutomatedBackups: window });
     const r = await runRdsctl([...aws(), 'restore', 'mydatabase', '--to-time', '2013-11-01T00:00:00Z', '--target', 'mydatabase-restored', '--json'], env);

@@ -83,10 +83,12 @@ describe('point-in-time restore through the CLI (local target)', () => {
     expect(r.json.data.DBInstance.DBInstanceStatus).toBe('available');
     const rows = await sqlOn<{ n: number }[]>('before', 'SELECT n FROM shop.orders ORDER BY n');
     expect(rows.map((x) => x.n)).toEqual(marks.filter((m) => m.s <= cut).map((m) => m.n));
-    const latest = await cli(['restore', 'shop', '--latest', '--target', 'now']);
+    const latest = await cli(['restore', 'shop', '--latest', '--target', 'now', '--class', 'db.t4g.small', '--storage', '30']);
     expect(latest.code, latest.stderr).toBe(0);
     expect(latest.stdout).toMatch(/Restored now from shop as of its latest restorable time/);
     expect((await sqlOn<{ c: number }[]>('now', 'SELECT COUNT(*) AS c FROM shop.orders'))[0].c).toBe(12);
+    // --class and --storage override the source's (db.t4g.micro, 20 GiB), as on the snapshot restore
+    expect((await cli(['describe', 'now', '--json'])).json.data.DBInstance).toMatchObject({ DBInstanceClass: 'db.t4g.small', AllocatedStorage: 30 });
   }, 120_000);
 
   it('on a terminal restore --latest says in UTC what it restores and shows the statuses while it waits', async () => {

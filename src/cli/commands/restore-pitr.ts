@@ -3,8 +3,9 @@ import { normalizeInstanceId } from '../../core/identifiers.js';
 import { futureTimeError, parseRestoreTime, utc } from '../../core/restore-time.js';
 import type { CliContext } from '../context.js';
 import { waitSettings } from '../interaction.js';
+import { restoreOverrides } from './restore-overrides.js';
 
-export interface PitrOptions { toTime?: string; latest?: boolean; wait: boolean; dryRun?: boolean }
+export interface PitrOptions { toTime?: string; latest?: boolean; class?: string; storage?: string; wait: boolean; dryRun?: boolean }
 
 /** `restore <source-id> --to-time <time> | --latest --target <new-id>`: options → service → render. */
 export async function restoreToTime(ctx: CliContext, sourceArg: string | undefined, newId: string | undefined, o: PitrOptions): Promise<void> {
@@ -16,13 +17,15 @@ export async function restoreToTime(ctx: CliContext, sourceArg: string | undefin
   const time = o.toTime === undefined ? undefined : parseRestoreTime(o.toTime, '--to-time', source);
   const future = time && futureTimeError(time, Date.now(), source);
   if (future) throw future;
+  const sizing = restoreOverrides(o, `rdsctl restore ${source} ${o.latest ? '--latest' : `--to-time ${o.toTime}`} --target ${target}`);
   const { clientsFor } = await import('../clients.js');
   const { planPointInTime, restoreToPointInTime } = await import('../../services/pitr.js');
   const { renderInstance } = await import('../render/instances.js');
   const { rds } = await clientsFor(ctx);
-  const plan = await planPointInTime(rds, { source, target, time, latest: o.latest });
+  const plan = await planPointInTime(rds, { source, target, time, latest: o.latest, ...sizing });
   const as = time ? `${utc(time.getTime())} (UTC; you gave ${o.toTime})` : `its latest restorable time (now ${plan.window.LatestTime ? utc(plan.window.LatestTime.getTime()) : 'unknown'})`;
-  const what = `Restore ${source} as of ${as} into a new instance ${target}: every transaction committed in a second up to that one`;
+  const size = [sizing.DBInstanceClass, sizing.AllocatedStorage !== undefined ? `${sizing.AllocatedStorage} GiB` : undefined].filter(Boolean).join(', ');
+  const what = `Restore ${source} as of ${as} into a new instance ${target}${size ? ` (${size})` : ''}: every transaction committed in a second up to that one`;
   if (o.dryRun || ctx.options.dryRun) {
     ctx.out.result({ dryRun: true, plan }, () => `${what} — dry run, nothing restored.`);
     return;

@@ -4,6 +4,7 @@ import { normalizeInstanceId, normalizeSnapshotId } from '../../core/identifiers
 import { waitSettings } from '../interaction.js';
 import type { RegisterCommand } from './index.js';
 import { addBinlogRestoreOptions, runBinlogRestore, wantsBinlogRestore, type BinlogRestoreOptions } from './restore-binlog.js';
+import { restoreOverrides } from './restore-overrides.js';
 import { restoreToTime, type PitrOptions } from './restore-pitr.js';
 
 const TARGETS = new Set(['local', 'aws']);
@@ -28,7 +29,7 @@ export function splitTargets(argv: readonly string[]): { where?: string; newId?:
   return { where: where[0], newId: ids[0] };
 }
 
-interface RestoreOptions extends BinlogRestoreOptions, PitrOptions { snapshot?: string; class?: string; storage?: string; wait: boolean }
+interface RestoreOptions extends BinlogRestoreOptions, PitrOptions { snapshot?: string; wait: boolean }
 
 export const registerRestore: RegisterCommand = (program, run) => {
   addBinlogRestoreOptions(program
@@ -38,8 +39,8 @@ export const registerRestore: RegisterCommand = (program, run) => {
     .option('--to-time <time>', 'point in time, ISO 8601 with a zone (2026-11-26T10:15:06Z, +01:00): every transaction committed in a second up to it')
     .option('--latest', 'the latest restorable time (rdsctl restore-window <source-id> shows the window)')
     .option('--snapshot <snapshot-id>', 'the DB snapshot to restore from')
-    .option('--class <class>', "the new instance's class (default: the snapshot's)")
-    .option('--storage <gib>', "the new instance's storage in GiB (default: the snapshot's; never less)")
+    .option('--class <class>', "the new instance's class (default: the snapshot's or the source's)")
+    .option('--storage <gib>', "the new instance's storage in GiB (default: the snapshot's or the source's; never less)")
     .option('--no-wait', 'return once the restore has started')
     .addHelpText('after', '\n  --target <new-id>         the new instance (local or aws still pick where the\n                            command goes: docs/BACKUPS.md)'))
     .action((sourceId: string | undefined, o: RestoreOptions, cmd: Command) => {
@@ -60,15 +61,12 @@ export const registerRestore: RegisterCommand = (program, run) => {
         const sid = normalizeSnapshotId(o.snapshot);
         if (!newId) throw usageError('RESTORE_TARGET_REQUIRED', `restore needs the name of the new instance: nothing was restored.`, { hint: `e.g. rdsctl restore --snapshot ${sid} --target ${sid}-copy` });
         const id = normalizeInstanceId(newId);
-        const storage = o.storage === undefined ? undefined : Number(o.storage);
-        if (storage !== undefined && !(Number.isInteger(storage) && storage > 0)) {
-          throw usageError('INVALID_STORAGE', `--storage ${o.storage} is not a whole number of GiB: nothing was restored.`, { hint: `e.g. rdsctl restore --snapshot ${sid} --target ${id} --storage 50` });
-        }
+        const sizing = restoreOverrides(o, `rdsctl restore --snapshot ${sid} --target ${id}`);
         const { clientsFor } = await import('../clients.js');
         const { restoreFromSnapshot } = await import('../../services/snapshots.js');
         const { renderInstance } = await import('../render/instances.js');
         const { rds } = await clientsFor(ctx);
-        const db = await restoreFromSnapshot(rds, { DBInstanceIdentifier: id, DBSnapshotIdentifier: sid, DBInstanceClass: o.class, AllocatedStorage: storage }, waitSettings(ctx, o.wait));
+        const db = await restoreFromSnapshot(rds, { DBInstanceIdentifier: id, DBSnapshotIdentifier: sid, ...sizing }, waitSettings(ctx, o.wait));
         ctx.out.result({ DBInstance: db }, () => (o.wait ? `Restored ${id} from snapshot ${sid}.\n${renderInstance(db, ctx.target, ctx.out.width)}` : `Restoring ${id} from snapshot ${sid} (running in the background).`));
       });
     });
