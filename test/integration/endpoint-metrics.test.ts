@@ -72,7 +72,10 @@ async function whileBusy(fn: () => Promise<void>): Promise<void> {
 describe('AWS/RDS metrics from the real server', () => {
   it('DatabaseConnections equals the connections the test holds open (plus the sampler\'s own)', async () => {
     await until('a first sample', async () => (await latest('DatabaseConnections')) !== undefined);
-    const base = (await latest('DatabaseConnections', 2000, 'Minimum'))!;
+    // The control plane's own short connections (the binlog archive check, a second's mariadb client) can
+    // sit in one sample: the base is the lowest over three seconds, as the connections the server keeps.
+    let base = Infinity;
+    for (let i = 0; i < 6; i++, await sleep(500)) base = Math.min(base, (await latest('DatabaseConnections', 1500, 'Minimum')) ?? Infinity);
     const held = await Promise.all([1, 2, 3, 4, 5].map(() => connect(h.home, ID)));
     try {
       await until('5 more connections', async () => (await latest('DatabaseConnections', 1500, 'Minimum')) === base + 5);
