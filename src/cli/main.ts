@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { ExitCode, RdsctlError, SIGNAL_EXIT, type HandledSignal } from '../core/errors.js';
+import { ExitCode, SIGNAL_EXIT, type HandledSignal } from '../core/errors.js';
 import { resolveHome, resolveTarget, type CliContext, type GlobalOptions } from './context.js';
 import { Output } from './render/output.js';
 import { toRdsctlError } from './to-error.js';

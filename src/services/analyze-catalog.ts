@@ -1,5 +1,5 @@
 import { qualified, quoteIdent } from '../analyze/advisor/ddl.js';
-import { catalogKey, type Catalog, type ColumnInfo, type TableStats } from '../analyze/advisor/types.js';
+import { catalogKey, type Catalog, type TableStats } from '../analyze/advisor/types.js';
 import type { UsageInfo } from '../analyze/advisor/redundant.js';
 import type { SqlSession } from './analyze-db.js';
 

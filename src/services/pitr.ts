@@ -1,4 +1,4 @@
-import type { DBInstance, RDSClient } from '@aws-sdk/client-rds';
+import type { DBInstance, RDSClient, RestoreDBInstanceToPointInTimeMessage } from '@aws-sdk/client-rds';
 import { conflictError } from '../core/errors.js';
 import { outsideWindow } from '../core/restore-time.js';
 import type { WaitSettings } from './instances.js';
@@ -66,12 +66,14 @@ export async function planPointInTime(rds: RDSClient, input: { source: string; t
   };
 }
 
-export async function restoreToPointInTime(rds: RDSClient, plan: PitrPlan, w: WaitSettings): Promise<DBInstance> {
+/** Sends the restore (a plan, or `restore --before`'s request) and waits, unless told not to, until the new instance is available. */
+export async function restoreToPointInTime(rds: RDSClient, plan: PitrPlan | RestoreDBInstanceToPointInTimeMessage, w: WaitSettings): Promise<DBInstance> {
   const { RestoreDBInstanceToPointInTimeCommand } = await import('@aws-sdk/client-rds');
-  const { window: _w, ...input } = plan;
+  const { window: _w, ...input } = plan as PitrPlan;
   const res = await rds.send(new RestoreDBInstanceToPointInTimeCommand(input));
-  const id = plan.TargetDBInstanceIdentifier;
-  w.onProgress(`${id}: point-in-time restore of ${plan.SourceDBInstanceIdentifier} requested`);
+  const id = input.TargetDBInstanceIdentifier!;
+  const to = input.RestoreTime ? ` to ${input.RestoreTime.toISOString()}` : '';
+  w.onProgress(`${id}: point-in-time restore of ${input.SourceDBInstanceIdentifier}${to} requested`);
   if (!w.wait) return res.DBInstance!;
   return (await waitForInstance(rds, id, (d) => d.DBInstanceStatus === 'available', { intervalMs: w.intervalMs, timeoutMs: w.timeoutMs, onProgress: w.onProgress }))!;
 }

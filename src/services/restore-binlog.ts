@@ -1,4 +1,4 @@
-import type { DBInstance, RDSClient, RestoreDBInstanceToPointInTimeMessage } from '@aws-sdk/client-rds';
+import type { RDSClient, RestoreDBInstanceToPointInTimeMessage } from '@aws-sdk/client-rds';
 import { matchesPattern, transactionKind, transactionTables, type BeforePattern } from '../core/binlog-match.js';
 import type { BinlogTransaction } from '../core/binlog-transactions.js';
 import { conflictError, notFoundError, usageError } from '../core/errors.js';
@@ -6,7 +6,6 @@ import { beforeRestoreSecond, includedAt, RESTORE_BEFORE_GTID_TAG, restoreSecond
 import { formatUtcSecond } from '../core/restore-time.js';
 import type { TargetKind } from '../cli/context.js';
 import type { BinlogSource } from './binlog-source.js';
-import type { WaitSettings } from './instances.js';
 
 /**
  * What a point-in-time restore would include (restore --preview) and where a bad statement is
@@ -170,15 +169,4 @@ export function beforeRestoreInput(sourceId: string, newId: string, m: BeforeMat
     SourceDBInstanceIdentifier: sourceId, TargetDBInstanceIdentifier: newId, RestoreTime: new Date(second * 1000),
     ...(target === 'local' ? { Tags: [{ Key: RESTORE_BEFORE_GTID_TAG, Value: m.match.gtid }] } : {}),
   };
-}
-
-/** Sends the restore and waits (unless told not to) until the new instance is available. */
-export async function restoreBefore(rds: RDSClient, input: RestoreDBInstanceToPointInTimeMessage, w: WaitSettings): Promise<DBInstance> {
-  const { RestoreDBInstanceToPointInTimeCommand } = await import('@aws-sdk/client-rds');
-  const { waitForInstance } = await import('./wait.js');
-  const res = await rds.send(new RestoreDBInstanceToPointInTimeCommand(input));
-  const id = input.TargetDBInstanceIdentifier!;
-  w.onProgress(`${id}: point-in-time restore of ${input.SourceDBInstanceIdentifier} to ${input.RestoreTime!.toISOString()} requested`);
-  if (!w.wait) return res.DBInstance!;
-  return (await waitForInstance(rds, id, (d) => d.DBInstanceStatus === 'available', { intervalMs: w.intervalMs, timeoutMs: w.timeoutMs, onProgress: w.onProgress }))!;
 }

@@ -98,6 +98,7 @@ async function before(ctx: CliContext, sourceId: string, o: BinlogRestoreOptions
   if (ctx.options.yes) {
     if (!ctx.options.json) ctx.out.print(planText());
   } else await confirm(ctx, ask, () => ctx.out.print(planText()));
-  const db = await svc.restoreBefore(rds, input, waitSettings(ctx, o.wait));
+  const { restoreToPointInTime } = await import('../../services/pitr.js');
+  const db = await restoreToPointInTime(rds, input, waitSettings(ctx, o.wait));
   ctx.out.result({ ...plan, DBInstance: db }, () => (o.wait ? `Restored ${newId}: ${sourceId} as it was just before ${m.match.gtid}.` : `Restoring ${newId} (running in the background).`));
 }

@@ -2,7 +2,7 @@ import type { EngineSpec } from '../engine/types.js';
 import { withAdmin } from '../engine/admin.js';
 import type { InstanceRecord } from '../state/registry.js';
 import type { OpsContext } from './context.js';
-import { evaluate, paramDef, type ParamDef } from './pg-catalog.js';
+import { evaluate, type ParamDef } from './pg-catalog.js';
 import { DEFAULT_GROUP, parameterGroupStore, type ParameterGroupRecord } from './pg-groups.js';
 
 /**

@@ -10,7 +10,7 @@ import { writeReplicationSecret, readReplicationSecret } from '../state/replicat
 import { readSecret, writeSecret } from '../state/secrets.js';
 import { storageKeyArn } from './arns.js';
 import type { OpsContext } from './context.js';
-import { instanceExists, instanceNotFound, instanceQuota, invalidCombination, invalidState, invalidValue } from './faults.js';
+import { instanceExists, instanceNotFound, instanceQuota, invalidCombination, invalidState } from './faults.js';
 import { generatePassword, nextServerId } from './instances-create.js';
 import { renderInstance, type InstanceResult } from './instances-render.js';
 import { checkIdentifier, checkInstanceClass, checkPort, INSTANCE_QUOTA } from './instances-validate.js';
