@@ -112,6 +112,9 @@ async function compareChunk(primary: SqlSession, replicas: Compared[], table: Ta
     let got = sums[i]!;
     for (let k = 0; k < o.retries && !same(p, got); k++) {
       r.v.retried++;
+      // A chunk the writes keep touching differs whenever the replica has applied past the primary's
+      // snapshot before its own: a moment apart, a later pair of reads is more likely to land together.
+      await new Promise((res) => setTimeout(res, 25 * (k + 1)));
       const again = await onPrimary(primary, table, b);
       p = again.sum;
       got = await onReplica(r.s, r.id, table, b, again.at, o.waitTimeoutSeconds, hint);

@@ -58,7 +58,7 @@ export const registerReplicas: RegisterCommand = (program, run) => {
         } else targets = await t.dsnTargets(o.dsn!, o.replicaDsn ?? [], password);
         const { verifyReplicas } = await import('../../services/replicas-verify.js');
         const { renderVerify } = await import('../render/replicas.js');
-        const r = await verifyReplicas(targets, { chunkRows, waitTimeoutSeconds, databases: o.database, retries: 2, onProgress: (m) => ctx.out.step(m) });
+        const r = await verifyReplicas(targets, { chunkRows, waitTimeoutSeconds, databases: o.database, retries: 5, onProgress: (m) => ctx.out.step(m) });
         ctx.out.result(r, () => ctx.out.fit(renderVerify(r)));
         if (!r.ok) {
           const bad = r.replicas.flatMap((v) => v.differing.map((d) => `${v.id}: ${d.table} chunk ${d.chunk} (${d.range})`));
