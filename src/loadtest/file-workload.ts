@@ -35,7 +35,7 @@ export function fileWorkload(text: string, file: string): Workload & { usesPlace
     access: isRead(sql) ? 'read' : 'write',
     async run(c) {
       const conn = isRead(sql) ? c.read : c.primary;
-      await conn.exec(sql, params.length ? params.map((p) => paramValue(p, c)) : undefined);
+      await conn.drain(sql, params.length ? params.map((p) => paramValue(p, c)) : undefined);
       return 'ok';
     },
   }));

@@ -54,7 +54,11 @@ const now = () => performance.now();
 
 /** A session that counts its statements per endpoint, for the QPS and the per-endpoint split. */
 function counted(s: Session, label: string, stats: RunStats): Session {
-  return { exec: (sql, p) => { stats.query(label); return s.exec(sql, p); }, close: () => s.close() };
+  return {
+    exec: (sql, p) => { stats.query(label); return s.exec(sql, p); },
+    drain: (sql, p) => { stats.query(label); return s.drain(sql, p); },
+    close: () => s.close(),
+  };
 }
 
 export async function runLoad(plan: RunPlan, io: RunIo): Promise<RunResult> {

@@ -1,8 +1,12 @@
+import type { Param } from '../db/wire/commands.js';
 import { COLOURS, intBetween, priceCents, type Rng } from './data.js';
 
 /** The SQL surface a transaction needs. `params` given → a prepared statement (parsed once per connection). */
 export interface Conn {
-  exec(sql: string, params?: unknown[]): Promise<Array<Record<string, unknown>>>;
+  /** The result's rows, decoded (or the OK of a write: affectedRows, insertId). */
+  exec(sql: string, params?: readonly Param[]): Promise<Array<Record<string, unknown>>>;
+  /** Runs it and reads the whole result without decoding it, as sysbench does; resolves to the row count. */
+  drain(sql: string, params?: readonly Param[]): Promise<number>;
 }
 
 export interface TxContext {
@@ -28,30 +32,30 @@ const product = (c: TxContext) => intBetween(c.r, 1, c.size.products);
 const customer = (c: TxContext) => intBetween(c.r, 1, c.size.customers);
 
 const browse: TxType = { name: 'browse', access: 'read', async run(c) {
-  await c.read.exec("SELECT id, name, price FROM products WHERE category_id = ? AND status = 'active' ORDER BY price LIMIT 20", [intBetween(c.r, 1, c.size.categories)]);
+  await c.read.drain("SELECT id, name, price FROM products WHERE category_id = ? AND status = 'active' ORDER BY price LIMIT 20", [intBetween(c.r, 1, c.size.categories)]);
   return 'ok';
 } };
 
 const productPage: TxType = { name: 'product_page', access: 'read', async run(c) {
   const id = product(c);
-  await c.read.exec('SELECT p.id, p.name, p.price, i.stock FROM products p JOIN inventory i ON i.product_id = p.id WHERE p.id = ?', [id]);
-  await c.read.exec('SELECT rating, title, created_at FROM reviews WHERE product_id = ? ORDER BY created_at DESC LIMIT 5', [id]);
+  await c.read.drain('SELECT p.id, p.name, p.price, i.stock FROM products p JOIN inventory i ON i.product_id = p.id WHERE p.id = ?', [id]);
+  await c.read.drain('SELECT rating, title, created_at FROM reviews WHERE product_id = ? ORDER BY created_at DESC LIMIT 5', [id]);
   return 'ok';
 } };
 
 const search: TxType = { name: 'search', access: 'read', async run(c) {
   const prefix = `${COLOURS[intBetween(c.r, 0, COLOURS.length - 1)]} ${String.fromCharCode(65 + intBetween(c.r, 0, 25))}`;
-  await c.read.exec('SELECT id, name, price FROM products WHERE name LIKE ? ORDER BY name LIMIT 20', [`${prefix}%`]);
+  await c.read.drain('SELECT id, name, price FROM products WHERE name LIKE ? ORDER BY name LIMIT 20', [`${prefix}%`]);
   return 'ok';
 } };
 
 const addToCart: TxType = { name: 'add_to_cart', access: 'write', async run(c) {
-  await c.primary.exec('INSERT INTO carts (customer_id, product_id, qty, added_at) VALUES (?, ?, ?, NOW())', [customer(c), product(c), intBetween(c.r, 1, 3)]);
+  await c.primary.drain('INSERT INTO carts (customer_id, product_id, qty, added_at) VALUES (?, ?, ?, NOW())', [customer(c), product(c), intBetween(c.r, 1, 3)]);
   return 'ok';
 } };
 
 const orderHistory: TxType = { name: 'order_history', access: 'read', async run(c) {
-  await c.read.exec('SELECT id, status, total, created_at FROM orders WHERE customer_id = ? ORDER BY created_at DESC LIMIT 10', [customer(c)]);
+  await c.read.drain('SELECT id, status, total, created_at FROM orders WHERE customer_id = ? ORDER BY created_at DESC LIMIT 10', [customer(c)]);
   return 'ok';
 } };
 
@@ -67,49 +71,49 @@ const checkout: TxType = { name: 'checkout', access: 'write', async run(c) {
     const p = c.hot ? c.hot[intBetween(c.r, 0, c.hot.length - 1)] : product(c);
     lines.set(p, intBetween(c.r, 1, 2));
   }
-  await c.primary.exec('START TRANSACTION');
+  await c.primary.drain('START TRANSACTION');
   try {
     let total = 0;
     for (const [p, qty] of lines) {
       const [row] = await c.primary.exec('SELECT stock FROM inventory WHERE product_id = ? FOR UPDATE', [p]);
-      if (!row || Number(row.stock) < qty) { await c.primary.exec('ROLLBACK'); return 'sold_out'; }
+      if (!row || Number(row.stock) < qty) { await c.primary.drain('ROLLBACK'); return 'sold_out'; }
       total += qty * priceCents(p);
     }
-    for (const [p, qty] of lines) await c.primary.exec('UPDATE inventory SET stock = stock - ?, updated_at = NOW() WHERE product_id = ?', [qty, p]);
+    for (const [p, qty] of lines) await c.primary.drain('UPDATE inventory SET stock = stock - ?, updated_at = NOW() WHERE product_id = ?', [qty, p]);
     const [res] = await c.primary.exec("INSERT INTO orders (customer_id, status, total, created_at) VALUES (?, 'paid', ?, NOW())", [customer(c), (total / 100).toFixed(2)]);
     const orderId = Number((res as { insertId?: number }).insertId);
     for (const [p, qty] of lines) {
-      await c.primary.exec('INSERT INTO order_items (order_id, product_id, qty, price) VALUES (?, ?, ?, ?)', [orderId, p, qty, (priceCents(p) / 100).toFixed(2)]);
+      await c.primary.drain('INSERT INTO order_items (order_id, product_id, qty, price) VALUES (?, ?, ?, ?)', [orderId, p, qty, (priceCents(p) / 100).toFixed(2)]);
     }
-    await c.primary.exec('COMMIT');
+    await c.primary.drain('COMMIT');
     return 'ok';
   } catch (err) {
-    await c.primary.exec('ROLLBACK').catch(() => undefined);
+    await c.primary.drain('ROLLBACK').catch(() => undefined);
     throw err;
   }
 } };
 
 /** sysbench oltp_point_select's event, on products: one primary-key lookup. */
 const pointSelect: TxType = { name: 'point_select', access: 'read', async run(c) {
-  await c.read.exec('SELECT name FROM products WHERE id = ?', [product(c)]);
+  await c.read.drain('SELECT name FROM products WHERE id = ?', [product(c)]);
   return 'ok';
 } };
 
 /** sysbench oltp_read_only's event, on products: 10 point selects and 4 range queries of 100 rows in one transaction. */
 const readOnly: TxType = { name: 'read_only', access: 'read', async run(c) {
   const range = 100;
-  await c.read.exec('BEGIN');
-  for (let i = 0; i < 10; i++) await c.read.exec('SELECT name FROM products WHERE id = ?', [product(c)]);
+  await c.read.drain('BEGIN', []);
+  for (let i = 0; i < 10; i++) await c.read.drain('SELECT name FROM products WHERE id = ?', [product(c)]);
   const lo = () => intBetween(c.r, 1, Math.max(1, c.size.products - range));
   let a = lo();
-  await c.read.exec('SELECT name FROM products WHERE id BETWEEN ? AND ?', [a, a + range - 1]);
+  await c.read.drain('SELECT name FROM products WHERE id BETWEEN ? AND ?', [a, a + range - 1]);
   a = lo();
-  await c.read.exec('SELECT SUM(price) FROM products WHERE id BETWEEN ? AND ?', [a, a + range - 1]);
+  await c.read.drain('SELECT SUM(price) FROM products WHERE id BETWEEN ? AND ?', [a, a + range - 1]);
   a = lo();
-  await c.read.exec('SELECT name FROM products WHERE id BETWEEN ? AND ? ORDER BY name', [a, a + range - 1]);
+  await c.read.drain('SELECT name FROM products WHERE id BETWEEN ? AND ? ORDER BY name', [a, a + range - 1]);
   a = lo();
-  await c.read.exec('SELECT DISTINCT name FROM products WHERE id BETWEEN ? AND ? ORDER BY name', [a, a + range - 1]);
-  await c.read.exec('COMMIT');
+  await c.read.drain('SELECT DISTINCT name FROM products WHERE id BETWEEN ? AND ? ORDER BY name', [a, a + range - 1]);
+  await c.read.drain('COMMIT', []);
   return 'ok';
 } };
 

@@ -174,6 +174,31 @@ describe('rdsctl loadtest on the local target', () => {
     expect(d.total.p99).toBeGreaterThanOrEqual(paused * 0.9);
   });
 
+  it('connections the server kills mid-run are counted as errors and replaced; the run goes on', async () => {
+    const child = spawn(process.execPath, [BIN, 'loadtest', 'run', 'shop', '--workload', 'point-select', '--duration', '4s', '--concurrency', '4', '--json'],
+      { env: { ...process.env, ...env(), NO_COLOR: '1' } });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b));
+    const done = new Promise<number>((res) => child.on('close', (c) => res(c ?? 1)));
+    await new Promise((res) => setTimeout(res, 1500)); // connected and running
+    const [mine] = await conns.shop.query<any[]>('SELECT CONNECTION_ID() AS id');
+    const [load] = await conns.shop.query<any[]>("SELECT id FROM information_schema.PROCESSLIST WHERE db = 'loadtest' AND id <> ?", [mine[0].id]);
+    expect(load.length).toBe(4);
+    for (const { id } of load) await conns.shop.query(`KILL ${Number(id)}`);
+    const selectsAtKill = await status('shop', 'Com_select');
+    expect(await done).toBe(0);
+    const d = JSON.parse(out).data;
+    const errors = Object.values(d.errors as Record<string, number>).reduce((a, b) => a + b, 0);
+    // Each killed connection fails the statement under way (and at most the next), then is replaced.
+    expect(errors).toBeGreaterThanOrEqual(1);
+    expect(errors).toBeLessThanOrEqual(8);
+    expect(Object.keys(d.errors).every((k) => /PROTOCOL_CONNECTION_LOST|1927/.test(k)), JSON.stringify(d.errors)).toBe(true);
+    const [after] = await conns.shop.query<any[]>("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE db = 'loadtest' AND id <> ?", [mine[0].id]);
+    expect(Number(after[0].n)).toBe(0); // the replacements were closed at the end too
+    // The load went on after the kill, on new connections: most of the run's selects came after it.
+    expect(await status('shop', 'Com_select') - selectsAtKill).toBeGreaterThan(d.transactions * 0.3);
+  });
+
   it('--replica-dsn: reads only to the read server (its Com_select), writes only to the primary', async () => {
     expect((await cli(['loadtest', 'prepare', '--dsn', dsn('shop2'), '--scale', '1', '--json'])).code).toBe(0);
     const before = { pSel: await status('shop', 'Com_select'), rSel: await status('shop2', 'Com_select'),
