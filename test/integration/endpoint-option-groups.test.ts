@@ -6,6 +6,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instancePaths } from '../../src/local/engine/paths.js';
 import { clientEnv, run } from '../helpers/aws-clients.js';
+import { runCli } from '../helpers/local-cli.js';
 import { connect, createAvailable, describe1, errorName, instancePid, sleep, startHarness, waitAvailable, waitFor, type Harness } from './endpoint-harness.js';
 
 // ModifyOptionGroup's ApplyImmediately and the rotated audit files, on one real mariadbd with
@@ -107,6 +108,25 @@ describe('rotated audit log files', () => {
     const marker = (text: string) => Number(/rotation_marker_(\d+)/.exec(text)?.[1]);
     const three = await h.rds.send(new DownloadDBLogFilePortionCommand({ DBInstanceIdentifier: ID, LogFileName: 'audit/server_audit.log.3', Marker: '0' }));
     expect(marker(three.LogFileData!)).toBeLessThan(marker(one.LogFileData!));
+
+    // rdsctl logs: --list shows them, --file reads one; a file not there is exit 4 naming it.
+    const cli = (args: string[]) => runCli(args, { env: { RDSCTL_HOME: h.home } });
+    const listed = await cli(['logs', ID, '--list', '--json']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.json.data.LogFiles.map((f: { LogFileName: string }) => f.LogFileName)).toEqual(all.map((f) => f.LogFileName));
+    const table = await cli(['logs', ID, '--list']);
+    expect(table.stdout).toMatch(/^FILE\s+BYTES\s+LAST WRITTEN\n/);
+    expect(table.stdout).toMatch(/\naudit\/server_audit\.log\.3\s+\d{4,}\s+\d{4}-\d\d-\d\dT/);
+    const read = await cli(['logs', ID, '--file', 'audit/server_audit.log.1', '-n', '10000', '--json']);
+    expect(read.code, read.stderr).toBe(0);
+    expect(read.json.data).toMatchObject({ LogFileName: 'audit/server_audit.log.1', LogFileData: onDisk });
+    const missing = await cli(['logs', ID, '--file', 'audit/server_audit.log.7']);
+    expect(missing.code).toBe(4);
+    expect(missing.stderr).toContain('audit/server_audit.log.7');
+    expect(missing.stderr).toContain(`rdsctl logs ${ID} --list`);
+    const both = await cli(['logs', ID, '--audit', '--file', 'audit/server_audit.log.1']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('Pick one: --error, --slow, --general, --audit, --file or --list.');
 
     for (const name of ['audit/server_audit.log.4', 'audit/server_audit.log.x', 'audit/server_audit.log./../../my.cnf', 'audit/server_audit.log.1/']) {
       expect(await errorName(h.rds.send(new DownloadDBLogFilePortionCommand({ DBInstanceIdentifier: ID, LogFileName: name })))).toBe('DBLogFileNotFoundFault');
