@@ -68,7 +68,7 @@ export const AWS_ERRORS: Record<string, { code: string; exit: (typeof ExitCode)[
   OptionGroupNotFoundFault: { code: 'OPTION_GROUP_NOT_FOUND', exit: ExitCode.notFound },
   OptionGroupAlreadyExistsFault: { code: 'OPTION_GROUP_EXISTS', exit: ExitCode.conflict },
   InvalidOptionGroupStateFault: { code: 'OPTION_GROUP_IN_USE', exit: ExitCode.conflict },
-  DBLogFileNotFoundFault: { code: 'LOG_FILE_NOT_FOUND', exit: ExitCode.notFound, hint: (c) => `The slow and general logs appear once slow_query_log or general_log is 1 in the instance's parameter group (rdsctl params); the audit log once it is on (${c.id ? `rdsctl audit-log enable ${c.id}` : 'rdsctl audit-log enable'}).` },
+  DBLogFileNotFoundFault: { code: 'LOG_FILE_NOT_FOUND', exit: ExitCode.notFound, hint: (c) => `The slow and general logs appear once slow_query_log or general_log is 1 in the instance's parameter group (rdsctl params); the audit log once it is on (${c.id ? `rdsctl audit-log enable ${c.id}` : 'rdsctl audit-log enable'}); the files there are: rdsctl logs ${c.id ?? '…'} --list.` },
   DBInstanceAlreadyExistsFault: { code: 'INSTANCE_EXISTS', exit: ExitCode.conflict, hint: (c) => `Choose another identifier, or look at the existing one: ${describeIt(c)}.` },
   DBSnapshotAlreadyExistsFault: { code: 'SNAPSHOT_EXISTS', exit: ExitCode.conflict },
   InvalidDBSnapshotStateFault: { code: 'INVALID_SNAPSHOT_STATE', exit: ExitCode.conflict, hint: (c) => `Wait until the snapshot is available: \`rdsctl snapshot list${c.id ? ` ${c.id}` : ''}\`.` },

@@ -3,6 +3,29 @@ import type { RDSClient } from '@aws-sdk/client-rds';
 /** The instance log files through the RDS API (both targets): RDS MariaDB's names. */
 export const LOG_FILES = { error: 'error/mysql-error.log', slow: 'slowquery/mysql-slowquery.log', general: 'general/mysql-general.log', audit: 'audit/server_audit.log' } as const;
 export type LogKind = keyof typeof LOG_FILES;
+/** One of the usual logs by kind, or any file DescribeDBLogFiles lists (a rotated `audit/server_audit.log.1`). */
+export type LogRef = LogKind | { file: string };
+
+export const logFileName = (ref: LogRef): string => (typeof ref === 'string' ? LOG_FILES[ref] : ref.file);
+
+export interface LogFileInfo {
+  LogFileName: string;
+  Size: number;
+  LastWritten: Date;
+}
+
+/** Every log file of the instance (DescribeDBLogFiles, all pages), in the order the target lists them. */
+export async function listLogFiles(rds: RDSClient, id: string): Promise<LogFileInfo[]> {
+  const { DescribeDBLogFilesCommand } = await import('@aws-sdk/client-rds');
+  const out: LogFileInfo[] = [];
+  let Marker: string | undefined;
+  do {
+    const page = await rds.send(new DescribeDBLogFilesCommand({ DBInstanceIdentifier: id, Marker }));
+    for (const f of page.DescribeDBLogFiles ?? []) out.push({ LogFileName: f.LogFileName!, Size: f.Size ?? 0, LastWritten: new Date(f.LastWritten ?? 0) });
+    Marker = page.Marker;
+  } while (Marker);
+  return out;
+}
 
 export interface LogPortion {
   text: string;
@@ -11,14 +34,14 @@ export interface LogPortion {
 }
 
 /** The newest `lines` lines (Marker omitted), or what follows `marker`. */
-export async function downloadPortion(rds: RDSClient, id: string, kind: LogKind, opts: { lines?: number; marker?: string }): Promise<LogPortion> {
+export async function downloadPortion(rds: RDSClient, id: string, kind: LogRef, opts: { lines?: number; marker?: string }): Promise<LogPortion> {
   const { DownloadDBLogFilePortionCommand } = await import('@aws-sdk/client-rds');
-  const res = await rds.send(new DownloadDBLogFilePortionCommand({ DBInstanceIdentifier: id, LogFileName: LOG_FILES[kind], NumberOfLines: opts.lines, Marker: opts.marker }));
+  const res = await rds.send(new DownloadDBLogFilePortionCommand({ DBInstanceIdentifier: id, LogFileName: logFileName(kind), NumberOfLines: opts.lines, Marker: opts.marker }));
   return { text: res.LogFileData ?? '', marker: res.Marker, more: res.AdditionalDataPending === true };
 }
 
 /** New lines after `marker`, following AdditionalDataPending until the end of the file. */
-export async function readSince(rds: RDSClient, id: string, kind: LogKind, marker: string): Promise<LogPortion> {
+export async function readSince(rds: RDSClient, id: string, kind: LogRef, marker: string): Promise<LogPortion> {
   let text = '';
   let at = marker;
   for (;;) {

@@ -51,8 +51,9 @@ export function modifyDBInstance(ctx: OpsContext): OpHandler {
     })!;
     if (job) void ctx.jobs.run(id, () => runModify(ctx, id, plan));
     else ctx.event(id, 'DB instance modified', ['configuration change']);
-    // Applied at once (ApplyImmediately or not): the option needs no restart (og-apply.ts).
-    if (optionGroupMoves) applyOptionGroup(ctx, id);
+    // A move is applied at once (ApplyImmediately or not): the option needs no restart (og-apply.ts).
+    // ApplyImmediately also applies a group change that waits for the maintenance window, as it does PendingModifiedValues.
+    if (optionGroupMoves || (plan.applyImmediately && rec.optionGroupStatus === 'pending-maintenance-apply')) applyOptionGroup(ctx, id);
     return { DBInstance: renderInstance(ctx.registry.get(id) ?? updated, ctx.caValidTill) };
   };
 }

@@ -39,6 +39,16 @@ export function takePending(ctx: OpsContext, id: string): { restart: boolean; ch
   return { restart, changed };
 }
 
+/**
+ * After a start from a freshly written my.cnf: the parameter group's values (static ones and the group
+ * itself) and the option group as it is now (server_audit loaded, a change made without ApplyImmediately)
+ * took effect. The one place where "pending until the next reboot" ends.
+ */
+function configTookEffect(r: InstanceRecord): void {
+  if (r.parameterApplyStatus === 'pending-reboot') r.parameterApplyStatus = 'in-sync';
+  if (r.optionGroupStatus === 'pending-apply' || r.optionGroupStatus === 'pending-maintenance-apply') r.optionGroupStatus = 'in-sync';
+}
+
 /** Rewrites my.cnf from the record (class → buffer pool, connections) and restarts mariadbd. */
 export async function restartWithConfig(ctx: OpsContext, id: string): Promise<number> {
   const rec = ctx.registry.get(id);
@@ -49,9 +59,7 @@ export async function restartWithConfig(ctx: OpsContext, id: string): Promise<nu
   const { pid } = await ctx.engine.start(paths, ctx.spec(rec));
   ctx.registry.update(id, (r) => {
     setServingPid(r, pid);
-    // my.cnf now holds the parameter group's values: static ones and the group itself took effect.
-    if (r.parameterApplyStatus === 'pending-reboot') r.parameterApplyStatus = 'in-sync';
-    if (r.optionGroupStatus === 'pending-apply') r.optionGroupStatus = 'in-sync'; // server_audit loaded from my.cnf
+    configTookEffect(r);
   });
   return pid;
 }
@@ -65,9 +73,7 @@ export async function startProcess(ctx: OpsContext, id: string): Promise<number>
   const { pid } = await ctx.engine.start(paths, ctx.spec(rec));
   ctx.registry.update(id, (r) => {
     setServingPid(r, pid);
-    // my.cnf now holds the parameter group's values: static ones and the group itself took effect.
-    if (r.parameterApplyStatus === 'pending-reboot') r.parameterApplyStatus = 'in-sync';
-    if (r.optionGroupStatus === 'pending-apply') r.optionGroupStatus = 'in-sync'; // server_audit loaded from my.cnf
+    configTookEffect(r);
   });
   return pid;
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { DescribeDBLogFilesDetails, DownloadDBLogFilePortionDetails } from '@aws-sdk/client-rds';
 import { auditLogFile, queryLogFiles } from '../engine/config.js';
 import type { InstancePaths } from '../engine/types.js';
@@ -13,17 +14,41 @@ import { int, required, str } from './params.js';
  * The log files of an instance's serving node under RDS MariaDB's names: the error log (rdsctl's file,
  * mariadbd's stderr), and the slow and general query logs (in the node's datadir, where mariadbd may
  * write). A query log appears once the server has written it (slow_query_log / general_log = 1); the
- * audit log once the option group has MARIADB_AUDIT_PLUGIN (og-apply.ts). Rotated audit files (.1 …) are
- * not listed.
+ * audit log once the option group has MARIADB_AUDIT_PLUGIN (og-apply.ts), and with it the files
+ * server_audit rotated (`.1` the newest … up to SERVER_AUDIT_FILE_ROTATIONS), listed under their file
+ * names as RDS lists them: `audit/server_audit.log.1` …
  */
 export const LOG_NAMES = ['error/mysql-error.log', 'slowquery/mysql-slowquery.log', 'general/mysql-general.log', 'audit/server_audit.log'] as const;
+const AUDIT_NAME = 'audit/server_audit.log';
+/**
+ * A rotated audit file's suffix as server_audit writes it (mysys file_logger: `.N`, zero-padded to the
+ * digits of SERVER_AUDIT_FILE_ROTATIONS, so `.1` with the default 9, `.01` with 10–99). Digits only: no
+ * name reaches another file.
+ */
+const ROTATED = /^\.\d{1,3}$/;
 
 function logPath(paths: InstancePaths, name: string): string | undefined {
   const q = queryLogFiles(paths);
   const files: Record<string, string> = {
-    'error/mysql-error.log': paths.errorLog, 'slowquery/mysql-slowquery.log': q.slow, 'general/mysql-general.log': q.general, 'audit/server_audit.log': auditLogFile(paths),
+    'error/mysql-error.log': paths.errorLog, 'slowquery/mysql-slowquery.log': q.slow, 'general/mysql-general.log': q.general, [AUDIT_NAME]: auditLogFile(paths),
   };
-  return Object.hasOwn(files, name) ? files[name] : undefined;
+  if (Object.hasOwn(files, name)) return files[name];
+  const suffix = name.startsWith(AUDIT_NAME) ? name.slice(AUDIT_NAME.length) : '';
+  return ROTATED.test(suffix) ? auditLogFile(paths) + suffix : undefined;
+}
+
+/** Every name to list, in RDS's order: the fixed ones, the rotated audit files after the current one, by number. */
+function logNames(paths: InstancePaths): string[] {
+  const base = basename(auditLogFile(paths));
+  let entries: string[] = [];
+  try {
+    entries = fs.readdirSync(dirname(auditLogFile(paths)));
+  } catch {
+    // no datadir yet: the fixed names are still tried (and skipped if absent)
+  }
+  const rotated = entries.map((f) => f.slice(base.length)).filter((suffix, i) => entries[i].startsWith(base) && ROTATED.test(suffix));
+  rotated.sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+  return [...LOG_NAMES, ...rotated.map((suffix) => AUDIT_NAME + suffix)];
 }
 
 const logNotFound = (name: string) => new AwsFault('DBLogFileNotFoundFault', `DBLog File: ${name}, is not found on the DB instance`, 404);
@@ -41,7 +66,7 @@ export function describeDBLogFiles(ctx: OpsContext): OpHandler<{ DescribeDBLogFi
     const since = int(req.flat, 'FileLastWritten') ?? 0;
     const minSize = int(req.flat, 'FileSize') ?? 0;
     const files: DescribeDBLogFilesDetails[] = [];
-    for (const name of LOG_NAMES) {
+    for (const name of logNames(paths)) {
       if (contains !== undefined && !name.includes(contains)) continue;
       let st: fs.Stats;
       try {

@@ -10,7 +10,10 @@ import { optionGroupStore } from './option-groups.js';
  * How an option group reaches its instances: MARIADB_AUDIT_PLUGIN becomes the engine spec's `audit`
  * (my.cnf keeps the settings over restarts; the start path installs or removes the plugin), and a change
  * is applied to the running serving node at once by the control plane, as root over its socket (no
- * restart: server_audit is loaded and configured at runtime, as RDS applies the option).
+ * restart: server_audit is loaded and configured at runtime, as RDS applies the option). Without
+ * ApplyImmediately the group's definition changes at once but each instance keeps running with what it
+ * has until its next maintenance window, which locally is the next reboot or start (the restart writes
+ * my.cnf from the group): OptionGroupMemberships Status `pending-maintenance-apply` meanwhile, RDS's value.
  */
 
 /** The group an instance uses (the default one when the record names none). */
@@ -44,6 +47,17 @@ async function applyNow(ctx: OpsContext, id: string): Promise<void> {
     'not-loaded': `The option group ${group} applies at the next reboot (this server was started without server_audit loaded)`,
   }[done];
   ctx.event(id, what, ['configuration change']);
+}
+
+/**
+ * A group change with ApplyImmediately=false: the instance applies it at its next reboot or start
+ * (instances-work.ts configTookEffect), as a pending-reboot parameter change does. An `applying` instance
+ * keeps its queued apply, which reads the group when it runs and so applies this change too.
+ */
+export function deferOptionGroup(ctx: OpsContext, id: string): void {
+  ctx.registry.update(id, (r) => {
+    if (r.optionGroupStatus !== 'applying' && r.optionGroupStatus !== 'pending-apply') r.optionGroupStatus = 'pending-maintenance-apply';
+  });
 }
 
 /** After a group changed or an instance moved to another group: `applying` until the node has it. */

@@ -9,7 +9,7 @@ import { invalidValue } from './faults.js';
 import { defaultOptionGroup } from './instance-metadata.js';
 import { checkMaxRecords } from './instances-describe.js';
 import { AUDIT_OPTION, auditOptionDescription, checkOptionName, checkSettings, renderAuditOption } from './og-catalog.js';
-import { applyOptionGroup, optionGroupOf } from './og-apply.js';
+import { applyOptionGroup, deferOptionGroup, optionGroupOf } from './og-apply.js';
 import { bool, int, list, required, str, tags } from './params.js';
 
 /**
@@ -122,14 +122,17 @@ function optionsToInclude(flat: FlatParams): { name: string; settings: { name: s
   return out;
 }
 
-/** Checks everything first (nothing changes on a bad member), saves, then applies to the instances using it. */
+/**
+ * Checks everything first (nothing changes on a bad member), saves, then applies to the instances using
+ * it: at once with ApplyImmediately=true, else at each one's next reboot (RDS: its maintenance window).
+ */
 export function modifyOptionGroup(ctx: OpsContext): OpHandler<{ OptionGroup: OptionGroup }> {
   return async (req) => {
     const rec = requireOptionGroup(ctx, required(req.flat, 'OptionGroupName'));
     if (rec.id === defaultRecord(ctx).id) throw invalidValue(`Default option groups cannot be modified: ${rec.id}. Create an option group (CreateOptionGroup) and use it instead.`);
     const include = optionsToInclude(req.flat);
     const remove = list(req.flat, 'OptionsToRemove.member');
-    bool(req.flat, 'ApplyImmediately'); // changes apply at once either way (docs/LOCAL-ENDPOINT.md)
+    const immediately = bool(req.flat, 'ApplyImmediately') ?? false; // RDS's default: the maintenance window
     if (include.length === 0 && remove.length === 0) throw invalidValue('Specify OptionsToInclude or OptionsToRemove.');
     for (const o of include) checkOptionName(o.name);
     for (const name of remove) {
@@ -139,7 +142,7 @@ export function modifyOptionGroup(ctx: OpsContext): OpHandler<{ OptionGroup: Opt
     for (const o of include) rec.options[o.name] = { settings: { ...(rec.options[o.name]?.settings ?? {}), ...checkSettings(o.settings) } };
     for (const name of remove) delete rec.options[name];
     optionGroupStore(ctx.home).save(rec);
-    for (const inst of ctx.registry.list().filter((r) => optionGroupOf(r) === rec.id)) applyOptionGroup(ctx, inst.id);
+    for (const inst of ctx.registry.list().filter((r) => optionGroupOf(r) === rec.id)) (immediately ? applyOptionGroup : deferOptionGroup)(ctx, inst.id);
     return { OptionGroup: renderOptionGroup(rec) };
   };
 }

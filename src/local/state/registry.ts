@@ -85,8 +85,8 @@ export interface InstanceRecord {
   vpcSecurityGroupIds?: string[];
   dbSubnetGroupName?: string;
   optionGroupName?: string;
-  /** OptionGroupMemberships Status while a change is being applied (ops/og-apply.ts); absent: in-sync. */
-  optionGroupStatus?: 'applying' | 'in-sync' | 'pending-apply' | 'failed';
+  /** OptionGroupMemberships Status while a change is being applied or waits for a reboot (ops/og-apply.ts); absent: in-sync. */
+  optionGroupStatus?: 'applying' | 'in-sync' | 'pending-apply' | 'pending-maintenance-apply' | 'failed';
   caCertificateIdentifier?: string;
   cloudwatchLogsExports?: string[];
   engineLifecycleSupport?: string;
