@@ -9,7 +9,8 @@ import { cleanupHome, runCli, tempHome } from '../helpers/local-cli.js';
 // can bring the users back. Real CLI, real control plane, real mariadbd; the AWS CLI as the other client.
 let home: string;
 const PASSWORD = 'Users-Life-Passw0rd-12';
-const env = () => ({ RDSCTL_HOME: home, RDSCTL_MASTER_PASSWORD: PASSWORD });
+const env = () => ({ RDSCTL_HOME: home, RDSCTL_MASTER_PASSWORD: PASSWORD, RDSCTL_SUPERVISE_MS: '500' });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const cli = (args: string[]) => runCli(args, { env: env(), timeoutMs: 240_000 });
 const kept = (id: string) => path.join(home, 'secrets', 'users', 'local', id);
 
@@ -35,6 +36,13 @@ async function awsEnv(): Promise<Record<string, string>> {
   for (const m of out.matchAll(/^export (\w+)='([^']*)'$/gm)) e[m[1]] = m[2];
   return { ...e, AWS_EC2_METADATA_DISABLED: 'true' };
 }
+
+async function aws(...args: string[]) {
+  const e = await awsEnv();
+  return run('aws', [...args, '--endpoint-url', e.AWS_ENDPOINT_URL, '--output', 'json'], { env: e, timeoutMs: 180_000 });
+}
+const events = async (id: string): Promise<string[]> => JSON.parse((await aws('rds', 'describe-events', '--source-identifier', id, '--source-type', 'db-instance', '--duration', '60')).stdout)
+  .Events.map((x: { Message: string }) => x.Message);
 
 beforeAll(async () => {
   home = await tempHome('rdsctl-users-life-');
@@ -78,17 +86,44 @@ describe('kept user passwords follow what can restore the users', () => {
   }, 400_000);
 
   it('a DeleteDBInstance from the AWS CLI removes them too, and DescribeEvents says so', async () => {
-    expect(existsSync(kept('shop2'))).toBe(true);
-    const e = await awsEnv();
-    const aws = (...args: string[]) => run('aws', [...args, '--endpoint-url', e.AWS_ENDPOINT_URL, '--output', 'json'], { env: e, timeoutMs: 180_000 });
-    const del = await aws('rds', 'delete-db-instance', '--db-instance-identifier', 'shop2', '--skip-final-snapshot');
+    const p = await cli(['provision', 'cart', '--class', 'db.t4g.micro', '--db-name', 'cart', '--master-username', 'admin', '--backup-retention', '0']);
+    expect(p.code, p.stderr + p.stdout).toBe(0);
+    expect((await cli(['users', 'create', 'cart', 'cart_app', '--role', 'app'])).code).toBe(0);
+    expect(existsSync(kept('cart'))).toBe(true);
+    const del = await aws('rds', 'delete-db-instance', '--db-instance-identifier', 'cart', '--skip-final-snapshot');
     expect(del.code, del.stderr).toBe(0);
-    const waited = await aws('rds', 'wait', 'db-instance-deleted', '--db-instance-identifier', 'shop2');
+    const waited = await aws('rds', 'wait', 'db-instance-deleted', '--db-instance-identifier', 'cart');
     expect(waited.code, waited.stderr).toBe(0);
-    expect(existsSync(kept('shop2'))).toBe(false);
-    const ev = await aws('rds', 'describe-events', '--source-identifier', 'shop2', '--source-type', 'db-instance', '--duration', '60');
-    const messages = JSON.parse(ev.stdout).Events.map((x: { Message: string }) => x.Message);
-    expect(messages).toContain('Removed the kept passwords of the database users app_rw, ro (rdsctl users); nothing that could restore those users is left');
-    expect(messages).toContain('Database users restored with their kept passwords: app_rw, ro (rdsctl credentials shop2 --user NAME)');
+    expect(existsSync(kept('cart'))).toBe(false);
+    expect(await events('cart')).toContain('Removed the kept passwords of the database users cart_app (rdsctl users); nothing that could restore those users is left');
+    expect(await events('shop2')).toContain('Database users restored with their kept passwords: app_rw, ro (rdsctl credentials shop2 --user NAME)');
+    expect(await events('shop')).toContain('Removed the kept passwords of the database users app_rw, ro (rdsctl users); copies stay with snapshot shop-final (the passwords each was taken with) for a restore');
   }, 300_000);
+
+  it('point in time: a password rotated after the restore point is not given to the restored user (named instead); retained backups keep a copy for a restore', async () => {
+    expect((await cli(['provision', 'inv', '--class', 'db.t4g.micro', '--db-name', 'inv', '--master-username', 'admin', '--backup-retention', '1'])).code).toBe(0);
+    expect((await cli(['users', 'create', 'inv', 'inv_app', '--role', 'app'])).code).toBe(0);
+    await sleep(2000);
+    const at = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000', '');
+    await sleep(1500);
+    expect((await cli(['users', 'rotate', 'inv', 'inv_app'])).code).toBe(0);
+    await sleep(3500);
+    const r = await cli(['restore', 'inv', '--to-time', at, '--target', 'inv-then', '--json']);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(await events('inv-then')).toContain('Database users restored whose password at that point rdsctl no longer holds: inv_app; drop and create them again (rdsctl users drop inv-then NAME, then rdsctl users create)');
+    expect((await cli(['credentials', 'inv-then', '--user', 'inv_app'])).code).toBe(4);
+    expect(existsSync(kept('inv-then'))).toBe(false);
+
+    const dbi = (await cli(['describe', 'inv', '--json'])).json.data.DBInstance.DbiResourceId as string;
+    const d = await cli(['delete', 'inv', '--skip-final-snapshot', '--keep-automated-backups', '--yes', '--json']);
+    expect(d.code, d.stderr + d.stdout).toBe(0);
+    expect(d.json.data.userPasswords).toEqual({ users: ['inv_app'], removed: true, keptWith: ['the retained automated backups'] });
+    expect(existsSync(kept('inv'))).toBe(false);
+    const copy = path.join(home, 'backups', dbi, 'users', 'inv_app.json');
+    expect(statSync(copy).mode & 0o777).toBe(0o600);
+    const restored = await aws('rds', 'restore-db-instance-to-point-in-time', '--source-dbi-resource-id', dbi, '--target-db-instance-identifier', 'inv-late', '--use-latest-restorable-time');
+    expect(restored.code, restored.stderr).toBe(0);
+    expect((await aws('rds', 'wait', 'db-instance-available', '--db-instance-identifier', 'inv-late')).code).toBe(0);
+    expect(await login('inv-late', 'inv_app')).toBe('ok');
+  }, 400_000);
 });
