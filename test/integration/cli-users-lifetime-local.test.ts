@@ -73,8 +73,9 @@ describe('kept user passwords follow what can restore the users', () => {
     for (const f of readdirSync(copy)) expect(statSync(path.join(copy, f)).mode & 0o777).toBe(0o600);
     expect(statSync(copy).mode & 0o777).toBe(0o700);
 
-    const r = await cli(['restore', '--snapshot', 'shop-final', '--target', 'shop2', '--json']);
+    const r = await cli(['restore', '--snapshot', 'shop-final', '--target', 'shop2']);
     expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).toContain('Database users restored with their kept passwords: app_rw, ro (rdsctl credentials shop2 --user NAME)');
     expect(await login('shop2', 'app_rw')).toBe('ok');
     expect(await login('shop2', 'ro')).toBe('ok');
     const list = await cli(['users', 'list', 'shop2', '--json']);
@@ -110,6 +111,7 @@ describe('kept user passwords follow what can restore the users', () => {
     await sleep(3500);
     const r = await cli(['restore', 'inv', '--to-time', at, '--target', 'inv-then', '--json']);
     expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.json.data.restoredUsers).toEqual(['Database users restored whose password at that point rdsctl no longer holds: inv_app; drop and create them again (rdsctl users drop inv-then NAME, then rdsctl users create)']);
     expect(await events('inv-then')).toContain('Database users restored whose password at that point rdsctl no longer holds: inv_app; drop and create them again (rdsctl users drop inv-then NAME, then rdsctl users create)');
     expect((await cli(['credentials', 'inv-then', '--user', 'inv_app'])).code).toBe(4);
     expect(existsSync(kept('inv-then'))).toBe(false);

@@ -8,7 +8,7 @@ interface DeleteOptions { skipFinalSnapshot?: boolean; finalSnapshot?: string; k
 export const registerDelete: RegisterCommand = (program, run) => {
   program
     .command('delete <id>')
-    .description('delete a DB instance (asks on a TTY; --yes otherwise)')
+    .description('delete a DB instance (asks on a TTY; --yes otherwise); the passwords `rdsctl users` kept for it go too, a final snapshot or kept backups keep a copy for a restore')
     .option('--skip-final-snapshot', 'delete without a final snapshot')
     .option('--final-snapshot <name>', 'take this final snapshot before deleting')
     .option('--keep-automated-backups', 'keep the automated backups (retained: restore-window and restore --to-time work from them)')
@@ -36,7 +36,7 @@ export const registerDelete: RegisterCommand = (program, run) => {
         const keep = Boolean(o.keepAutomatedBackups);
         const what = `Delete ${plan.DBInstanceIdentifier} (${current.DBInstanceStatus}, ${current.AllocatedStorage} GiB) ${plan.SkipFinalSnapshot ? 'WITHOUT a final snapshot' : `after final snapshot ${plan.FinalDBSnapshotIdentifier}`}${
           plan.SkipFinalSnapshot ? await noBackupWarning(current, keep, snapshots) : ''}`;
-        const { usersOnDelete, applyUsersOnDelete, usersOnDeleteText } = await import('../../services/users-on-delete.js');
+        const { usersOnDelete, applyUsersOnDelete, usersOnDeleteText } = await import('../../services/users-lifetime.js');
         const facts = { home: ctx.home, target: ctx.target, region: target.region, id: plan.DBInstanceIdentifier, finalSnapshot: plan.FinalDBSnapshotIdentifier,
           keptBackups: keep && (current.BackupRetentionPeriod ?? 0) > 0, snapshots };
         const userPasswords = await usersOnDelete(facts);

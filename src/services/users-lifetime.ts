@@ -59,3 +59,14 @@ export function usersOnDeleteText(p: UsersOnDelete): string {
   if (p.keptWith.length === 0) return `The kept passwords of ${who} are removed with it: nothing that could restore those users is left.`;
   return `The kept passwords of ${who} are removed with it; a copy stays with ${p.keptWith.join(' and ')}, and a restore brings the users back with it (removed with what holds it).`;
 }
+
+/**
+ * After a restore has finished: what the local endpoint said about the users it brought back (its
+ * DescribeEvents: those given their kept password, those whose password it no longer holds). Local target only (AWS says nothing of them).
+ */
+export async function restoredUsersNotes(rds: import('@aws-sdk/client-rds').RDSClient, id: string, since: Date): Promise<string[]> {
+  const { DescribeEventsCommand } = await import('@aws-sdk/client-rds');
+  const out = await rds.send(new DescribeEventsCommand({ SourceIdentifier: id, SourceType: 'db-instance', StartTime: since }));
+  // This restore's, not an earlier instance's of the same name.
+  return (out.Events ?? []).filter((e) => !e.Date || e.Date >= since).map((e) => e.Message ?? '').filter((m) => m.startsWith('Database users restored'));
+}
