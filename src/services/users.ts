@@ -8,7 +8,7 @@ import { describeInstance } from './instances.js';
 /**
  * `rdsctl users`: least-privilege database users, made with SQL as the master user over TLS (both targets),
  * their grants from src/core/user-roles.ts, their generated passwords kept 0600 in the home
- * (src/local/control/user-secrets.ts). Only the password's hash is sent (nothing to leak into the binlog,
+ * (src/local/state/user-secrets.ts). Only the password's hash is sent (nothing to leak into the binlog,
  * processlist or audit log). Users are made on the primary: the binlog carries them to every replica.
  */
 export interface UsersDeps {
@@ -41,7 +41,7 @@ export interface CreatedUser extends UserSummary {
 }
 
 const scopeOf = (d: UsersDeps) => (d.target === 'local' ? 'local' : `aws-${d.region ?? 'default'}`);
-const secrets = () => import('../local/control/user-secrets.js');
+const secrets = () => import('../local/state/user-secrets.js');
 
 export function checkRole(role: string, id: string): UserRole {
   if (!isUserRole(role)) {

@@ -107,6 +107,22 @@ assert error_code(rds.modify_db_instance, DBInstanceIdentifier="py-shop", Engine
 assert error_code(rds.modify_db_instance, DBInstanceIdentifier="py-shop", DBParameterGroupName="tuned") == "DBParameterGroupNotFound"
 step("modify_db_instance: metadata changed at once; other engine version and unknown parameter group refused")
 
+# A read replica with its own Enhanced Monitoring interval (RDS accepts it on CreateDBInstanceReadReplica).
+role = "arn:aws:iam::123456789012:role/rds-monitoring-role"
+assert error_code(rds.create_db_instance_read_replica, DBInstanceIdentifier="py-replica", SourceDBInstanceIdentifier="py-shop",
+                  MonitoringInterval=7, MonitoringRoleArn=role) == "InvalidParameterValue"
+assert error_code(rds.create_db_instance_read_replica, DBInstanceIdentifier="py-replica", SourceDBInstanceIdentifier="py-shop",
+                  MonitoringInterval=5) == "InvalidParameterCombination"
+rep = rds.create_db_instance_read_replica(DBInstanceIdentifier="py-replica", SourceDBInstanceIdentifier="py-shop",
+                                          MonitoringInterval=5, MonitoringRoleArn=role)["DBInstance"]
+assert rep["MonitoringInterval"] == 5 and rep["MonitoringRoleArn"] == role, rep
+rds.get_waiter("db_instance_available").wait(DBInstanceIdentifier="py-replica", WaiterConfig=FAST)
+rep = rds.describe_db_instances(DBInstanceIdentifier="py-replica")["DBInstances"][0]
+assert rep["ReadReplicaSourceDBInstanceIdentifier"] == "py-shop" and rep["MonitoringInterval"] == 5 and rep["MonitoringRoleArn"] == role, rep
+rds.delete_db_instance(DBInstanceIdentifier="py-replica", SkipFinalSnapshot=True)
+rds.get_waiter("db_instance_deleted").wait(DBInstanceIdentifier="py-replica", WaiterConfig=FAST)
+step("create_db_instance_read_replica with MonitoringInterval 5 + role; 7 and no role refused; replica deleted")
+
 # Parameter groups and log files (issue 11 §1, §2), through boto3's own paginators.
 pg = rds.create_db_parameter_group(DBParameterGroupName="py-tuned", DBParameterGroupFamily="mariadb10.11", Description="boto3")["DBParameterGroup"]
 assert pg["DBParameterGroupName"] == "py-tuned" and pg["DBParameterGroupFamily"] == "mariadb10.11", pg

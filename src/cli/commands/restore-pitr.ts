@@ -31,6 +31,8 @@ export async function restoreToTime(ctx: CliContext, sourceArg: string | undefin
     return;
   }
   ctx.out.step(what);
+  const started = new Date(Math.floor(Date.now() / 1000) * 1000);
   const db = await restoreToPointInTime(rds, plan, waitSettings(ctx, o.wait));
-  ctx.out.result({ DBInstance: db, plan }, () => (o.wait ? `Restored ${target} from ${source} as of ${as}.\n${renderInstance(db, ctx.target, ctx.out.width)}` : `Restoring ${target} from ${source} (running in the background).`));
+  const users = o.wait && ctx.target === 'local' ? await (await import('../../services/users-lifetime.js')).restoredUsersNotes(rds, target, started) : [];
+  ctx.out.result({ DBInstance: db, plan, restoredUsers: users }, () => (o.wait ? [`Restored ${target} from ${source} as of ${as}.`, ...users, renderInstance(db, ctx.target, ctx.out.width)].join('\n') : `Restoring ${target} from ${source} (running in the background).`));
 }

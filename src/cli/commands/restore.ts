@@ -66,8 +66,10 @@ export const registerRestore: RegisterCommand = (program, run) => {
         const { restoreFromSnapshot } = await import('../../services/snapshots.js');
         const { renderInstance } = await import('../render/instances.js');
         const { rds } = await clientsFor(ctx);
+        const started = new Date(Math.floor(Date.now() / 1000) * 1000);
         const db = await restoreFromSnapshot(rds, { DBInstanceIdentifier: id, DBSnapshotIdentifier: sid, ...sizing }, waitSettings(ctx, o.wait));
-        ctx.out.result({ DBInstance: db }, () => (o.wait ? `Restored ${id} from snapshot ${sid}.\n${renderInstance(db, ctx.target, ctx.out.width)}` : `Restoring ${id} from snapshot ${sid} (running in the background).`));
+        const users = o.wait && ctx.target === 'local' ? await (await import('../../services/users-lifetime.js')).restoredUsersNotes(rds, id, started) : [];
+        ctx.out.result({ DBInstance: db, restoredUsers: users }, () => (o.wait ? [`Restored ${id} from snapshot ${sid}.`, ...users, renderInstance(db, ctx.target, ctx.out.width)].join('\n') : `Restoring ${id} from snapshot ${sid} (running in the background).`));
       });
     });
 };

@@ -10,8 +10,11 @@ import { bool, required, str } from './params.js';
 import { forgetReplicationUser, promoteReplicasOf } from './replicas-promote.js';
 import { replicasOf } from './replicas-status.js';
 import { snapshotId, startSnapshot } from './snapshots.js';
-import { snapshotStore } from './snapshots-store.js';
+import { snapshotFiles, snapshotStore } from './snapshots-store.js';
+import { listUserSecretsIn } from '../state/user-secrets.js';
 import { backupsOnDelete, keepAutomatedBackups } from './backups-supervise.js';
+import { backupFiles, backupStore } from './backups-store.js';
+import { forgetUserSecrets, keepUserSecrets, keptUsersDir } from './user-secrets-keep.js';
 
 function load(ctx: OpsContext, req: OpRequest): InstanceRecord {
   const id = checkIdentifier(required(req.flat, 'DBInstanceIdentifier'));
@@ -127,6 +130,19 @@ async function runDeleteAfterSnapshot(ctx: OpsContext, id: string, finalId: stri
   await runDelete(ctx, id);
 }
 
+/** What still holds the users' passwords once the instance is gone: retained backups (given a copy now) and its snapshots. */
+function usersKeptWith(ctx: OpsContext, rec: InstanceRecord): string[] {
+  const where: string[] = [];
+  if (backupStore(ctx.home).get(rec.dbiResourceId)?.status === 'retained' && keepUserSecrets(ctx, rec.id, backupFiles(ctx.home, rec.dbiResourceId).root).length > 0) {
+    where.push('the retained automated backups');
+  }
+  const snaps = snapshotStore(ctx.home).list()
+    .filter((s) => s.instanceId === rec.id && s.status === 'available' && listUserSecretsIn(keptUsersDir(snapshotFiles(ctx.home, s.id).root)).length > 0)
+    .map((s) => s.id);
+  if (snaps.length > 0) where.push(`snapshot${snaps.length > 1 ? 's' : ''} ${snaps.join(', ')} (the passwords each was taken with)`);
+  return where;
+}
+
 /**
  * Stops every node of the instance and removes its folder (data, config, keys, socket), then the
  * secret, then the record. The record lives outside the node folders (state/instances/): it goes last,
@@ -141,6 +157,7 @@ export async function runDelete(ctx: OpsContext, id: string): Promise<void> {
   if (rec) await backupsOnDelete(ctx, rec);
   for (const node of rec ? nodeIds(rec) : [id]) await ctx.engine.destroy(ctx.instancePaths(ctx.home, node));
   removeSecret(ctx.home, id);
+  forgetUserSecrets(ctx, id, rec ? usersKeptWith(ctx, rec) : []);
   ctx.registry.remove(id);
   ctx.usage.delete(id);
   ctx.event(id, 'DB instance deleted', ['deletion']);

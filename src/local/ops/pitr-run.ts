@@ -8,6 +8,7 @@ import { setServingPid } from '../state/registry.js';
 import { archiveIndex, plainCopies } from './backups-archive.js';
 import { asBase, baseDir, firstBaseBackup } from './backups-base.js';
 import { backupFiles, backupStore } from './backups-store.js';
+import { adoptUserSecrets, userSecretsFrom } from './user-secrets-keep.js';
 import { gapFloorMs } from './backups-window.js';
 import type { OpsContext } from './context.js';
 
@@ -57,6 +58,8 @@ export async function runPointInTimeRestore(ctx: OpsContext, id: string, dbi: st
     // The replayed GTIDs carry the source's server_id, so gtid_current_pos (what mariadb-backup records and
     // replicas start from) would skip them unless gtid_slave_pos says where the copy stands.
     await withAdmin(paths, async (c) => { await c.query('SET GLOBAL gtid_slave_pos = @@GLOBAL.gtid_binlog_pos'); });
+    const live = ctx.registry.get(b.instanceId)?.dbiResourceId === dbi ? b.instanceId : undefined;
+    await adoptUserSecrets(ctx, id, paths, userSecretsFrom(ctx, backupFiles(ctx.home, dbi).root, live));
     await firstBaseBackup(ctx, id);
     ctx.registry.update(id, (r) => {
       r.initCompleted = true;

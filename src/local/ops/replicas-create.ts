@@ -17,12 +17,14 @@ import { checkIdentifier, checkInstanceClass, checkPort, INSTANCE_QUOTA } from '
 import { bool, int, required, str, tags } from './params.js';
 import { releaseReservation } from './ports.js';
 import { choosePort, refusePlacement } from './placement.js';
+import { readMonitoring } from './monitoring.js';
 import { chainDepth, classify, MAX_CHAIN_DEPTH, MAX_REPLICAS, replicasOf, replicaFields } from './replicas-status.js';
 
 /** Parameters the local endpoint honours; any other is refused rather than silently ignored. */
 const HONOURED = new Set([
   'Action', 'Version', 'DBInstanceIdentifier', 'SourceDBInstanceIdentifier', 'DBInstanceClass', 'Port',
   'DeletionProtection', 'CopyTagsToSnapshot', 'AutoMinorVersionUpgrade', 'MultiAZ', 'PubliclyAccessible', 'AvailabilityZone',
+  'MonitoringInterval', 'MonitoringRoleArn',
 ]);
 
 function refuseUnhonoured(flat: FlatParams): void {
@@ -61,6 +63,8 @@ function replicaRecord(ctx: OpsContext, flat: FlatParams, id: string, source: In
     kmsKeyId: source.storageEncrypted ? storageKeyArn(source.kmsKeyId) : undefined,
     // RDS does not manage a read replica's master password: it is its source's, replicated (no MasterUserSecret).
     manageMasterUserPassword: false, masterUserSecretArn: undefined,
+    // RDS: the replica's own Enhanced Monitoring, 0 unless asked (not the source's); ModifyDBInstance's rule.
+    monitoringInterval: undefined, monitoringRoleArn: undefined, ...readMonitoring(flat, {}),
     backupRetentionPeriod: 0, deletionProtection: bool(flat, 'DeletionProtection') ?? false,
     copyTagsToSnapshot: bool(flat, 'CopyTagsToSnapshot') ?? false, tags: tags(flat),
     createTime: new Date().toISOString(), status: 'creating', statusReason: undefined, desiredState: 'running',

@@ -17,6 +17,7 @@ import { releaseReservation } from './ports.js';
 import { choosePort, refusePlacement } from './placement.js';
 import { snapshotId } from './snapshots.js';
 import { firstBaseBackup } from './backups-base.js';
+import { adoptUserSecrets, userSecretsFrom } from './user-secrets-keep.js';
 import { snapshotFiles, snapshotNotFound, snapshotState, snapshotStore, type SnapshotRecord } from './snapshots-store.js';
 
 /** Parameters the local endpoint honours on a restore; any other is refused rather than silently ignored. */
@@ -112,6 +113,7 @@ export async function runRestoreFromSnapshot(ctx: OpsContext, id: string, sid: s
     await ctx.engine.writeConfig(paths, ctx.spec(rec));
     const { pid } = await ctx.engine.start(paths, ctx.spec(rec));
     ctx.registry.update(id, (r) => { setServingPid(r, pid); });
+    await adoptUserSecrets(ctx, id, paths, userSecretsFrom(ctx, files.root));
     await firstBaseBackup(ctx, id);
     ctx.registry.update(id, (r) => {
       r.initCompleted = true;

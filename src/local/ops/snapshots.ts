@@ -4,6 +4,7 @@ import { preparedBackup } from '../engine/backup.js';
 import type { OpHandler } from '../server/types.js';
 import { writeJsonAtomic } from '../state/atomic-file.js';
 import { readSecret } from '../state/secrets.js';
+import { keepUserSecrets } from './user-secrets-keep.js';
 import type { InstanceRecord } from '../state/registry.js';
 import { localRdsArnName } from './arns.js';
 import type { OpsContext } from './context.js';
@@ -57,6 +58,7 @@ export async function runSnapshot(ctx: OpsContext, id: string): Promise<void> {
     const master = readSecret(ctx.home, snap.instanceId);
     // Only that password: not the Secrets Manager versions (an AWSPREVIOUS password has no business in a copy).
     if (master) writeJsonAtomic(files.master, { username: master.username, password: master.password, managed: master.managed, updatedAt: master.updatedAt }, 0o600);
+    keepUserSecrets(ctx, snap.instanceId, files.root); // the users' passwords the copy's hashes open
     store.save({ ...snap, status: 'available', gtid });
     ctx.event(snap.instanceId, `Manual snapshot ${id} is available (consistent at GTID ${gtid || '(none)'})`, ['backup']);
   } catch (err) {
