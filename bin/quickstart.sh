@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # percona-toolkit: the tests compare our digest with pt-query-digest; tmux: the terminal tests.
-packages=(mariadb-server mariadb-client mariadb-backup openssl percona-toolkit tmux)
+packages=(mariadb-server mariadb-client mariadb-backup openssl percona-toolkit tmux util-linux)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then

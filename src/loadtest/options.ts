@@ -9,8 +9,10 @@ export function parseDuration(value: string, flag: string): number {
   return ms;
 }
 
-export interface RunOptionsInput { duration: string; concurrency: string; rate?: string; ramp?: string; workload: string; profile?: string }
-export interface RunOptions { durationMs: number; concurrency: number; rate?: number; rampMs: number; workload: string; profile?: 'flash-sale' }
+export interface RunOptionsInput { duration: string; concurrency: string; rate?: string; ramp?: string; workload: string; profile?: string; scheduler?: string }
+export const SCHEDULERS = ['auto', 'batch', 'normal'] as const;
+export type Scheduler = (typeof SCHEDULERS)[number];
+export interface RunOptions { durationMs: number; concurrency: number; rate?: number; rampMs: number; workload: string; profile?: 'flash-sale'; scheduler: Scheduler }
 
 /** Checks every run flag before anything connects: a bad flag changes nothing and costs nothing. */
 export function parseRunOptions(o: RunOptionsInput): RunOptions {
@@ -34,7 +36,9 @@ export function parseRunOptions(o: RunOptionsInput): RunOptions {
   if (!builtin && !/\.sql$/i.test(o.workload)) {
     throw usageError('UNKNOWN_WORKLOAD', `Unknown --workload "${o.workload}".`, { hint: `Use one of ${BUILTIN_WORKLOADS.join(', ')}, or a file ending in .sql.` });
   }
-  return { durationMs, concurrency, rate, rampMs, workload: o.workload, profile: o.profile as RunOptions['profile'] };
+  const scheduler = (o.scheduler ?? 'auto') as Scheduler;
+  if (!SCHEDULERS.includes(scheduler)) throw usageError('UNKNOWN_SCHEDULER', `Unknown --scheduler "${o.scheduler}".`, { hint: `Use one of ${SCHEDULERS.join(', ')} (auto: batch when the server runs on this host).` });
+  return { durationMs, concurrency, rate, rampMs, workload: o.workload, profile: o.profile as RunOptions['profile'], scheduler };
 }
 
 export function parseScale(value: string): number {
@@ -44,3 +48,24 @@ export function parseScale(value: string): number {
   }
   return n;
 }
+
+/** A server on this host: a Unix socket, or a loopback address (the local target's endpoints are 127.0.0.1). */
+export const onThisHost = (t: { host?: string; socketPath?: string }): boolean =>
+  Boolean(t.socketPath) || t.host === 'localhost' || t.host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(t.host ?? '');
+
+/**
+ * The generator's scheduling policy for a run. One Node.js thread drives every connection and wakes for
+ * every reply; under the default policy each wakeup may preempt a mariadbd thread in the middle of a
+ * query when the server shares this host's CPUs, so the generator's own presence costs the server it
+ * measures throughput (docs/BENCHMARKS.md: on 2 cores, read-only 33.5 k vs 42.2 k QPS). SCHED_BATCH keeps
+ * the generator's CPU share (same nice) but lets the server's threads finish their time slice first.
+ * A remote server (RDS) shares nothing with the client, so there the policy stays normal.
+ */
+export function schedulingFor(choice: Scheduler, servers: Array<{ host?: string; socketPath?: string }>): { policy: 'batch' | 'normal'; why: string } {
+  if (choice === 'batch') return { policy: 'batch', why: '--scheduler batch' };
+  if (choice === 'normal') return { policy: 'normal', why: '--scheduler normal' };
+  return servers.some(onThisHost)
+    ? { policy: 'batch', why: 'the server runs on this host' }
+    : { policy: 'normal', why: 'the server runs on another host' };
+}
+

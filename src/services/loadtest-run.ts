@@ -3,7 +3,7 @@ import { conflictError, usageError } from '../core/errors.js';
 import { runCheck, type CheckResult } from '../loadtest/check.js';
 import { sizes } from '../loadtest/data.js';
 import { fileWorkload } from '../loadtest/file-workload.js';
-import type { RunOptions } from '../loadtest/options.js';
+import { schedulingFor, type RunOptions } from '../loadtest/options.js';
 import { runLoad, type Endpoint, type LiveLine, type RunResult, type Session } from '../loadtest/runner.js';
 import { ident } from '../loadtest/schema.js';
 import { builtinWorkload, withFlashSale, type Workload } from '../loadtest/workloads.js';
@@ -12,12 +12,15 @@ import type { DbTarget } from '../db/session.js';
 import { preparedScale } from './loadtest-prepare.js';
 import { sessionOpener } from './loadtest-session.js';
 import { DEFAULT_DATABASE, type LoadTargets } from './loadtest-target.js';
+import { setPolicy } from '../system/scheduling.js';
 
 export interface LoadRunReport extends RunResult {
   database: string;
   scale?: number;
   /** null when the store schema is not there (a file workload on other tables), or the run was interrupted: nothing checked. */
   check: CheckResult | null;
+  /** The generator's scheduling policy during the run, and why (options.ts schedulingFor). */
+  scheduling: { policy: 'batch' | 'normal'; why: string };
 }
 
 /** flash-sale's hot products: a handful, so the checkouts pile onto the same inventory rows. */
@@ -81,21 +84,36 @@ export async function runLoadTest(targets: LoadTargets, o: RunOptions, onTick: (
   }
   if (needsStore && scale === undefined) throw notPrepared(targets, targets.primary.label);
   const s = sizes(scale ?? 1);
-  const lag = await lagSampler(replicas);
+  const scheduling = await applyScheduling(o, targets);
   let result: RunResult;
   try {
-    result = await runLoad(
-      { workload: w, durationMs: o.durationMs, concurrency: o.concurrency, rate: o.rate, rampMs: o.rampMs,
-        size: { products: s.products, customers: s.customers, categories: s.categories }, seed: (Date.now() & 0x7fffffff) >>> 0 },
-      { primary, replicas, onTick, sampleLag: replicas.length ? () => lag.sample() : undefined, stop },
-    );
+    const lag = await lagSampler(replicas);
+    try {
+      result = await runLoad(
+        { workload: w, durationMs: o.durationMs, concurrency: o.concurrency, rate: o.rate, rampMs: o.rampMs,
+          size: { products: s.products, customers: s.customers, categories: s.categories }, seed: (Date.now() & 0x7fffffff) >>> 0 },
+        { primary, replicas, onTick, sampleLag: replicas.length ? () => lag.sample() : undefined, stop },
+      );
+    } finally {
+      await lag.close();
+    }
   } finally {
-    await lag.close();
+    if (scheduling.policy === 'batch') await setPolicy('normal');
   }
   let check: CheckResult | null = null;
   if (scale !== undefined && !result.interrupted) {
     const c = await primary.open();
     try { check = await runCheck(c); } finally { await c.close(); }
   }
-  return { ...result, database: targets.database, scale, check };
+  return { ...result, database: targets.database, scale, check, scheduling };
+}
+
+/** The policy for this run, set on the process; auto falls back to normal (saying why) where it cannot be set. */
+async function applyScheduling(o: RunOptions, targets: LoadTargets): Promise<LoadRunReport['scheduling']> {
+  const want = schedulingFor(o.scheduler, [targets.primary, ...targets.replicas]);
+  if (want.policy === 'normal') return want;
+  const failed = await setPolicy('batch');
+  if (!failed) return want;
+  if (o.scheduler === 'batch') throw usageError('SCHEDULER_UNAVAILABLE', `--scheduler batch cannot be set here: ${failed}.`, { hint: 'Use --scheduler normal (or auto).' });
+  return { policy: 'normal', why: `${failed}, so the default policy` };
 }

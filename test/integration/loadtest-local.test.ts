@@ -174,6 +174,29 @@ describe('rdsctl loadtest on the local target', () => {
     expect(d.total.p99).toBeGreaterThanOrEqual(paused * 0.9);
   });
 
+  it('against an instance on this host the generator runs SCHED_BATCH (every thread), and normal when told', async () => {
+    // /proc/<pid>/task/<tid>/stat field 41 is the policy: 0 SCHED_OTHER, 3 SCHED_BATCH.
+    const policies = async (pid: number) => {
+      const { readdir } = await import('node:fs/promises');
+      const tids = await readdir(`/proc/${pid}/task`);
+      return [...new Set(await Promise.all(tids.map(async (t) => Number((await readFile(`/proc/${pid}/task/${t}/stat`, 'utf8')).replace(/^.*\) /s, '').split(' ')[41 - 3]))))];
+    };
+    for (const [flags, policy, why] of [[[], 3, 'the server runs on this host'], [['--scheduler', 'normal'], 0, '--scheduler normal']] as const) {
+      const child = spawn(process.execPath, [BIN, 'loadtest', 'run', 'shop', '--workload', 'point-select', '--duration', '3s', '--concurrency', '2', ...flags, '--json'],
+        { env: { ...process.env, ...env(), NO_COLOR: '1' } });
+      let out = '';
+      child.stdout.on('data', (b: Buffer) => (out += b));
+      const done = new Promise<number>((res) => child.on('close', (c) => res(c ?? 1)));
+      await new Promise((res) => setTimeout(res, 1800)); // sessions open, load running
+      const seen = await policies(child.pid!);
+      expect(await done).toBe(0);
+      expect(seen, flags.join(' ')).toEqual([policy]);
+      expect(JSON.parse(out).data.scheduling).toEqual({ policy: policy === 3 ? 'batch' : 'normal', why });
+    }
+    const human = await cli(['loadtest', 'run', 'shop', '--workload', 'point-select', '--duration', '1s', '--concurrency', '1']);
+    expect(human.stdout).toMatch(/^scheduling: +batch \(the server runs on this host\)$/m);
+  });
+
   it('connections the server kills mid-run are counted as errors and replaced; the run goes on', async () => {
     const child = spawn(process.execPath, [BIN, 'loadtest', 'run', 'shop', '--workload', 'point-select', '--duration', '4s', '--concurrency', '4', '--json'],
       { env: { ...process.env, ...env(), NO_COLOR: '1' } });

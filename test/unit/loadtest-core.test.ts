@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateCheck } from '../../src/loadtest/check.js';
 import { expectedRows, insertChunks, rng } from '../../src/loadtest/data.js';
 import { fileWorkload, parseSqlFile } from '../../src/loadtest/file-workload.js';
-import { parseDuration, parseRunOptions, parseScale } from '../../src/loadtest/options.js';
+import { onThisHost, parseDuration, parseRunOptions, parseScale, schedulingFor } from '../../src/loadtest/options.js';
 import { arrivals, expectedArrivals } from '../../src/loadtest/schedule.js';
 import { TABLE_NAMES } from '../../src/loadtest/schema.js';
 import { classifyError, RunStats, summarize } from '../../src/loadtest/stats.js';
@@ -16,7 +16,8 @@ describe('loadtest run options', () => {
     [{ concurrency: '0' }, 'INVALID_CONCURRENCY/2'], [{ concurrency: '-4' }, 'INVALID_CONCURRENCY/2'], [{ concurrency: '2.5' }, 'INVALID_CONCURRENCY/2'],
     [{ duration: '0s' }, 'INVALID_DURATION/2'], [{ duration: '0' }, 'INVALID_DURATION/2'], [{ duration: 'soon' }, 'INVALID_DURATION/2'],
     [{ workload: 'tpcc' }, 'UNKNOWN_WORKLOAD/2'], [{ rate: '0' }, 'INVALID_RATE/2'], [{ rate: '-5' }, 'INVALID_RATE/2'],
-    [{ ramp: '60s' }, 'INVALID_RAMP/2'], [{ profile: 'black-friday' }, 'UNKNOWN_PROFILE/2'],
+    [{ ramp: '60s' }, 'INVALID_RAMP/2'], [{ profile: 'black-friday' }, 'UNKNOWN_PROFILE/2'], [{ scheduler: 'fifo' }, 'UNKNOWN_SCHEDULER/2'],
+    [{ scheduler: 'batch' }, 'ok'], [{ scheduler: 'normal' }, 'ok'],
     [{}, 'ok'], [{ workload: 'mine.sql', rate: '250', ramp: '10s', profile: 'flash-sale' }, 'ok'],
   ])('%j → %s', (o, expected) => expect(code(() => parseRunOptions({ ...base, ...o }))).toBe(expected));
 
@@ -26,6 +27,18 @@ describe('loadtest run options', () => {
 
   it('the concurrency message names the flag and the value', () => {
     expect(() => parseRunOptions({ ...base, concurrency: '-1' })).toThrow(/--concurrency must be a whole number from 1 to 4096 \(got "-1"\)/);
+  });
+
+  it('the generator yields to a server on this host (SCHED_BATCH), not to one elsewhere, unless told', () => {
+    expect(parseRunOptions(base).scheduler).toBe('auto');
+    const local = { host: '127.0.0.1' }, remote = { host: 'shop.abc.us-east-1.rds.amazonaws.com' };
+    expect(schedulingFor('auto', [local])).toEqual({ policy: 'batch', why: 'the server runs on this host' });
+    expect(schedulingFor('auto', [remote])).toEqual({ policy: 'normal', why: 'the server runs on another host' });
+    expect(schedulingFor('auto', [remote, { socketPath: '/run/mysqld.sock' }]).policy).toBe('batch'); // a replica here counts
+    expect(schedulingFor('normal', [local])).toEqual({ policy: 'normal', why: '--scheduler normal' });
+    expect(schedulingFor('batch', [remote])).toEqual({ policy: 'batch', why: '--scheduler batch' });
+    expect(['127.0.0.1', '127.3.2.1', 'localhost', '::1'].every((host) => onThisHost({ host }))).toBe(true);
+    expect(['10.0.0.1', '128.0.0.1', 'db.internal', '127.0.0.1.example.com', undefined].some((host) => onThisHost({ host }))).toBe(false);
   });
 
   it.each([['0', 'INVALID_SCALE/2'], ['1.5', 'INVALID_SCALE/2'], ['x', 'INVALID_SCALE/2'], ['3', 'ok']])('--scale %s → %s', (v, expected) => {

@@ -4,7 +4,7 @@ import type { RegisterCommand } from './index.js';
 
 interface Common { dsn?: string; database?: string; passwordStdin?: boolean }
 interface RunFlags extends Common {
-  duration: string; concurrency: string; workload: string; rate?: string; ramp?: string; profile?: string;
+  duration: string; concurrency: string; workload: string; rate?: string; ramp?: string; profile?: string; scheduler?: string;
   readReplicas?: boolean; replicaDsn?: string[];
 }
 const LOAD_PROFILES = ['flash-sale'];
@@ -58,6 +58,7 @@ export const registerLoadtest: RegisterCommand = (program, run) => {
     .option('--profile <p>', 'flash-sale: a checkout spike on a few hot products in the middle third (an AWS profile named flash-sale needs AWS_PROFILE)')
     .option('--read-replicas', "reads to the instance's read replicas, writes to the primary")
     .addOption(new Option('--replica-dsn <url...>', 'with --dsn: servers that take the reads'))
+    .option('--scheduler <s>', "auto | batch | normal: the generator's CPU scheduling (auto: Linux SCHED_BATCH when the server runs on this host, so it does not preempt the server)", 'auto')
     .action((id: string | undefined, o: RunFlags, cmd: Command) => {
       // The global --profile (AWS) sees `--profile flash-sale` first wherever it is written: a load profile
       // name is this command's, so it is moved here before the target is chosen.

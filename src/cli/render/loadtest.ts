@@ -23,6 +23,7 @@ export function renderRun(r: LoadRunReport, width = Infinity): string {
   const out = [
     renderFields([
       ['workload', r.workload], ['mode', mode], ['concurrency', r.concurrency],
+      ['scheduling', `${r.scheduling.policy} (${r.scheduling.why})`],
       ['elapsed', `${f(r.elapsedS)}s${r.interrupted ? ' (interrupted: the transactions completed so far)' : ''}`],
       ['transactions', `${r.transactions} (${f(r.tps)}/s)`], ['queries', `${r.queries} (${f(r.qps)}/s)`],
       ['backlog', r.mode === 'open' ? `${r.backlog} arrivals not started when time was up` : undefined],
