@@ -135,7 +135,7 @@ describe('rdsctl params on the local target', () => {
     }
 
     const bad: [string[], number, RegExp][] = [
-      [['logs', 'tuned', '--slow', '--general'], 2, /Pick one log/],
+      [['logs', 'tuned', '--slow', '--general'], 2, /Pick one: --error, --slow, --general, --audit, --file or --list\./],
       [['logs', 'tuned', '-n', 'banana'], 2, /-n "banana" is not a number of lines/],
       [['logs', 'tuned', '--follow', '--json'], 2, /--follow streams lines/],
       [['logs', 'tuned', '--general'], 4, /mysql-general.log, is not found/],
