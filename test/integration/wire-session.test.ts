@@ -72,6 +72,21 @@ describe('wire session (load generator) against a real mariadbd', () => {
     expect(await wire.exec('SELECT v FROM c ORDER BY v', [])).toEqual([{ v: 10 }, { v: 20 }]);
   });
 
+  it('one statement executed with changing parameter types, and again after a failed execute, binds each time right', async () => {
+    const sql = 'SELECT ? AS v, ? IS NULL AS n';
+    const answers = [];
+    for (const p of [[1, 2], [3, 4], ['x', null], ['y', 5], [2.5, null], [7n, 1], [-7n, 1]] as const) answers.push((await wire.exec(sql, [...p]))[0]);
+    expect(answers).toEqual([{ v: 1, n: 0 }, { v: 3, n: 0 }, { v: 'x', n: 1 }, { v: 'y', n: 0 }, { v: 2.5, n: 1 }, { v: 7, n: 0 }, { v: -7, n: 0 }]);
+    await wire.drain('CREATE TABLE u (v INT UNIQUE)');
+    const insert = 'INSERT INTO u (v) VALUES (?)';
+    await wire.exec(insert, [1]);
+    await expect(wire.exec(insert, [1])).rejects.toMatchObject({ errno: 1062 });
+    await wire.exec(insert, [2]);
+    await expect(wire.exec(insert, ['not a number'])).rejects.toMatchObject({ errno: 1366 });
+    await wire.exec(insert, [3]);
+    expect(await wire.exec('SELECT v FROM u ORDER BY v')).toEqual([{ v: 1 }, { v: 2 }, { v: 3 }]);
+  });
+
   it('drain reads every row of every result set without decoding; exec returns the first result set', async () => {
     expect(await wire.drain('SELECT seq FROM seq_1_to_5000')).toBe(5000);
     expect(await wire.drain('SELECT seq FROM seq_1_to_5000 WHERE seq > ?', [4000])).toBe(1000);

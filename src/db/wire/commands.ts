@@ -54,22 +54,27 @@ function writeLenenc(b: Buffer, at: number, n: number): number {
   return at + h.copy(b, at);
 }
 
-/** A parameter's wire type (0x80 in the second byte: unsigned) and the size of its value. */
-function typeOf(v: Param): { type: number; unsigned: boolean } {
-  if (v === null || v === undefined) return { type: TYPE.NULL, unsigned: false };
+/** A parameter's wire type, with 0x8000 for unsigned (the 0x80 of the type's second byte). */
+function typeOf(v: Param): number {
+  if (v === null || v === undefined) return TYPE.NULL;
   switch (typeof v) {
-    case 'boolean': return { type: TYPE.TINY, unsigned: false };
-    case 'number': return { type: Number.isSafeInteger(v) ? TYPE.LONGLONG : TYPE.DOUBLE, unsigned: false };
-    case 'bigint': return { type: TYPE.LONGLONG, unsigned: v >= 0n };
-    case 'string': return { type: TYPE.VAR_STRING, unsigned: false };
+    case 'boolean': return TYPE.TINY;
+    case 'number': return Number.isSafeInteger(v) ? TYPE.LONGLONG : TYPE.DOUBLE;
+    case 'bigint': return v >= 0n ? TYPE.LONGLONG | UNSIGNED : TYPE.LONGLONG;
+    case 'string': return TYPE.VAR_STRING;
     default:
-      if (Buffer.isBuffer(v)) return { type: TYPE.BLOB, unsigned: false };
+      if (Buffer.isBuffer(v)) return TYPE.BLOB;
       throw new TypeError(`a statement parameter must be a number, bigint, string, boolean, Buffer or null, not ${typeof v}`);
   }
 }
+const UNSIGNED = 0x8000;
+
+/** The parameters' wire types; a statement whose types did not change since its last execute need not send them. */
+export const paramTypes = (params: readonly Param[]): number[] => params.map(typeOf);
+export const sameTypes = (a: readonly number[] | undefined, b: readonly number[]) => a !== undefined && a.length === b.length && a.every((t, i) => t === b[i]);
 
 function writeValue(b: Buffer, at: number, v: Param, type: number, bytes: Buffer | undefined): number {
-  switch (type) {
+  switch (type & 0xff) {
     case TYPE.NULL: return at;
     case TYPE.TINY: b[at] = v ? 1 : 0; return at + 1;
     case TYPE.DOUBLE: b.writeDoubleLE(v as number, at); return at + 8;
@@ -82,22 +87,24 @@ function writeValue(b: Buffer, at: number, v: Param, type: number, bytes: Buffer
   }
 }
 
+const valueSize = (type: number, bytes: Buffer | undefined) => {
+  const t = type & 0xff;
+  return t === TYPE.NULL ? 0 : t === TYPE.TINY ? 1 : t === TYPE.DOUBLE || t === TYPE.LONGLONG ? 8 : lenencSize(bytes!.length) + bytes!.length;
+};
+
 /**
- * COM_STMT_EXECUTE: no cursor, one iteration, the parameters' types sent every time (new-params-bound).
- * With query attributes the parameter count is sent too (PARAMETER_COUNT_AVAILABLE) and each type is
- * followed by an empty name, as mysql2 does. Written in one pass into one buffer: the load generator
- * sends one per statement.
+ * COM_STMT_EXECUTE: no cursor, one iteration. The parameters' types (`paramTypes`) go with the first
+ * execute and whenever they change (new-params-bound = 1), else the server reuses the ones it has — as
+ * libmariadb does; mysql2 sends them every time. With query attributes the parameter count is sent too
+ * (PARAMETER_COUNT_AVAILABLE) and each type is followed by an empty name, as mysql2 does. Written in one
+ * pass into one buffer: the load generator sends one per statement.
  */
-export function executePacket(id: number, params: readonly Param[], queryAttributes: boolean): Buffer {
+export function executePacket(id: number, params: readonly Param[], types: readonly number[], sendTypes: boolean, queryAttributes: boolean): Buffer {
   const n = params.length;
-  const types = params.map(typeOf);
   const bytes = params.map((v) => (typeof v === 'string' ? Buffer.from(v, 'utf8') : Buffer.isBuffer(v) ? v : undefined));
   let size = 10 + (queryAttributes ? lenencSize(n) : 0);
-  if (n) size += ((n + 7) >> 3) + 1 + n * (queryAttributes ? 3 : 2);
-  for (let i = 0; i < n; i++) {
-    const t = types[i].type;
-    size += t === TYPE.NULL ? 0 : t === TYPE.TINY ? 1 : t === TYPE.DOUBLE || t === TYPE.LONGLONG ? 8 : lenencSize(bytes[i]!.length) + bytes[i]!.length;
-  }
+  if (n) size += ((n + 7) >> 3) + 1 + (sendTypes ? n * (queryAttributes ? 3 : 2) : 0);
+  for (let i = 0; i < n; i++) size += valueSize(types[i], bytes[i]);
   const framed = size < MAX_PAYLOAD;
   const b = Buffer.allocUnsafe(size + (framed ? 4 : 0));
   let at = framed ? 4 : 0;
@@ -111,15 +118,15 @@ export function executePacket(id: number, params: readonly Param[], queryAttribu
   if (n) {
     const bitmap = at;
     b.fill(0, bitmap, bitmap + ((n + 7) >> 3));
+    for (let i = 0; i < n; i++) if (types[i] === TYPE.NULL) b[bitmap + (i >> 3)] |= 1 << (i & 7);
     at += (n + 7) >> 3;
-    b[at++] = 1;
-    for (let i = 0; i < n; i++) {
-      if (types[i].type === TYPE.NULL) b[bitmap + (i >> 3)] |= 1 << (i & 7);
-      b[at++] = types[i].type;
-      b[at++] = types[i].unsigned ? 0x80 : 0;
+    b[at++] = sendTypes ? 1 : 0;
+    for (let i = 0; sendTypes && i < n; i++) {
+      b[at++] = types[i] & 0xff;
+      b[at++] = types[i] & UNSIGNED ? 0x80 : 0;
       if (queryAttributes) b[at++] = 0; // an unnamed parameter: empty length-encoded name
     }
-    for (let i = 0; i < n; i++) at = writeValue(b, at, params[i], types[i].type, bytes[i]);
+    for (let i = 0; i < n; i++) at = writeValue(b, at, params[i], types[i], bytes[i]);
   }
   return framed ? b : frame(b);
 }

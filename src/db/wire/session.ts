@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { Connection, ConnectionOptions } from 'mysql2';
-import { closeStatementPacket, executePacket, preparePacket, queryPacket, quitPacket, type Param } from './commands.js';
+import { closeStatementPacket, executePacket, paramTypes, preparePacket, queryPacket, quitPacket, sameTypes, type Param } from './commands.js';
 import { PrepareResponse, Response, type Rows } from './response.js';
 
 /**
@@ -39,7 +39,7 @@ export async function openWire(options: ConnectionOptions): Promise<WireSession>
 }
 
 interface Pending { response: Response | PrepareResponse; settle(): void; fail(err: Error): void }
-interface Statement { id: number; params: number }
+interface Statement { id: number; params: number; types?: number[] }
 
 class Wire implements WireSession {
   private partial?: Buffer;
@@ -85,9 +85,14 @@ class Wire implements WireSession {
     const execute = (s: Statement) => {
       // Checked before anything is sent: a wrong count or an unsendable value fails this call only.
       if (s.params !== params.length) return Promise.reject(new TypeError(`the statement takes ${s.params} parameter(s), ${params.length} given: ${sql}`));
-      let packet: Buffer;
-      try { packet = executePacket(s.id, params, this.queryAttributes); } catch (err) { return Promise.reject(err as Error); }
-      return this.send(packet, new Response(mode, true, this.deprecateEof), result);
+      let packet: Buffer, types: number[];
+      try {
+        types = paramTypes(params);
+        packet = executePacket(s.id, params, types, !sameTypes(s.types, types), this.queryAttributes);
+      } catch (err) { return Promise.reject(err as Error); }
+      // The server holds the types once an execute succeeds with them; after a failure they are sent again.
+      s.types = undefined;
+      return this.send(packet, new Response(mode, true, this.deprecateEof), (r) => { s.types = types; return result(r); });
     };
     return stmt ? execute(stmt) : this.prepare(sql).then(execute);
   }
