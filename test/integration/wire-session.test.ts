@@ -112,8 +112,18 @@ describe('wire session (load generator) against a real mariadbd', () => {
     expect(answers.map((r) => r[0].v)).toEqual(Array.from({ length: 50 }, (_v, i) => i));
   });
 
+  const prepared = async () => Number((await ref.query<any[]>("SHOW GLOBAL STATUS LIKE 'Prepared_stmt_count'"))[0][0].Value);
+
+  it('callers that do not wait share one prepare of a statement', async () => {
+    const before = await prepared();
+    const s = await open();
+    const answers = await Promise.all(Array.from({ length: 20 }, (_v, i) => s.exec('SELECT ? + 100 AS v', [i])));
+    expect(answers.map((r) => r[0].v)).toEqual(Array.from({ length: 20 }, (_v, i) => i + 100));
+    expect(await prepared()).toBe(before + 1);
+    await s.close();
+  });
+
   it('keeps at most 256 statements prepared per connection, closing the oldest', async () => {
-    const prepared = async () => Number((await ref.query<any[]>("SHOW GLOBAL STATUS LIKE 'Prepared_stmt_count'"))[0][0].Value);
     const before = await prepared();
     const s = await open();
     for (let i = 0; i < 300; i++) expect(await s.exec(`SELECT ? + ${i} AS v`, [1])).toEqual([{ v: i + 1 }]);

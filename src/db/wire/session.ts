@@ -8,8 +8,9 @@ import { PrepareResponse, Response, type Rows } from './response.js';
  * its verification), then this takes the socket over and speaks the command phase itself — prepared
  * statements once per connection, one buffer per COM_STMT_EXECUTE, results framed in place and, for
  * `drain`, counted without decoding. mysql2's per-statement objects (command, packets, column
- * definitions, row parser) cost the generator more CPU per query than the server spends answering
- * (docs/BENCHMARKS.md), which made the generator, not the server, what a load test measured.
+ * definitions, row parser) cost the generator nearly as much CPU per query as the server spent
+ * answering it (docs/BENCHMARKS.md): on a shared host the generator, not the server, was what a load
+ * test measured.
  */
 export interface WireSession {
   /** Rows of the first result (or its OK, { affectedRows, insertId }, as one element). `params` given → a prepared statement. */
@@ -34,7 +35,7 @@ export async function openWire(options: ConnectionOptions): Promise<WireSession>
   conn.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => conn.connect((err) => (err ? reject(err) : resolve())));
   const negotiated = conn.serverCapabilityFlags & conn.config.clientFlags;
-  if (negotiated & CLIENT_COMPRESS) throw new Error('the wire session does not speak the compressed protocol');
+  if (negotiated & CLIENT_COMPRESS) { conn.destroy(); throw new Error('the wire session does not speak the compressed protocol'); }
   return new Wire(conn.stream, (negotiated & CLIENT_DEPRECATE_EOF) !== 0, (negotiated & CLIENT_QUERY_ATTRIBUTES) !== 0);
 }
 
@@ -48,6 +49,7 @@ class Wire implements WireSession {
   private current?: Pending;
   private readonly queue: Array<() => void> = [];
   private readonly statements = new Map<string, Statement>();
+  private readonly preparing = new Map<string, Promise<Statement>>();
   private lost?: Error;
 
   constructor(private readonly stream: Duplex, private readonly deprecateEof: boolean, private readonly queryAttributes: boolean) {
@@ -70,7 +72,7 @@ class Wire implements WireSession {
   }
 
   close(): Promise<void> {
-    if (this.lost) return Promise.resolve();
+    if (this.lost) { this.stream.destroy(); return Promise.resolve(); } // already closed, or a protocol error left it open
     this.die(Object.assign(new Error('the session is closed'), { fatal: true, code: 'SESSION_CLOSED' }));
     return new Promise((resolve) => {
       const timer = setTimeout(() => { this.stream.destroy(); resolve(); }, 2000);
@@ -97,7 +99,17 @@ class Wire implements WireSession {
     return stmt ? execute(stmt) : this.prepare(sql).then(execute);
   }
 
-  private async prepare(sql: string): Promise<Statement> {
+  /** Callers that do not wait share one COM_STMT_PREPARE per text (a second one would leak a statement on the server). */
+  private prepare(sql: string): Promise<Statement> {
+    let p = this.preparing.get(sql);
+    if (!p) {
+      p = this.prepareOnce(sql).finally(() => this.preparing.delete(sql));
+      this.preparing.set(sql, p);
+    }
+    return p;
+  }
+
+  private async prepareOnce(sql: string): Promise<Statement> {
     const r = await this.send(preparePacket(sql), new PrepareResponse(this.deprecateEof), (p) => p);
     if (this.statements.size >= MAX_STATEMENTS) {
       const [oldest, s] = this.statements.entries().next().value as [string, Statement];
@@ -144,7 +156,11 @@ class Wire implements WireSession {
 
   private deliver(b: Buffer, start: number, len: number, seq: number): void {
     const c = this.current;
-    if (!c) return this.die(Object.assign(new Error('the server sent a packet no command asked for'), { fatal: true, code: 'PROTOCOL_OUT_OF_ORDER' }));
+    if (!c) {
+      this.die(Object.assign(new Error('the server sent a packet no command asked for'), { fatal: true, code: 'PROTOCOL_OUT_OF_ORDER' }));
+      this.stream.destroy();
+      return;
+    }
     if (c.response.packet(b, start, len)) {
       this.current = undefined;
       c.settle();
