@@ -1,4 +1,5 @@
 import { usageError } from '../core/errors.js';
+import { isLoopbackHost } from '../core/loopback.js';
 import { BUILTIN_WORKLOADS } from './workloads.js';
 
 /** "60s", "2m", "500ms", "1h" or bare seconds → milliseconds. */
@@ -50,8 +51,10 @@ export function parseScale(value: string): number {
 }
 
 /** A server on this host: a Unix socket, or a loopback address (the local target's endpoints are 127.0.0.1). */
-export const onThisHost = (t: { host?: string; socketPath?: string }): boolean =>
-  Boolean(t.socketPath) || t.host === 'localhost' || t.host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(t.host ?? '');
+export const onThisHost = (t: { host?: string; socketPath?: string }): boolean => Boolean(t.socketPath) || isLoopbackHost(t.host);
+
+/** The generator's scheduling policy for a run, and why it was chosen. */
+export interface Scheduling { policy: 'batch' | 'normal'; why: string }
 
 /**
  * The generator's scheduling policy for a run. One Node.js thread drives every connection and wakes for
@@ -61,7 +64,7 @@ export const onThisHost = (t: { host?: string; socketPath?: string }): boolean =
  * the generator's CPU share (same nice) but lets the server's threads finish their time slice first.
  * A remote server (RDS) shares nothing with the client, so there the policy stays normal.
  */
-export function schedulingFor(choice: Scheduler, servers: Array<{ host?: string; socketPath?: string }>): { policy: 'batch' | 'normal'; why: string } {
+export function schedulingFor(choice: Scheduler, servers: Array<{ host?: string; socketPath?: string }>): Scheduling {
   if (choice === 'batch') return { policy: 'batch', why: '--scheduler batch' };
   if (choice === 'normal') return { policy: 'normal', why: '--scheduler normal' };
   return servers.some(onThisHost)

@@ -102,6 +102,7 @@ const pointSelect: TxType = { name: 'point_select', access: 'read', async run(c)
 /** sysbench oltp_read_only's event, on products: 10 point selects and 4 range queries of 100 rows in one transaction. */
 const readOnly: TxType = { name: 'read_only', access: 'read', async run(c) {
   const range = 100;
+  // BEGIN/COMMIT prepared (no parameters, but `[]` asks for a prepared statement), as sysbench runs them.
   await c.read.drain('BEGIN', []);
   for (let i = 0; i < 10; i++) await c.read.drain('SELECT name FROM products WHERE id = ?', [product(c)]);
   const lo = () => intBetween(c.r, 1, Math.max(1, c.size.products - range));

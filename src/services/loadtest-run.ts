@@ -3,7 +3,7 @@ import { conflictError, usageError } from '../core/errors.js';
 import { runCheck, type CheckResult } from '../loadtest/check.js';
 import { sizes } from '../loadtest/data.js';
 import { fileWorkload } from '../loadtest/file-workload.js';
-import { schedulingFor, type RunOptions } from '../loadtest/options.js';
+import { schedulingFor, type RunOptions, type Scheduling } from '../loadtest/options.js';
 import { runLoad, type Endpoint, type LiveLine, type RunResult, type Session } from '../loadtest/runner.js';
 import { ident } from '../loadtest/schema.js';
 import { builtinWorkload, withFlashSale, type Workload } from '../loadtest/workloads.js';
@@ -20,7 +20,7 @@ export interface LoadRunReport extends RunResult {
   /** null when the store schema is not there (a file workload on other tables), or the run was interrupted: nothing checked. */
   check: CheckResult | null;
   /** The generator's scheduling policy during the run, and why (options.ts schedulingFor). */
-  scheduling: { policy: 'batch' | 'normal'; why: string };
+  scheduling: Scheduling;
 }
 
 /** flash-sale's hot products: a handful, so the checkouts pile onto the same inventory rows. */
@@ -109,7 +109,7 @@ export async function runLoadTest(targets: LoadTargets, o: RunOptions, onTick: (
 }
 
 /** The policy for this run, set on the process; auto falls back to normal (saying why) where it cannot be set. */
-async function applyScheduling(o: RunOptions, targets: LoadTargets): Promise<LoadRunReport['scheduling']> {
+async function applyScheduling(o: RunOptions, targets: LoadTargets): Promise<Scheduling> {
   const want = schedulingFor(o.scheduler, [targets.primary, ...targets.replicas]);
   if (want.policy === 'normal') return want;
   const failed = await setPolicy('batch');

@@ -1,5 +1,6 @@
 import type { ControlResult, Fix } from './controls.js';
 import type { EncryptionProbe, SecurityInspection } from './facts.js';
+import { isLoopbackHost } from '../loopback.js';
 
 /**
  * The local target's evidence from the real thing (InspectDBInstanceSecurity), folded into the controls:
@@ -38,7 +39,7 @@ function tls(title: string, ins: SecurityInspection): ControlResult {
 
 function publicAccess(base: ControlResult, ins: SecurityInspection): ControlResult {
   const bind = ins.Variables.bind_address ?? '?';
-  const loopback = bind === '127.0.0.1' || bind === '::1' || bind === 'localhost';
+  const loopback = isLoopbackHost(bind);
   return { ...base, status: base.status === 'pass' && loopback ? 'pass' : 'fail', evidence: [...base.evidence, `SHOW VARIABLES: bind_address=${bind}`] };
 }
 

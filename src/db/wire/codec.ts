@@ -1,14 +1,14 @@
 /**
  * The MySQL/MariaDB client/server protocol's values, as pure functions over buffers: length-encoded
- * integers and strings, column definitions, binary and text result rows, and the COM_STMT_EXECUTE /
- * COM_QUERY packets. Results come out as mysql2 gives them with `dateStrings` and `supportBigNumbers`
+ * integers and strings, column definitions, binary and text result rows (the command packets are in
+ * commands.ts). Results come out as mysql2 gives them with `dateStrings` and `supportBigNumbers`
  * (integers as numbers unless beyond 2^53, DECIMAL as text, dates as text, binary columns as Buffers),
  * so the code above does not see which client read them.
  */
 
 export const TYPE = {
   DECIMAL: 0, TINY: 1, SHORT: 2, LONG: 3, FLOAT: 4, DOUBLE: 5, NULL: 6, TIMESTAMP: 7, LONGLONG: 8, INT24: 9,
-  DATE: 10, TIME: 11, DATETIME: 12, YEAR: 13, VAR_STRING: 253, BLOB: 252,
+  DATE: 10, TIME: 11, DATETIME: 12, YEAR: 13, NEWDECIMAL: 246, VAR_STRING: 253, BLOB: 252,
 } as const;
 const UNSIGNED = 0x20;
 const BINARY_CHARSET = 63;
@@ -100,7 +100,7 @@ function textValue(raw: Buffer, c: Column): unknown {
     default: return c.charset === BINARY_CHARSET && !isTemporalOrNumeric(c.type) ? Buffer.from(raw) : raw.toString('utf8');
   }
 }
-const isTemporalOrNumeric = (t: number) => t === TYPE.DECIMAL || t === 246 || (t >= TYPE.TIMESTAMP && t <= TYPE.YEAR);
+const isTemporalOrNumeric = (t: number) => t === TYPE.DECIMAL || t === TYPE.NEWDECIMAL || (t >= TYPE.TIMESTAMP && t <= TYPE.YEAR);
 
 /** ProtocolBinary::ResultsetRow: 0x00, a NULL bitmap offset by 2 bits, then the non-NULL values. */
 export function binaryRow(r: Reader, columns: Column[]): Record<string, unknown> {
