@@ -66,7 +66,10 @@ describe('alarm actions on the local target', () => {
       AlarmActions: [DBA, FLAKY, CMD], OKActions: [DBA] }));
     const p = Math.floor(Date.now() / 10_000) * 10_000;
     const at = (k: number, v: number) => ({ MetricName: 'Depth', Dimensions: [{ Name: 'Q', Value: 'orders' }], Timestamp: new Date(p + k * 10_000 + 5000), Value: v });
-    await cw.send(new PutMetricDataCommand({ Namespace: 'Test/Queue', MetricData: [at(-1, 50), at(0, 1), at(1, 1), at(2, 1)] }));
+    // Two high periods (the one before now and the current one), so the alarm sees the crossing for 10 s
+    // or more after this put, however late in a period it comes (CI once put at a period's end and the
+    // next evaluation already read the low period: no ALARM at all). Then low periods for the OK.
+    await cw.send(new PutMetricDataCommand({ Namespace: 'Test/Queue', MetricData: [at(-1, 50), at(0, 50), at(1, 1), at(2, 1), at(3, 1)] }));
     await until('ALARM delivered', () => received.some((r) => r.path === '/hook' && r.body.NewStateValue === 'ALARM'));
     await until('flaky delivered after a retry', () => received.some((r) => r.path === '/flaky'), 15_000);
     await until('command ran', () => existsSync(path.join(home, 'paged.json')));
