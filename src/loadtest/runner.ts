@@ -18,11 +18,13 @@ export interface RunPlan {
   /** Open loop: arrivals per second. Undefined = closed loop. */
   rate?: number;
   rampMs: number;
+  /** Run first, unmeasured: the generator's own start (V8 compiling its code, each connection's first prepares) is not the server's latency. */
+  warmupMs: number;
   size: TxContext['size'];
   seed: number;
 }
 
-export interface LiveLine { elapsedS: number; tps: number; qps: number; p95Ms: number; errors: number }
+export interface LiveLine { elapsedS: number; tps: number; qps: number; p95Ms: number; errors: number; warmup?: boolean }
 export interface RunIo {
   primary: Endpoint;
   replicas: Endpoint[];
@@ -38,6 +40,8 @@ export interface TypeReport { type: string; access: 'read' | 'write'; ok: number
 export interface RunResult {
   workload: string; mode: 'open' | 'closed'; rate?: number; concurrency: number; seed: number;
   elapsedS: number; transactions: number; tps: number; queries: number; qps: number;
+  /** The load before the measured window (none of the other figures count it); its writes are in the check. */
+  warmup: { seconds: number; transactions: number; queries: number; byType: Array<{ type: string; ok: number; soldOut: number; errors: number }> };
   /** Latency is measured from each transaction's intended start (open loop) or its actual start (closed loop). */
   latencyFrom: 'intended start' | 'actual start';
   total: LatencySummary; byType: TypeReport[]; errors: Record<string, number>;
@@ -62,9 +66,22 @@ function counted(s: Session, label: string, stats: RunStats): Session {
 }
 
 export async function runLoad(plan: RunPlan, io: RunIo): Promise<RunResult> {
-  const run = new LoadRun(plan, io, await openSessions(plan, io));
-  const { elapsedS, backlog } = await run.execute();
-  return { ...report(plan, io, run.stats, elapsedS, backlog, run.lag), interrupted: io.stop?.aborted === true };
+  const slots = await openSessions(plan, io);
+  try {
+    // The same load on the same connections, at the start mix; only its totals are kept, for the accounting.
+    let warmup: RunResult['warmup'] = { seconds: 0, transactions: 0, queries: 0, byType: [] };
+    if (plan.warmupMs > 0) {
+      const w = new LoadRun({ ...plan, durationMs: plan.warmupMs, rampMs: 0 }, io, slots, true);
+      await w.execute();
+      const byType = [...w.stats.types].map(([type, t]) => ({ type, ok: t.ok, soldOut: t.soldOut, errors: [...t.errors.values()].reduce((a, b) => a + b, 0) }));
+      warmup = { seconds: plan.warmupMs / 1000, transactions: byType.reduce((a, t) => a + t.ok + t.soldOut + t.errors, 0), queries: w.stats.queries, byType };
+    }
+    const run = new LoadRun(plan, io, slots, false);
+    const { elapsedS, backlog } = await run.execute();
+    return { ...report(plan, io, run.stats, elapsedS, backlog, run.lag), warmup, interrupted: io.stop?.aborted === true };
+  } finally {
+    await Promise.all(slots.flatMap((s) => [s.primary.close(), s.replica?.close()]));
+  }
 }
 
 interface Slot { primary: Session; replica?: Session; replicaEp?: Endpoint }
@@ -91,7 +108,7 @@ class LoadRun {
   private ticking = true;
   private wakeTicker?: () => void;
 
-  constructor(private readonly plan: RunPlan, private readonly io: RunIo, private readonly slots: Slot[]) {
+  constructor(private readonly plan: RunPlan, private readonly io: RunIo, private readonly slots: Slot[], private readonly warmup: boolean) {
     this.stats = new RunStats(plan.workload.types.map((t) => t.name));
     this.dispatching = plan.rate !== undefined;
   }
@@ -111,7 +128,6 @@ class LoadRun {
     } finally {
       this.io.stop?.removeEventListener('abort', stop);
       this.ticking = false;
-      await Promise.all(this.slots.flatMap((s) => [s.primary.close(), s.replica?.close()]));
     }
     await tick;
     return { elapsedS, backlog: this.queue.length };
@@ -136,7 +152,7 @@ class LoadRun {
     const ctx: TxContext = { primary: counted(s.primary, io.primary.label, stats), read: counted(s.replica ?? s.primary, readEp.label, stats), r, size: plan.size };
     if (plan.rate === undefined) await sleep(workerStartMs(i, plan.concurrency, plan.rampMs));
     for (let start = await this.nextStart(); start !== undefined; start = await this.nextStart()) {
-      const progress = (start - this.t0) / plan.durationMs;
+      const progress = this.warmup ? 0 : (start - this.t0) / plan.durationMs;
       const type = pick(plan.workload.mixAt(progress), r);
       ctx.hot = plan.workload.hotAt?.(progress);
       stats.transactionOn(type.access === 'read' ? readEp.label : io.primary.label);
@@ -188,8 +204,8 @@ class LoadRun {
       const w = this.stats.takeWindow();
       const dt = (t - last) / 1000;
       last = t;
-      this.io.onTick?.({ elapsedS: (t - this.t0) / 1000, tps: w.transactions / dt, qps: w.queries / dt, p95Ms: w.p95Us / 1000, errors: w.errors });
-      this.recordLag(await this.io.sampleLag?.().catch(() => undefined));
+      this.io.onTick?.({ elapsedS: (t - this.t0) / 1000, tps: w.transactions / dt, qps: w.queries / dt, p95Ms: w.p95Us / 1000, errors: w.errors, ...(this.warmup ? { warmup: true } : {}) });
+      if (!this.warmup) this.recordLag(await this.io.sampleLag?.().catch(() => undefined));
       if (t >= this.deadline - 200) break;
     }
   }
@@ -204,7 +220,7 @@ class LoadRun {
   }
 }
 
-function report(plan: RunPlan, io: RunIo, stats: RunStats, elapsedS: number, backlog: number, lag: Map<string, { max: number | null; samples: number }>): Omit<RunResult, 'interrupted'> {
+function report(plan: RunPlan, io: RunIo, stats: RunStats, elapsedS: number, backlog: number, lag: Map<string, { max: number | null; samples: number }>): Omit<RunResult, 'interrupted' | 'warmup'> {
   const byType: TypeReport[] = plan.workload.types.map((t) => {
     const s = stats.types.get(t.name)!;
     return { type: t.name, access: t.access, ok: s.ok, soldOut: s.soldOut, errors: [...s.errors.values()].reduce((a, b) => a + b, 0), latencyMs: summarize(s.histogram) };
@@ -215,7 +231,8 @@ function report(plan: RunPlan, io: RunIo, stats: RunStats, elapsedS: number, bac
   const roles = new Map([[io.primary.label, 'primary'], ...io.replicas.map((r) => [r.label, 'replica'] as [string, string])]);
   return {
     workload: plan.workload.name, mode: plan.rate === undefined ? 'closed' : 'open', rate: plan.rate, concurrency: plan.concurrency, seed: plan.seed,
-    elapsedS: round(elapsedS, 3), transactions, tps: round(transactions / elapsedS, 1), queries: stats.queries, qps: round(stats.queries / elapsedS, 1),
+    // A Ctrl-C during the warm-up leaves a measured window of about nothing: rates of 0, not of 0/0.
+    elapsedS: round(elapsedS, 3), transactions, tps: elapsedS > 0 ? round(transactions / elapsedS, 1) : 0, queries: stats.queries, qps: elapsedS > 0 ? round(stats.queries / elapsedS, 1) : 0,
     latencyFrom: plan.rate === undefined ? 'actual start' : 'intended start',
     total: summarize(mergedHistogram([...stats.types.values()].map((s) => s.histogram))), byType, errors,
     endpoints: [...roles].map(([endpoint, role]) => ({ endpoint, role, ...(stats.endpoints.get(endpoint) ?? { transactions: 0, queries: 0 }) })),

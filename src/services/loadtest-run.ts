@@ -90,7 +90,7 @@ export async function runLoadTest(targets: LoadTargets, o: RunOptions, onTick: (
     const lag = await lagSampler(replicas);
     try {
       result = await runLoad(
-        { workload: w, durationMs: o.durationMs, concurrency: o.concurrency, rate: o.rate, rampMs: o.rampMs,
+        { workload: w, durationMs: o.durationMs, concurrency: o.concurrency, rate: o.rate, rampMs: o.rampMs, warmupMs: o.warmupMs,
           size: { products: s.products, customers: s.customers, categories: s.categories }, seed: (Date.now() & 0x7fffffff) >>> 0 },
         { primary, replicas, onTick, sampleLag: replicas.length ? () => lag.sample() : undefined, stop },
       );

@@ -67,11 +67,17 @@ describe('rdsctl loadtest on the local target', () => {
     const r = await cli(['loadtest', 'run', 'shop', '--duration', '3s', '--concurrency', '8', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const d = r.json.data;
+    // The default warm-up ran first, unmeasured; the report still counts what it did.
+    expect(d.warmup.seconds).toBe(2);
+    expect(d.warmup.transactions).toBeGreaterThan(0);
     expect(d.byType.map((t: any) => t.type).sort()).toEqual(['add_to_cart', 'browse', 'checkout', 'order_history', 'product_page', 'search']);
     for (const t of d.byType) expect(t.ok, t.type).toBeGreaterThan(0);
     expect(d.check).toMatchObject({ ok: true, stockMismatches: 0, negativeStock: 0, orderTotalMismatches: 0 });
     const checkout = d.byType.find((t: any) => t.type === 'checkout');
-    expect(await count('shop', 'orders')).toBe(before + checkout.ok);
+    const warmCheckout = d.warmup.byType.find((t: any) => t.type === 'checkout');
+    expect(warmCheckout.ok).toBeGreaterThan(0);
+    // Every new order is a checkout the report counts: measured, or in the warm-up.
+    expect(await count('shop', 'orders')).toBe(before + checkout.ok + warmCheckout.ok);
     const [neg] = await conns.shop.query<any[]>('SELECT COUNT(*) AS n FROM loadtest.inventory WHERE stock < 0');
     expect(Number(neg[0].n)).toBe(0);
     expect(d.total.p99).toBeGreaterThanOrEqual(d.total.p50);
@@ -113,7 +119,8 @@ describe('rdsctl loadtest on the local target', () => {
       expect(shown).toMatch(/correctness check: not run \(interrupted/);
       expect(shown).toMatch(/Interrupted \(Ctrl-C\)/);
       await term.clear();
-      await term.run(`${process.execPath} ${BIN} loadtest run shop --workload point-select --concurrency 2 --duration 60s --json > ${out}`);
+      // No warm-up: the Ctrl-C 3 s in must land in the measured window.
+      await term.run(`${process.execPath} ${BIN} loadtest run shop --workload point-select --concurrency 2 --duration 60s --warmup 0 --json > ${out}`);
       await new Promise((r) => setTimeout(r, 3000));
       await term.keys('C-c');
       expect(await term.exitCode(20_000)).toBe(130);
@@ -127,7 +134,7 @@ describe('rdsctl loadtest on the local target', () => {
   });
 
   it('SIGINT under --rate (open loop) ends the run early too, with the arrivals served so far', async () => {
-    const child = spawn(process.execPath, [BIN, 'loadtest', 'run', 'shop', '--workload', 'point-select', '--rate', '200', '--concurrency', '2', '--duration', '60s', '--json'],
+    const child = spawn(process.execPath, [BIN, 'loadtest', 'run', 'shop', '--workload', 'point-select', '--rate', '200', '--concurrency', '2', '--duration', '60s', '--warmup', '0', '--json'],
       { env: { ...process.env, ...env() } });
     let stdout = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b));
@@ -150,10 +157,43 @@ describe('rdsctl loadtest on the local target', () => {
     expect(r.json.data.tps).toBeLessThan(330);
   });
 
+  it('--warmup: the load runs first, unmeasured (the server counts it, the report does not); Ctrl-C in it reports nothing measured', async () => {
+    const selects = await status('shop', 'Com_select');
+    const r = await cli(['loadtest', 'run', 'shop', '--workload', 'point-select', '--duration', '1s', '--warmup', '1s', '--concurrency', '2', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const d = r.json.data;
+    expect(d.warmup.seconds).toBe(1);
+    expect(d.warmup.queries).toBeGreaterThan(100);
+    expect(d.elapsedS).toBeGreaterThan(0.9);
+    expect(d.elapsedS).toBeLessThan(1.5); // the window is --duration, not warm-up + duration
+    expect(d.queries).toBe(d.byType[0].ok);
+    // Every select the server ran: the warm-up's, the measured ones, the store probe and the check's.
+    expect(await status('shop', 'Com_select') - selects).toBeGreaterThanOrEqual(d.warmup.queries + d.queries);
+    const human = await cli(['loadtest', 'run', 'shop', '--workload', 'point-select', '--duration', '1s', '--warmup', '1s', '--concurrency', '2']);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stderr).toMatch(/\[ +1s warm-up\] tps [\d.]+/);
+    expect(human.stderr).toMatch(/\[ +1s\] tps [\d.]+/);
+    expect(human.stdout).toMatch(/warm-up: +1\.0s before, not measured \(\d+ transactions\)/);
+
+    const child = spawn(process.execPath, [BIN, 'loadtest', 'run', 'shop', '--workload', 'point-select', '--duration', '5s', '--warmup', '60s', '--concurrency', '2', '--json'],
+      { env: { ...process.env, ...env() } });
+    let stdout = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b));
+    await new Promise((res) => setTimeout(res, 2500));
+    const t0 = Date.now();
+    child.kill('SIGINT');
+    expect(await new Promise<number | null>((res) => child.on('close', res))).toBe(130);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    const doc = JSON.parse(stdout);
+    expect(doc.data).toMatchObject({ interrupted: true, transactions: 0, queries: 0, tps: 0, qps: 0, check: null });
+    expect(doc.data.warmup.transactions).toBeGreaterThan(0);
+  });
+
   it('a server paused for 1 s under --rate shows in p99 (latency from the intended start)', async () => {
     const [pid] = await pidsMentioning(`${home}/instances/shop/`, 'mariadbd');
     expect(pid).toBeGreaterThan(0);
-    const child = spawn(process.execPath, [BIN, 'loadtest', 'run', 'shop', '--workload', 'point-select', '--duration', '3s', '--concurrency', '4', '--rate', '200', '--json'],
+    // No warm-up: the pause 1.5 s in must land in the measured window.
+    const child = spawn(process.execPath, [BIN, 'loadtest', 'run', 'shop', '--workload', 'point-select', '--duration', '3s', '--concurrency', '4', '--rate', '200', '--warmup', '0', '--json'],
       { env: { ...process.env, ...env(), NO_COLOR: '1' } });
     let out = '';
     child.stdout.on('data', (b: Buffer) => (out += b));
@@ -198,7 +238,8 @@ describe('rdsctl loadtest on the local target', () => {
   });
 
   it('connections the server kills mid-run are counted as errors and replaced; the run goes on', async () => {
-    const child = spawn(process.execPath, [BIN, 'loadtest', 'run', 'shop', '--workload', 'point-select', '--duration', '4s', '--concurrency', '4', '--json'],
+    // No warm-up: the kill 1.5 s in must land in the measured window.
+    const child = spawn(process.execPath, [BIN, 'loadtest', 'run', 'shop', '--workload', 'point-select', '--duration', '4s', '--concurrency', '4', '--warmup', '0', '--json'],
       { env: { ...process.env, ...env(), NO_COLOR: '1' } });
     let out = '';
     child.stdout.on('data', (b: Buffer) => (out += b));
@@ -353,7 +394,7 @@ describe('rdsctl loadtest on the local target', () => {
       expect(d.replicaLag).toEqual([expect.objectContaining({ maxSeconds: expect.any(Number) })]); // a replicating server: a number, not unknown
       expect(d.replicaLag[0].samples).toBeGreaterThanOrEqual(2);
       expect(d.check.ok).toBe(true);
-      expect(await caughtUp('orders')).toBe(2000 + d.byType.find((t: any) => t.type === 'checkout').ok);
+      expect(await caughtUp('orders')).toBe(2000 + d.byType.find((t: any) => t.type === 'checkout').ok + d.warmup.byType.find((t: any) => t.type === 'checkout').ok);
     } finally {
       await admin.query('STOP SLAVE');
       await admin.query('RESET SLAVE ALL');

@@ -18,11 +18,20 @@ describe('loadtest run options', () => {
     [{ workload: 'tpcc' }, 'UNKNOWN_WORKLOAD/2'], [{ rate: '0' }, 'INVALID_RATE/2'], [{ rate: '-5' }, 'INVALID_RATE/2'],
     [{ ramp: '60s' }, 'INVALID_RAMP/2'], [{ profile: 'black-friday' }, 'UNKNOWN_PROFILE/2'], [{ scheduler: 'fifo' }, 'UNKNOWN_SCHEDULER/2'],
     [{ scheduler: 'batch' }, 'ok'], [{ scheduler: 'normal' }, 'ok'],
+    [{ warmup: 'soon' }, 'INVALID_DURATION/2'], [{ warmup: '1s', ramp: '10s' }, 'INVALID_WARMUP/2'], [{ warmup: '0', ramp: '10s' }, 'ok'], [{ warmup: '0' }, 'ok'],
     [{}, 'ok'], [{ workload: 'mine.sql', rate: '250', ramp: '10s', profile: 'flash-sale' }, 'ok'],
   ])('%j → %s', (o, expected) => expect(code(() => parseRunOptions({ ...base, ...o }))).toBe(expected));
 
   it('durations: 500ms, 2m, bare seconds', () => {
     expect([parseDuration('500ms', '--d'), parseDuration('2m', '--d'), parseDuration('7', '--d'), parseDuration('1.5s', '--d')]).toEqual([500, 120_000, 7000, 1500]);
+  });
+
+  it('a 2 s warm-up by default; none when asked, or with a ramp (which is measured)', () => {
+    expect(parseRunOptions(base).warmupMs).toBe(2000);
+    expect(parseRunOptions({ ...base, warmup: '500ms' }).warmupMs).toBe(500);
+    expect(parseRunOptions({ ...base, warmup: '0' }).warmupMs).toBe(0);
+    expect(parseRunOptions({ ...base, ramp: '10s' }).warmupMs).toBe(0);
+    expect(() => parseRunOptions({ ...base, warmup: '2s', ramp: '10s' })).toThrow(/--warmup and --ramp do not go together/);
   });
 
   it('the concurrency message names the flag and the value', () => {

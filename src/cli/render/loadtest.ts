@@ -7,7 +7,7 @@ const f = (x: number, d = 1) => x.toFixed(d);
 
 /** The live line on stderr, once a second (sysbench --report-interval's shape). */
 export function renderLiveLine(l: LiveLine): string {
-  return `[${f(l.elapsedS, 0).padStart(4)}s] tps ${f(l.tps)}  qps ${f(l.qps)}  p95 ${f(l.p95Ms, 2)} ms  errors ${l.errors}`;
+  return `[${f(l.elapsedS, 0).padStart(4)}s${l.warmup ? ' warm-up' : ''}] tps ${f(l.tps)}  qps ${f(l.qps)}  p95 ${f(l.p95Ms, 2)} ms  errors ${l.errors}`;
 }
 
 export function renderPrepare(r: PrepareResult, label: string): string {
@@ -24,6 +24,7 @@ export function renderRun(r: LoadRunReport, width = Infinity): string {
     renderFields([
       ['workload', r.workload], ['mode', mode], ['concurrency', r.concurrency],
       ['scheduling', `${r.scheduling.policy} (${r.scheduling.why})`],
+      ['warm-up', r.warmup.seconds > 0 ? `${f(r.warmup.seconds)}s before, not measured (${r.warmup.transactions} transactions)` : 'none'],
       ['elapsed', `${f(r.elapsedS)}s${r.interrupted ? ' (interrupted: the transactions completed so far)' : ''}`],
       ['transactions', `${r.transactions} (${f(r.tps)}/s)`], ['queries', `${r.queries} (${f(r.qps)}/s)`],
       ['backlog', r.mode === 'open' ? `${r.backlog} arrivals not started when time was up` : undefined],

@@ -1,6 +1,8 @@
 import type { Duplex } from 'node:stream';
 import type { Connection, ConnectionOptions } from 'mysql2';
 import { closeStatementPacket, executePacket, paramTypes, preparePacket, queryPacket, quitPacket, sameTypes, type Param } from './commands.js';
+import type { Column } from './codec.js';
+import { askForCachedMetadata } from './negotiate.js';
 import { PrepareResponse, Response, type Rows } from './response.js';
 
 /**
@@ -18,6 +20,8 @@ export interface WireSession {
   /** Runs it and reads every row, decoding none; resolves to the number of rows. */
   drain(sql: string, params?: readonly Param[]): Promise<number>;
   close(): Promise<void>;
+  /** MARIADB_CLIENT_CACHE_METADATA was negotiated: executes come without unchanged column definitions. */
+  readonly cachesMetadata: boolean;
 }
 
 const CLIENT_DEPRECATE_EOF = 0x01000000;
@@ -31,16 +35,17 @@ type Internals = Connection & { stream: Duplex; serverCapabilityFlags: number; c
 export async function openWire(options: ConnectionOptions): Promise<WireSession> {
   const mysql = await import('mysql2');
   const conn = mysql.createConnection(options) as Internals;
+  const cachedMetadata = askForCachedMetadata(conn);
   // A connection error event with no listener would end the process; the failing command reports it.
   conn.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => conn.connect((err) => (err ? reject(err) : resolve())));
   const negotiated = conn.serverCapabilityFlags & conn.config.clientFlags;
   if (negotiated & CLIENT_COMPRESS) { conn.destroy(); throw new Error('the wire session does not speak the compressed protocol'); }
-  return new Wire(conn.stream, (negotiated & CLIENT_DEPRECATE_EOF) !== 0, (negotiated & CLIENT_QUERY_ATTRIBUTES) !== 0);
+  return new Wire(conn.stream, (negotiated & CLIENT_DEPRECATE_EOF) !== 0, (negotiated & CLIENT_QUERY_ATTRIBUTES) !== 0, cachedMetadata());
 }
 
 interface Pending { response: Response | PrepareResponse; settle(): void; fail(err: Error): void }
-interface Statement { id: number; params: number; types?: number[] }
+interface Statement { id: number; params: number; types?: number[]; columns?: Column[] }
 
 class Wire implements WireSession {
   private partial?: Buffer;
@@ -52,7 +57,7 @@ class Wire implements WireSession {
   private readonly preparing = new Map<string, Promise<Statement>>();
   private lost?: Error;
 
-  constructor(private readonly stream: Duplex, private readonly deprecateEof: boolean, private readonly queryAttributes: boolean) {
+  constructor(private readonly stream: Duplex, private readonly deprecateEof: boolean, private readonly queryAttributes: boolean, readonly cachesMetadata: boolean) {
     stream.removeAllListeners('data');
     stream.on('data', (d: Buffer) => {
       // A packet this code cannot read ends the session, not the process (a throw here would be uncaught).
@@ -82,7 +87,7 @@ class Wire implements WireSession {
   }
 
   private statement<T>(sql: string, params: readonly Param[] | undefined, mode: 'rows' | 'count', result: (r: Response) => T): Promise<T> {
-    if (!params) return this.send(queryPacket(sql, this.queryAttributes), new Response(mode, false, this.deprecateEof), result);
+    if (!params) return this.send(queryPacket(sql, this.queryAttributes), new Response(mode, false, this.deprecateEof, this.cachesMetadata), result);
     const stmt = this.statements.get(sql);
     const execute = (s: Statement) => {
       // Checked before anything is sent: a wrong count or an unsendable value fails this call only.
@@ -94,7 +99,7 @@ class Wire implements WireSession {
       } catch (err) { return Promise.reject(err as Error); }
       // The server holds the types once an execute succeeds with them; after a failure they are sent again.
       s.types = undefined;
-      return this.send(packet, new Response(mode, true, this.deprecateEof), (r) => { s.types = types; return result(r); });
+      return this.send(packet, new Response(mode, true, this.deprecateEof, this.cachesMetadata, this.cachesMetadata ? s : undefined), (r) => { s.types = types; return result(r); });
     };
     return stmt ? execute(stmt) : this.prepare(sql).then(execute);
   }
@@ -110,13 +115,13 @@ class Wire implements WireSession {
   }
 
   private async prepareOnce(sql: string): Promise<Statement> {
-    const r = await this.send(preparePacket(sql), new PrepareResponse(this.deprecateEof), (p) => p);
+    const r = await this.send(preparePacket(sql), new PrepareResponse(this.deprecateEof, this.cachesMetadata), (p) => p);
     if (this.statements.size >= MAX_STATEMENTS) {
       const [oldest, s] = this.statements.entries().next().value as [string, Statement];
       this.statements.delete(oldest);
       this.stream.write(closeStatementPacket(s.id)); // no response to wait for
     }
-    const stmt = { id: r.id, params: r.params };
+    const stmt: Statement = { id: r.id, params: r.params, columns: r.columns };
     this.statements.set(sql, stmt);
     return stmt;
   }
