@@ -6,6 +6,7 @@
 // warm-up first, unmeasured (its first two seconds ran at 75 % and 94 % of its steady rate while V8
 // compiled its code). sysbench 1.0.20 has no --warmup-time, and needs none: compiled C, its first
 // second is not slower than the rest (per-second QPS seen here: 50.8k 48.8k 43.8k 33.1k 36.1k).
+// Client CPU per query divides each process's CPU by every query it sent (rdsctl's warm-up included).
 // Not a test. Needs `npm run build` and sysbench (Debian: apt-get install sysbench).
 // BENCH_RUNS (5 here: sysbench's own QPS varies by a third from run to run on 2 cores, so the median needs
 // more rounds than the other benches), BENCH_LOADTEST_SECONDS (10), BENCH_LOADTEST_CONCURRENCY (8) override the defaults.
@@ -84,7 +85,7 @@ try {
       const r = timed(process.execPath, [bin, 'loadtest', 'run', 'bench', '--workload', workload, '--concurrency', String(threads), '--duration', `${seconds}s`, '--warmup', `${WARMUP_S}s`, '--json'], { env });
       const d = JSON.parse(r.stdout).data;
       rounds.push({ sysbenchQps: sQps, rdsctlQps: d.qps, sysbenchP95Ms: sP95, rdsctlP95Ms: d.total.p95, qpsRatio: d.qps / sQps, p95Ratio: d.total.p95 / sP95,
-        sysbenchCpuUsPerQuery: (s.cpu * 1e6) / sQueries, rdsctlCpuUsPerQuery: (r.cpu * 1e6) / d.queries, loadavg: loadavg() });
+        sysbenchCpuUsPerQuery: (s.cpu * 1e6) / sQueries, rdsctlCpuUsPerQuery: (r.cpu * 1e6) / (d.queries + d.warmup.queries), loadavg: loadavg() });
     }
     results.workloads[workload] = { rounds, qpsRatio: median(rounds.map((x) => x.qpsRatio)), p95Ratio: median(rounds.map((x) => x.p95Ratio)) };
   }
