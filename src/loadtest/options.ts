@@ -18,7 +18,7 @@ export interface RunOptions { durationMs: number; concurrency: number; rate?: nu
 /**
  * Unmeasured load before the window: the generator's first two seconds ran at 75 % and 94 % of its
  * steady rate (V8 compiling its code; each connection preparing its statements), which a report would
- * show as server latency. sysbench's --warmup-time is the same idea.
+ * show as server latency. sysbench 1.1's --warmup-time is the same idea (1.0.20, Debian's, has none).
  */
 export const DEFAULT_WARMUP = '2s';
 

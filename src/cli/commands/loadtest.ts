@@ -55,7 +55,7 @@ export const registerLoadtest: RegisterCommand = (program, run) => {
     .option('--workload <w>', 'ecommerce | point-select | read-only | write-heavy | <file.sql>', 'ecommerce')
     .option('--rate <n>', 'open loop: N transactions per second, Poisson arrivals (default: closed loop)')
     .option('--ramp <d>', 'grow to full load over this time (e.g. 10s); measured, so no warm-up runs before it')
-    .option('--warmup <d>', 'run the load this long first, unmeasured, like sysbench --warmup-time (default 2s; 0 or with --ramp: none)')
+    .option('--warmup <d>', 'run the load this long first, unmeasured (default 2s; 0 or with --ramp: none)')
     .option('--profile <p>', 'flash-sale: a checkout spike on a few hot products in the middle third (an AWS profile named flash-sale needs AWS_PROFILE)')
     .option('--read-replicas', "reads to the instance's read replicas, writes to the primary")
     .addOption(new Option('--replica-dsn <url...>', 'with --dsn: servers that take the reads'))
