@@ -1,4 +1,5 @@
 import type { RDSClient } from '@aws-sdk/client-rds';
+import { followPoint, planFollow, type FollowPlan, type FollowPoint, type LogFileSeen } from '../core/log-follow.js';
 
 /** The instance log files through the RDS API (both targets): RDS MariaDB's names. */
 export const LOG_FILES = { error: 'error/mysql-error.log', slow: 'slowquery/mysql-slowquery.log', general: 'general/mysql-general.log', audit: 'audit/server_audit.log' } as const;
@@ -14,13 +15,13 @@ export interface LogFileInfo {
   LastWritten: Date;
 }
 
-/** Every log file of the instance (DescribeDBLogFiles, all pages), in the order the target lists them. */
-export async function listLogFiles(rds: RDSClient, id: string): Promise<LogFileInfo[]> {
+/** Every log file of the instance (DescribeDBLogFiles, all pages; `contains`: FilenameContains), in the order the target lists them. */
+export async function listLogFiles(rds: RDSClient, id: string, contains?: string): Promise<LogFileInfo[]> {
   const { DescribeDBLogFilesCommand } = await import('@aws-sdk/client-rds');
   const out: LogFileInfo[] = [];
   let Marker: string | undefined;
   do {
-    const page = await rds.send(new DescribeDBLogFilesCommand({ DBInstanceIdentifier: id, Marker }));
+    const page = await rds.send(new DescribeDBLogFilesCommand({ DBInstanceIdentifier: id, FilenameContains: contains, Marker }));
     for (const f of page.DescribeDBLogFiles ?? []) out.push({ LogFileName: f.LogFileName!, Size: f.Size ?? 0, LastWritten: new Date(f.LastWritten ?? 0) });
     Marker = page.Marker;
   } while (Marker);
@@ -65,4 +66,38 @@ export async function downloadAll(rds: RDSClient, id: string, kind: LogKind, fil
     if (!part.more || part.marker === undefined || part.marker === marker) return bytes;
     marker = part.marker;
   }
+}
+
+const seen = (files: LogFileInfo[]): LogFileSeen[] => files.map((f) => ({ name: f.LogFileName, size: f.Size, lastWritten: f.LastWritten.getTime() }));
+
+/** Where `logs --follow` starts: `marker` into the log, and the listing it compares the next one with. */
+export async function startFollow(rds: RDSClient, id: string, ref: LogRef, marker: string): Promise<FollowPoint> {
+  const base = logFileName(ref);
+  return followPoint(base, seen(await listLogFiles(rds, id, base)), marker);
+}
+
+/**
+ * One poll of `logs --follow`: what is new in the log. Across a rotation (core/log-follow.ts) that is
+ * the rest of the rotated file the marker was in, any file rotated after it, then the new current file.
+ * `gap`: lines may be missing (the marker's file is not listed any more: truncated, or rotated out).
+ */
+export async function followStep(rds: RDSClient, id: string, ref: LogRef, at: FollowPoint): Promise<{ text: string; at: FollowPoint; plan: FollowPlan; gap: boolean }> {
+  const base = logFileName(ref);
+  const files = seen(await listLogFiles(rds, id, base));
+  const plan = planFollow(base, at, files);
+  let text = '';
+  let marker = at.marker;
+  let gap = plan.gap;
+  for (const r of plan.reads) {
+    try {
+      const part = await readSince(rds, id, { file: r.file }, r.marker);
+      text += part.text;
+      marker = part.marker ?? r.marker;
+    } catch (err) {
+      // A rotated file removed between the listing and the read (the server keeps only so many).
+      if ((err as { name?: string }).name !== 'DBLogFileNotFoundFault' || r.file === base) throw err;
+      gap = true;
+    }
+  }
+  return { text, at: followPoint(base, files, marker), plan, gap };
 }

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import {
   CreateOptionGroupCommand, DescribeDBLogFilesCommand, DescribeOptionGroupsCommand, DownloadDBLogFilePortionCommand, ModifyDBInstanceCommand,
@@ -6,7 +7,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instancePaths } from '../../src/local/engine/paths.js';
 import { clientEnv, run } from '../helpers/aws-clients.js';
-import { runCli } from '../helpers/local-cli.js';
+import { BIN, runCli } from '../helpers/local-cli.js';
 import { connect, createAvailable, describe1, errorName, instancePid, sleep, startHarness, waitAvailable, waitFor, type Harness } from './endpoint-harness.js';
 
 // ModifyOptionGroup's ApplyImmediately and the rotated audit files, on one real mariadbd with
@@ -131,5 +132,40 @@ describe('rotated audit log files', () => {
     for (const name of ['audit/server_audit.log.4', 'audit/server_audit.log.x', 'audit/server_audit.log./../../my.cnf', 'audit/server_audit.log.1/']) {
       expect(await errorName(h.rds.send(new DownloadDBLogFilePortionCommand({ DBInstanceIdentifier: ID, LogFileName: name })))).toBe('DBLogFileNotFoundFault');
     }
+  }, 120_000);
+
+  it('rdsctl logs --audit --follow prints every line once across rotations, several between two polls included', async () => {
+    await h.rds.send(new ModifyOptionGroupCommand({
+      OptionGroupName: 'audited', ApplyImmediately: true,
+      OptionsToInclude: audit({ SERVER_AUDIT_EVENTS: 'CONNECT,QUERY', SERVER_AUDIT_FILE_ROTATE_SIZE: '4096', SERVER_AUDIT_FILE_ROTATIONS: '9' }),
+    }));
+    await waitFor(h, ID, (db) => db.OptionGroupMemberships?.[0]?.Status === 'in-sync', 'in-sync');
+    const follow = spawn(process.execPath, [BIN, 'logs', ID, '--audit', '-n', '1', '--follow'], { env: { ...process.env, RDSCTL_HOME: h.home, NO_COLOR: '1' } });
+    let out = '';
+    let err = '';
+    follow.stdout.on('data', (d) => { out += String(d); });
+    follow.stderr.on('data', (d) => { err += String(d); });
+    const closed = new Promise((r) => follow.on('close', r));
+    const N = 240;
+    try {
+      await sleep(2500); // following: its first listing is taken
+      const conn = await connect(h.home, ID);
+      // Bursts: about 40 audited statements fill 4 KB, so a burst of 90 rotates twice between two polls.
+      for (let i = 0; i < N; i++) {
+        await conn.query(`SELECT ${i} AS follow_marker_${i}`);
+        if (i % 90 === 89) await sleep(1500);
+      }
+      await conn.end();
+      for (let i = 0; i < 100 && !out.includes(`follow_marker_${N - 1}'`); i++) await sleep(100);
+    } finally {
+      follow.kill('SIGINT');
+      await closed;
+    }
+    const files = (await h.rds.send(new DescribeDBLogFilesCommand({ DBInstanceIdentifier: ID, FilenameContains: 'audit' }))).DescribeDBLogFiles!;
+    expect(files.length).toBeGreaterThanOrEqual(6); // it did rotate, several times
+    const times = (i: number) => out.split(`AS follow_marker_${i}'`).length - 1;
+    const wrong = Array.from({ length: N }, (_v, i) => [i, times(i)]).filter(([, n]) => n !== 1);
+    expect(wrong, err).toEqual([]);
+    expect(err).not.toMatch(/may be missing/);
   }, 120_000);
 });

@@ -28,7 +28,7 @@ export const registerLogs: RegisterCommand = (program, run) => {
         if (o.list && o.follow) throw usageError('LOGS_LIST_FOLLOW', '--list prints the files once; --follow streams one log.', { hint: `Use one of them: rdsctl logs ${id} --list, or rdsctl logs ${id} --audit --follow.` });
         const { clientsFor } = await import('../clients.js');
         const { describeInstance } = await import('../../services/instances.js');
-        const { downloadPortion, readSince, listLogFiles, logFileName } = await import('../../services/logs.js');
+        const { downloadPortion, followStep, startFollow, listLogFiles, logFileName } = await import('../../services/logs.js');
         const { rds } = await clientsFor(ctx);
         const db = await describeInstance(rds, id);
         const name = db.DBInstanceIdentifier!;
@@ -45,12 +45,14 @@ export const registerLogs: RegisterCommand = (program, run) => {
           return;
         }
         ctx.out.print(first.text);
-        let marker = first.marker ?? '0';
+        // A rotation moves the lines after the marker into NAME.1 (or NAME.<hour>): read on there, then the new file.
+        let at = await startFollow(rds, name, kind, first.marker ?? '0');
         for (;;) {
           await new Promise((r) => setTimeout(r, FOLLOW_MS));
-          const next = await readSince(rds, name, kind, marker);
+          const next = await followStep(rds, name, kind, at);
+          if (next.gap) ctx.out.warn(`${logFileName(kind)} was rotated or truncated and the file it was read from is gone: lines written just before may be missing.`);
           if (next.text) ctx.out.print(next.text);
-          marker = next.marker ?? marker;
+          at = next.at;
         }
       }),
     );
