@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import {
   CreateOptionGroupCommand, DescribeDBLogFilesCommand, DescribeOptionGroupsCommand, DownloadDBLogFilePortionCommand, ModifyDBInstanceCommand,
-  ModifyOptionGroupCommand, RebootDBInstanceCommand,
+  DeleteOptionGroupCommand, ModifyOptionGroupCommand, RebootDBInstanceCommand,
 } from '@aws-sdk/client-rds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instancePaths } from '../../src/local/engine/paths.js';
@@ -168,4 +168,52 @@ describe('rotated audit log files', () => {
     expect(wrong, err).toEqual([]);
     expect(err).not.toMatch(/may be missing/);
   }, 120_000);
+});
+
+describe('ModifyDBInstance to another option group', () => {
+  it('without ApplyImmediately it waits for the maintenance window (here the next reboot), both memberships say so; ApplyImmediately moves at once', async () => {
+    await h.rds.send(new CreateOptionGroupCommand({ OptionGroupName: 'connects', EngineName: 'mariadb', MajorEngineVersion: '10.11', OptionGroupDescription: 'connections only' }));
+    await h.rds.send(new ModifyOptionGroupCommand({ OptionGroupName: 'connects', ApplyImmediately: true, OptionsToInclude: audit({ SERVER_AUDIT_EVENTS: 'CONNECT' }) }));
+    const memberships = async () => (await describe1(h, ID)).OptionGroupMemberships;
+    const before = await serverEvents();
+    expect(before).not.toBe('CONNECT');
+    const pid = instancePid(h.home, ID);
+
+    const answer = await h.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: ID, OptionGroupName: 'connects' }));
+    const waiting = [{ OptionGroupName: 'audited', Status: 'pending-maintenance-removal' }, { OptionGroupName: 'connects', Status: 'pending-maintenance-apply' }];
+    expect(answer.DBInstance?.OptionGroupMemberships).toEqual(waiting);
+    await sleep(1500);
+    expect(await memberships()).toEqual(waiting);
+    expect(await serverEvents()).toBe(before); // still the old group's settings
+    expect((await describe1(h, ID)).DBInstanceStatus).toBe('available');
+    // The group it is moving to is in use already.
+    expect(await errorName(h.rds.send(new DeleteOptionGroupCommand({ OptionGroupName: 'connects' })))).toBe('InvalidOptionGroupStateFault');
+
+    await h.rds.send(new RebootDBInstanceCommand({ DBInstanceIdentifier: ID }));
+    await waitAvailable(h, ID);
+    expect(await memberships()).toEqual([{ OptionGroupName: 'connects', Status: 'in-sync' }]);
+    expect(await serverEvents()).toBe('CONNECT');
+    expect(instancePid(h.home, ID)).not.toBe(pid);
+
+    // Back, deferred, then any ApplyImmediately modification takes the move with it, without a restart.
+    const rebooted = instancePid(h.home, ID);
+    await h.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: ID, OptionGroupName: 'audited' }));
+    expect((await memberships())?.map((m) => m.Status)).toEqual(['pending-maintenance-removal', 'pending-maintenance-apply']);
+    await h.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: ID, ApplyImmediately: true, DeletionProtection: false }));
+    await waitFor(h, ID, (db) => db.OptionGroupMemberships?.length === 1 && db.OptionGroupMemberships[0].Status === 'in-sync', 'in-sync');
+    expect(await memberships()).toEqual([{ OptionGroupName: 'audited', Status: 'in-sync' }]);
+    expect(await serverEvents()).toBe(before);
+    expect(instancePid(h.home, ID)).toBe(rebooted);
+
+    // A deferred move back to the group it is on drops the waiting one; with ApplyImmediately it moves at once.
+    await h.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: ID, OptionGroupName: 'connects' }));
+    await h.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: ID, OptionGroupName: 'audited' }));
+    expect(await memberships()).toEqual([{ OptionGroupName: 'audited', Status: 'in-sync' }]);
+    await h.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: ID, OptionGroupName: 'connects', ApplyImmediately: true }));
+    await waitFor(h, ID, (db) => db.OptionGroupMemberships?.[0]?.OptionGroupName === 'connects' && db.OptionGroupMemberships[0].Status === 'in-sync', 'in-sync on connects');
+    expect(await serverEvents()).toBe('CONNECT');
+    await h.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: ID, OptionGroupName: 'audited', ApplyImmediately: true }));
+    await waitFor(h, ID, (db) => db.OptionGroupMemberships?.[0]?.OptionGroupName === 'audited' && db.OptionGroupMemberships[0].Status === 'in-sync', 'in-sync on audited');
+    await h.rds.send(new DeleteOptionGroupCommand({ OptionGroupName: 'connects' }));
+  }, 180_000);
 });

@@ -31,7 +31,7 @@ const COMMON: Record<string, ParamRule> = {
   VpcSecurityGroupIds: honoured('metadata'),
   DBSubnetGroupName: honoured('metadata; must exist (CreateDBSubnetGroup) or be `default`'),
   DBParameterGroupName: honoured('`default.mariadb10.11` or a created group (else DBParameterGroupNotFound); a change applies at the next reboot'),
-  OptionGroupName: honoured('`default:mariadb-10-11` or a created group (else OptionGroupNotFoundFault); its MARIADB_AUDIT_PLUGIN applies at once, without a restart'),
+  OptionGroupName: honoured('`default:mariadb-10-11` or a created group (else OptionGroupNotFoundFault); its MARIADB_AUDIT_PLUGIN applies without a restart; a move by ModifyDBInstance waits for the next reboot or start unless ApplyImmediately'),
   BackupRetentionPeriod: honoured('automated backups: base backups + binlog archive, pruned past it (docs/BACKUPS.md)'),
   PreferredBackupWindow: honoured('when the daily base backup starts (UTC)'),
   PreferredMaintenanceWindow: honoured('metadata; pending changes apply at the next reboot'),

@@ -16,7 +16,7 @@ import { followMasterSecret } from './replicas-status.js';
 import { groupOf } from './pg-apply.js';
 import { requireParameterGroup } from './pg-groups.js';
 import { requireSubnetGroup } from './subnet-groups.js';
-import { applyOptionGroup, optionGroupOf } from './og-apply.js';
+import { applyOptionGroup, moveOptionGroup } from './og-apply.js';
 import { optionGroupNames } from './option-groups.js';
 
 const MODIFIABLE = new Set(['available', 'storage-full']);
@@ -41,19 +41,23 @@ export function modifyDBInstance(ctx: OpsContext): OpHandler {
     requireSubnetGroup(ctx, plan.now.dbSubnetGroupName);
     requireIamAuthAvailable(plan.iamAuth);
     if (plan.now.parameterGroupName !== undefined) requireParameterGroup(ctx.home, plan.now.parameterGroupName);
-    const optionGroupMoves = plan.now.optionGroupName !== undefined && plan.now.optionGroupName !== optionGroupOf(rec);
+    // The group is not metadata applied at once: it moves now or at the maintenance window (og-apply.ts).
+    const toGroup = plan.now.optionGroupName;
+    delete plan.now.optionGroupName;
+    let groupMoves = false;
     if (!MODIFIABLE.has(rec.status)) throw invalidState(`Database instance is not in available state (it is ${rec.status}).`);
     const job = needsJob(plan, rec.pending);
     const reworks = plan.iamAuth !== undefined || (plan.applyImmediately && (Object.keys(plan.deferred).length > 0 || Object.keys(rec.pending).length > 0));
     const updated = ctx.registry.update(id, (r) => {
       applyMetadata(r, plan);
+      groupMoves = moveOptionGroup(r, toGroup, plan.applyImmediately);
       if (job) r.status = reworks ? 'modifying' : 'resetting-master-credentials';
     })!;
     if (job) void ctx.jobs.run(id, () => runModify(ctx, id, plan));
     else ctx.event(id, 'DB instance modified', ['configuration change']);
-    // A move is applied at once (ApplyImmediately or not): the option needs no restart (og-apply.ts).
-    // ApplyImmediately also applies a group change that waits for the maintenance window, as it does PendingModifiedValues.
-    if (optionGroupMoves || (plan.applyImmediately && rec.optionGroupStatus === 'pending-maintenance-apply')) applyOptionGroup(ctx, id);
+    // The option needs no restart (og-apply.ts). ApplyImmediately also applies what waits for the
+    // maintenance window (a move, a group change), as it does PendingModifiedValues.
+    if (groupMoves || (plan.applyImmediately && rec.optionGroupStatus === 'pending-maintenance-apply')) applyOptionGroup(ctx, id);
     return { DBInstance: renderInstance(ctx.registry.get(id) ?? updated, ctx.caValidTill) };
   };
 }

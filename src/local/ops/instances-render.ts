@@ -77,13 +77,20 @@ function settings(rec: InstanceRecord, caValidTill?: Date): DBInstance {
   };
 }
 
+/** OptionGroupMemberships: with a move waiting for the maintenance window (og-apply.ts moveOptionGroup), both groups. */
+function optionGroupMemberships(r: InstanceRecord): Array<{ OptionGroupName: string; Status: string }> {
+  const current = { OptionGroupName: r.optionGroupName ?? defaultOptionGroup(r.engine, r.engineVersion), Status: r.optionGroupStatus ?? 'in-sync' };
+  if (r.pendingOptionGroupName === undefined) return [current];
+  return [{ ...current, Status: 'pending-maintenance-removal' }, { OptionGroupName: r.pendingOptionGroupName, Status: 'pending-maintenance-apply' }];
+}
+
 /** Subnet group, option group, log exports, lifecycle support: metadata as sent (instance-metadata.ts). */
 function metadata(rec: InstanceRecord): DBInstance {
   return {
     DBSubnetGroup: rec.dbSubnetGroupName
       ? { DBSubnetGroupName: rec.dbSubnetGroupName, VpcId: LOCAL_VPC_ID, SubnetGroupStatus: 'Complete' }
       : undefined,
-    OptionGroupMemberships: [{ OptionGroupName: rec.optionGroupName ?? defaultOptionGroup(rec.engine, rec.engineVersion), Status: rec.optionGroupStatus ?? 'in-sync' }],
+    OptionGroupMemberships: optionGroupMemberships(rec),
     EnabledCloudwatchLogsExports: rec.cloudwatchLogsExports?.length ? rec.cloudwatchLogsExports : undefined,
     EngineLifecycleSupport: rec.engineLifecycleSupport ?? 'open-source-rds-extended-support',
     PerformanceInsightsEnabled: false,

@@ -1,6 +1,7 @@
 import { restartsInstance } from '../../core/plans/modify-plan.js';
 import { setServingPid, type InstanceRecord } from '../state/registry.js';
 import type { OpsContext } from './context.js';
+import { takeOptionGroupMove } from './og-apply.js';
 
 /**
  * The background halves of the operations (run inside the instance's job queue). Each step saves the
@@ -51,7 +52,7 @@ function configTookEffect(r: InstanceRecord): void {
 
 /** Rewrites my.cnf from the record (class → buffer pool, connections) and restarts mariadbd. */
 export async function restartWithConfig(ctx: OpsContext, id: string): Promise<number> {
-  const rec = ctx.registry.get(id);
+  const rec = ctx.registry.update(id, takeOptionGroupMove);
   if (!rec) throw new Error(`instance ${id} vanished`);
   const paths = ctx.paths(id);
   await ctx.engine.writeConfig(paths, ctx.spec(rec));
@@ -66,7 +67,7 @@ export async function restartWithConfig(ctx: OpsContext, id: string): Promise<nu
 
 /** Starts a stopped process from the record's config. */
 export async function startProcess(ctx: OpsContext, id: string): Promise<number> {
-  const rec = ctx.registry.get(id);
+  const rec = ctx.registry.update(id, takeOptionGroupMove);
   if (!rec) throw new Error(`instance ${id} vanished`);
   const paths = ctx.paths(id);
   await ctx.engine.writeConfig(paths, ctx.spec(rec));

@@ -60,6 +60,33 @@ export function deferOptionGroup(ctx: OpsContext, id: string): void {
   });
 }
 
+/**
+ * ModifyDBInstance to another group. With ApplyImmediately the instance moves at once; without, as on
+ * RDS, it stays on its group until its maintenance window (locally the next reboot or start, where
+ * `takeOptionGroupMove` runs before the restart writes my.cnf), both memberships showing it meanwhile:
+ * the old group `pending-maintenance-removal`, the new one `pending-maintenance-apply`. Asking for the
+ * group it is on drops a waiting move. Returns whether the node must apply a group now.
+ */
+export function moveOptionGroup(r: InstanceRecord, to: string | undefined, immediately: boolean): boolean {
+  if (immediately && to === undefined && r.pendingOptionGroupName !== undefined) to = r.pendingOptionGroupName;
+  if (to === undefined) return false;
+  const moves = to !== optionGroupOf(r);
+  if (!immediately) {
+    r.pendingOptionGroupName = moves ? to : undefined;
+    return false;
+  }
+  r.pendingOptionGroupName = undefined;
+  r.optionGroupName = to;
+  return moves;
+}
+
+/** A move made without ApplyImmediately takes effect with the config a restart writes. */
+export function takeOptionGroupMove(r: InstanceRecord): void {
+  if (r.pendingOptionGroupName === undefined) return;
+  r.optionGroupName = r.pendingOptionGroupName;
+  r.pendingOptionGroupName = undefined;
+}
+
 /** After a group changed or an instance moved to another group: `applying` until the node has it. */
 export function applyOptionGroup(ctx: OpsContext, id: string): void {
   ctx.registry.update(id, (r) => {

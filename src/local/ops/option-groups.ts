@@ -152,7 +152,8 @@ export function deleteOptionGroup(ctx: OpsContext): OpHandler {
   return async (req) => {
     const rec = requireOptionGroup(ctx, required(req.flat, 'OptionGroupName'));
     if (rec.id === defaultRecord(ctx).id) throw invalidValue(`Default option groups cannot be deleted: ${rec.id}.`);
-    const users = ctx.registry.list().filter((r) => optionGroupOf(r) === rec.id).map((r) => r.id);
+    // An instance waiting to move to the group uses it too.
+    const users = ctx.registry.list().filter((r) => optionGroupOf(r) === rec.id || r.pendingOptionGroupName === rec.id).map((r) => r.id);
     if (users.length > 0) throw new AwsFault('InvalidOptionGroupStateFault', `The option group '${rec.id}' cannot be deleted because it is in use (${users.join(', ')}).`, 400);
     optionGroupStore(ctx.home).remove(rec.id);
     return {};

@@ -68,7 +68,7 @@ function replicaRecord(ctx: OpsContext, flat: FlatParams, id: string, source: In
     backupRetentionPeriod: 0, deletionProtection: bool(flat, 'DeletionProtection') ?? false,
     copyTagsToSnapshot: bool(flat, 'CopyTagsToSnapshot') ?? false, tags: tags(flat),
     createTime: new Date().toISOString(), status: 'creating', statusReason: undefined, desiredState: 'running',
-    initCompleted: false, pending: {}, readOnlyForStorage: undefined, lastStorageChange: undefined,
+    initCompleted: false, pending: {}, pendingOptionGroupName: undefined, readOnlyForStorage: undefined, lastStorageChange: undefined,
   };
 }
 

@@ -60,7 +60,7 @@ export function restoredRecord(ctx: OpsContext, flat: FlatParams, id: string, sn
     autoMinorVersionUpgrade: bool(flat, 'AutoMinorVersionUpgrade') ?? base.autoMinorVersionUpgrade,
     tags: tagList.length > 0 ? tagList : snap.tags,
     createTime: new Date().toISOString(), status: 'creating', statusReason: undefined, desiredState: 'running',
-    initCompleted: false, pending: {}, readOnlyForStorage: undefined, lastStorageChange: undefined,
+    initCompleted: false, pending: {}, pendingOptionGroupName: undefined, readOnlyForStorage: undefined, lastStorageChange: undefined,
   };
 }
 

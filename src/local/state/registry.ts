@@ -87,6 +87,8 @@ export interface InstanceRecord {
   optionGroupName?: string;
   /** OptionGroupMemberships Status while a change is being applied or waits for a reboot (ops/og-apply.ts); absent: in-sync. */
   optionGroupStatus?: 'applying' | 'in-sync' | 'pending-apply' | 'pending-maintenance-apply' | 'failed';
+  /** ModifyDBInstance to another option group without ApplyImmediately: taken at the next reboot or start (ops/og-apply.ts). */
+  pendingOptionGroupName?: string;
   caCertificateIdentifier?: string;
   cloudwatchLogsExports?: string[];
   engineLifecycleSupport?: string;
