@@ -50,7 +50,7 @@ export const registerLoadtest: RegisterCommand = (program, run) => {
     }));
 
   common(lt.command('run [instance-id]').description('run a load and report throughput, latency percentiles, errors and the checkout check'))
-    .option('--duration <d>', 'how long: 60s, 2m, 500ms', '60s')
+    .option('--duration <d>', 'how long it is measured (after the warm-up): 60s, 2m, 500ms', '60s')
     .option('--concurrency <n>', 'connections (sysbench --threads)', '32')
     .option('--workload <w>', 'ecommerce | point-select | read-only | write-heavy | <file.sql>', 'ecommerce')
     .option('--rate <n>', 'open loop: N transactions per second, Poisson arrivals (default: closed loop)')
