@@ -27,7 +27,7 @@ export interface DeleteFacts {
   snapshots: () => Promise<string[]>;
 }
 
-const scopeOf = (f: DeleteFacts) => (f.target === 'local' ? 'local' : `aws-${f.region ?? 'default'}`);
+const scopeOf = (f: Pick<DeleteFacts, 'target' | 'region'>) => (f.target === 'local' ? 'local' : `aws-${f.region ?? 'default'}`);
 
 /** Before the delete: the users kept for the instance and what will happen to their passwords; undefined when there are none. */
 export async function usersOnDelete(f: DeleteFacts): Promise<UsersOnDelete | undefined> {
@@ -69,4 +69,19 @@ export async function restoredUsersNotes(rds: import('@aws-sdk/client-rds').RDSC
   const out = await rds.send(new DescribeEventsCommand({ SourceIdentifier: id, SourceType: 'db-instance', StartTime: since }));
   // This restore's, not an earlier instance's of the same name.
   return (out.Events ?? []).filter((e) => !e.Date || e.Date >= since).map((e) => e.Message ?? '').filter((m) => m.startsWith('Database users restored'));
+}
+
+/**
+ * After a promotion: the promoted instance's database users are its former source's (replication made
+ * them), so the passwords rdsctl keeps for the source serve it too. The local endpoint adopts them itself,
+ * each checked against the account's hash (ops/user-secrets-keep.ts); on AWS rdsctl copies them (checking
+ * would need the master password). Returns the users whose passwords the promoted instance now has.
+ */
+export async function usersOnPromote(f: Pick<DeleteFacts, 'home' | 'target' | 'region' | 'id'> & { source: string }): Promise<string[]> {
+  const { listUserSecrets, readUserSecret, writeUserSecret } = await import('../local/state/user-secrets.js');
+  const scope = scopeOf(f);
+  if (f.target === 'aws') {
+    for (const s of listUserSecrets(f.home, scope, f.source)) if (!readUserSecret(f.home, scope, f.id, s.username)) writeUserSecret(f.home, scope, f.id, s);
+  }
+  return listUserSecrets(f.home, scope, f.id).map((s) => s.username);
 }

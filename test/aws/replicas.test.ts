@@ -1,4 +1,6 @@
+import { statSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { listUserSecrets, userSecretsDir, writeUserSecret } from '../../src/local/state/user-secrets.js';
 import { oneJsonDoc, runRdsctl } from '../helpers/cli-aws.js';
 import { useReplayTarget, type RecordedRequest } from '../helpers/cli-replay-server.js';
 
@@ -144,6 +146,28 @@ describe('promote --target aws', () => {
     const req = t.server.requests.find((q) => q.params.Action === 'PromoteReadReplica')!;
     expect(req.params).toMatchObject({ DBInstanceIdentifier: 'myawsuser-dbi04-replica', BackupRetentionPeriod: '7' });
     expect(r.stdout).toBe('Promoted myawsuser-dbi04-replica: standalone and writable, no longer replicating from myawsuser-dbi04.\n');
+  });
+
+  it("the users kept for the source (rdsctl users) are kept for the promoted instance too, 0600", async () => {
+    const home = t.env.RDSCTL_HOME!;
+    writeUserSecret(home, 'aws-us-east-1', 'myawsuser-dbi04', { username: 'app_rw', password: 'Kept-Pw-0123456789', role: 'app', database: 'shop', host: '%' });
+    t.server.routes({
+      DescribeDBInstances: [f('describe-db-instances-dbi04-replica'), f('describe-db-instances-dbi04-replica-promoted')],
+      PromoteReadReplica: f('promote-read-replica'),
+    });
+    const r = await rdsctl('promote', 'myawsuser-dbi04-replica', '--yes', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(oneJsonDoc(r.stdout).data.users).toEqual(['app_rw']);
+    expect(r.stdout).not.toContain('Kept-Pw-0123456789');
+    expect(listUserSecrets(home, 'aws-us-east-1', 'myawsuser-dbi04-replica')).toEqual([expect.objectContaining({ username: 'app_rw', password: 'Kept-Pw-0123456789' })]);
+    expect(statSync(`${userSecretsDir(home, 'aws-us-east-1', 'myawsuser-dbi04-replica')}/app_rw.json`).mode & 0o777).toBe(0o600);
+    expect(listUserSecrets(home, 'aws-us-east-1', 'myawsuser-dbi04').map((u) => u.username)).toEqual(['app_rw']); // the source keeps its own
+    t.server.routes({
+      DescribeDBInstances: [f('describe-db-instances-dbi04-replica'), f('describe-db-instances-dbi04-replica-promoted')],
+      PromoteReadReplica: f('promote-read-replica'),
+    });
+    const human = await rdsctl('promote', 'myawsuser-dbi04-replica', '--yes');
+    expect(human.stdout).toMatch(/The kept passwords of the database users app_rw \(rdsctl users\) serve it too: rdsctl credentials myawsuser-dbi04-replica --user NAME\./);
   });
 
   it('without a terminal it needs --yes: exit 2, nothing promoted', async () => {

@@ -191,4 +191,29 @@ describe('rdsctl users on the local target', () => {
     expect(await attempt(app, 'INSERT INTO shop.orders VALUES (9, 90)')).toBe('ok');
     await app.end();
   });
+
+  it('promote: the promoted replica keeps the users replication gave it, with their passwords (credentials, list, connect)', async () => {
+    const replicaId = 'shop-replica-1';
+    const before = await cli(['credentials', replicaId, '--user', 'app_rw', '--json']); // a replica: its source's
+    expect(before.code, before.stderr).toBe(0);
+    const r = await cli(['promote', replicaId, '--yes', '--json']);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.json.data.formerSource).toBe('shop');
+    expect(r.json.data.users).toEqual(['app_rw', 'reporter']);
+    const after = await cli(['credentials', replicaId, '--user', 'app_rw', '--json']);
+    expect(after.code, after.stderr).toBe(0);
+    expect(after.json.data.password).toBe(before.json.data.password);
+    expect(after.json.data.port).not.toBe((await cli(['credentials', 'shop', '--json'])).json.data.port);
+    const app = await connectAs(replicaId, 'app_rw');
+    expect(await attempt(app, 'INSERT INTO shop.orders VALUES (10, 100)')).toBe('ok'); // writable now, as app_rw
+    await app.end();
+    const listed = await cli(['users', 'list', replicaId, '--json']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.json.data.users.map((u: { username: string; onServer: boolean }) => [u.username, u.onServer])).toEqual([['app_rw', true], ['reporter', true]]);
+    // Its own from now on: a rotation on the promoted instance leaves the former source's password as it was.
+    expect((await cli(['users', 'rotate', replicaId, 'app_rw', '--json'])).code).toBe(0);
+    const source = await connectAs('shop', 'app_rw');
+    expect(await attempt(source, 'SELECT 1')).toBe('ok');
+    await source.end();
+  }, 240_000);
 });

@@ -20,14 +20,18 @@ export const registerPromote: RegisterCommand = (program, run) => {
         const { clientsFor } = await import('../clients.js');
         const { describeInstance } = await import('../../services/instances.js');
         const { promoteReplica } = await import('../../services/replicas.js');
-        const { rds } = await clientsFor(ctx);
+        const { rds, target } = await clientsFor(ctx);
         const current = await describeInstance(rds, replica);
         const from = current.ReadReplicaSourceDBInstanceIdentifier;
         // Not a replica: nothing can be lost, so no question; the target's refusal is the answer.
         if (from) await confirm(ctx, `Promote ${replica} (a read replica of ${from}) to a standalone instance? It stops replicating for good.`);
         const db = await promoteReplica(rds, replica, { backupRetention, source: from, ...waitSettings(ctx, o.wait) });
-        ctx.out.result({ promoted: o.wait, formerSource: from ?? null, DBInstance: db }, () =>
-          ctx.out.fit(o.wait ? `Promoted ${replica}: standalone and writable${from ? `, no longer replicating from ${from}` : ''}.`
+        // Once promoted, the instance's users (its source's, by replication) are looked up under its own name.
+        const { usersOnPromote } = await import('../../services/users-lifetime.js');
+        const users = from && o.wait ? await usersOnPromote({ home: ctx.home, target: ctx.target, region: target.region, id: db.DBInstanceIdentifier ?? replica, source: from }) : [];
+        const kept = users.length ? ` The kept passwords of the database users ${users.join(', ')} (rdsctl users) serve it too: rdsctl credentials ${replica} --user NAME.` : '';
+        ctx.out.result({ promoted: o.wait, formerSource: from ?? null, users, DBInstance: db }, () =>
+          ctx.out.fit(o.wait ? `Promoted ${replica}: standalone and writable${from ? `, no longer replicating from ${from}` : ''}.${kept}`
             : `Promoting ${replica} (running in the background; \`rdsctl describe ${replica}\` shows when it is done).`));
       }),
     );

@@ -10,6 +10,8 @@ import { checkIdentifier, checkRetention } from './instances-validate.js';
 import { restartWithConfig, runningStatus, setStatus } from './instances-work.js';
 import { int, required, str } from './params.js';
 import { replicaFields, replicasOf } from './replicas-status.js';
+import { listUserSecrets } from '../state/user-secrets.js';
+import { adoptUserSecrets } from './user-secrets-keep.js';
 
 const HONOURED = new Set(['Action', 'Version', 'DBInstanceIdentifier', 'BackupRetentionPeriod', 'PreferredBackupWindow']);
 
@@ -86,8 +88,14 @@ export async function runPromote(ctx: OpsContext, id: string, settings: PromoteS
     await restartWithConfig(ctx, id);
     await detachReplica(paths); // idempotent: a node that was down kept its replication settings until now
   }
-  // A standalone instance with retention > 0 has automated backups: the first one before it is available.
-  if (ctx.engine.runningPid(paths) !== undefined) await firstBaseBackup(ctx, id);
+  if (ctx.engine.runningPid(paths) !== undefined) {
+    // The users `rdsctl users` made on the source came with replication: their kept passwords serve this
+    // instance too, each checked against the account's hash here (a rotation may not have replicated yet).
+    await adoptUserSecrets(ctx, id, paths, listUserSecrets(ctx.home, 'local', sourceId), 'promotion')
+      .catch((err: Error) => ctx.event(id, `Could not check the kept passwords of the former source's database users: ${err.message}`, ['read replica']));
+    // A standalone instance with retention > 0 has automated backups: the first one before it is available.
+    await firstBaseBackup(ctx, id);
+  }
   const now = ctx.registry.get(id);
   if (now) setStatus(ctx, id, runningStatus(now));
   ctx.event(id, `Promoted the read replica to a standalone DB instance (it replicated from ${sourceId})`, ['read replica', 'configuration change']);

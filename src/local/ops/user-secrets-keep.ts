@@ -37,11 +37,26 @@ export function userSecretsFrom(ctx: OpsContext, root: string, liveSource?: stri
   return liveSource ? listUserSecrets(ctx.home, SCOPE, liveSource) : listUserSecretsIn(keptUsersDir(root));
 }
 
+/** The events an adoption writes: after a restore, or after a promotion (the users came with replication from `from`). */
+const ADOPTION = {
+  restore: {
+    category: 'restoration',
+    adopted: (id: string, names: string[]) => `Database users restored with their kept passwords: ${names.join(', ')} (rdsctl credentials ${id} --user NAME)`,
+    unknown: (id: string, names: string[]) => `Database users restored whose password at that point rdsctl no longer holds: ${names.join(', ')}; drop and create them again (rdsctl users drop ${id} NAME, then rdsctl users create)`,
+  },
+  promotion: {
+    category: 'read replica',
+    adopted: (id: string, names: string[]) => `Database users kept with their passwords, as replication brought them: ${names.join(', ')} (rdsctl credentials ${id} --user NAME)`,
+    unknown: (id: string, names: string[]) => `Database users whose password here is not the one rdsctl keeps for the former source: ${names.join(', ')}; rotate them (rdsctl users rotate ${id} NAME)`,
+  },
+} as const;
+
 /**
- * On the restored node: each kept password whose account has that very hash is the new instance's; an account
- * with another hash (rotated after the restore point) or none (made after it) is named, never given a wrong password.
+ * On the restored (or promoted) node: each kept password whose account has that very hash is the instance's;
+ * an account with another hash (rotated after the restore point, or not yet replicated) or none (made after
+ * it) is named, never given a wrong password.
  */
-export async function adoptUserSecrets(ctx: OpsContext, id: string, paths: InstancePaths, secrets: UserSecret[]): Promise<void> {
+export async function adoptUserSecrets(ctx: OpsContext, id: string, paths: InstancePaths, secrets: UserSecret[], occasion: keyof typeof ADOPTION = 'restore'): Promise<void> {
   if (secrets.length === 0) return;
   const hashes = await withAdmin(paths, async (c) => {
     const [rows] = await c.query('SELECT User AS u, Host AS h, authentication_string AS a FROM mysql.user');
@@ -56,8 +71,7 @@ export async function adoptUserSecrets(ctx: OpsContext, id: string, paths: Insta
       adopted.push(s.username);
     } else if (hash !== undefined) unknown.push(s.username);
   }
-  if (adopted.length > 0) ctx.event(id, `Database users restored with their kept passwords: ${adopted.join(', ')} (rdsctl credentials ${id} --user NAME)`, ['restoration']);
-  if (unknown.length > 0) {
-    ctx.event(id, `Database users restored whose password at that point rdsctl no longer holds: ${unknown.join(', ')}; drop and create them again (rdsctl users drop ${id} NAME, then rdsctl users create)`, ['restoration']);
-  }
+  const how = ADOPTION[occasion];
+  if (adopted.length > 0) ctx.event(id, how.adopted(id, adopted), [how.category]);
+  if (unknown.length > 0) ctx.event(id, how.unknown(id, unknown), [how.category]);
 }
