@@ -118,7 +118,8 @@ export interface BeforeMatch {
 }
 
 /** The first transaction committed at or after `after` (default: the oldest readable) that matches `p`. */
-export async function findBefore(src: BinlogSource, p: BeforePattern, after?: Date): Promise<BeforeMatch> {
+/** `onFile`: called as each binlog file is begun (a search from the oldest binlog can read many). */
+export async function findBefore(src: BinlogSource, p: BeforePattern, after?: Date, onFile?: (file: string, n: number, of: number) => void): Promise<BeforeMatch> {
   const files = await binlogFiles(src);
   const from = after ? restoreSecond(after) : undefined;
   // A file starting in second `from` may follow commits of that same second in the file before it.
@@ -129,25 +130,30 @@ export async function findBefore(src: BinlogSource, p: BeforePattern, after?: Da
   let last: BinlogTransaction | undefined;
   let before: BinlogTransaction[] = [];
   const later: BinlogTransaction[] = [];
-  for await (const tx of src.read(files.slice(k))) {
-    if (match) {
-      if (tx.commitTime !== match.commitTime) break;
-      later.push(tx);
-      continue;
-    }
-    if (from !== undefined && tx.commitTime < from) {
+  const searched = files.slice(k);
+  // File by file (a transaction never spans two: the server rotates between transactions), to say where it is.
+  scan: for (const [i, file] of searched.entries()) {
+    onFile?.(file, i + 1, searched.length);
+    for await (const tx of src.read([file])) {
+      if (match) {
+        if (tx.commitTime !== match.commitTime) break scan;
+        later.push(tx);
+        continue;
+      }
+      if (from !== undefined && tx.commitTime < from) {
+        previous = tx;
+        continue;
+      }
+      first ??= tx;
+      last = tx;
+      if (matchesPattern(tx, p)) {
+        match = tx;
+        continue;
+      }
+      if (before[0] && before[0].commitTime !== tx.commitTime) before = [];
+      before.push(tx);
       previous = tx;
-      continue;
     }
-    first ??= tx;
-    last = tx;
-    if (matchesPattern(tx, p)) {
-      match = tx;
-      continue;
-    }
-    if (before[0] && before[0].commitTime !== tx.commitTime) before = [];
-    before.push(tx);
-    previous = tx;
   }
   if (!match) {
     const range = first ? `${formatUtcSecond(first.commitTime)} to ${formatUtcSecond(last!.commitTime)}` : 'none: no transaction';

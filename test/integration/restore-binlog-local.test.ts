@@ -136,6 +136,8 @@ describe('bad input (local)', () => {
     const r = await cli(['restore', 'shop', '--before', 'DROP TABLE invoices', '--target', 'shop-x', '--yes']);
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/No transaction matches "DROP TABLE invoices" in the binlogs of shop \(binlog\.\d+, binlog\.\d+; commits searched: \S+Z to \S+Z\)/);
+    // Every file searched, from the oldest (no --after), said as it is begun.
+    expect(r.stderr).toMatch(/\] reading binlog\.\d+ \(1 of 2\)\n.*\] reading binlog\.\d+ \(2 of 2\)\n/);
     expect((await cli(['describe', 'shop-x', '--json'])).code).toBe(4);
   });
 

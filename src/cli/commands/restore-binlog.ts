@@ -75,7 +75,7 @@ async function before(ctx: CliContext, sourceId: string, o: BinlogRestoreOptions
   let m: Awaited<ReturnType<typeof svc.findBefore>>;
   try {
     ctx.out.step(`searching ${src.label} for "${pattern.text}"`);
-    m = await svc.findBefore(src, pattern, after);
+    m = await svc.findBefore(src, pattern, after, (file, n, of) => ctx.out.step(`reading ${file} (${n} of ${of})`));
   } finally {
     await src.close();
   }
