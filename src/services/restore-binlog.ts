@@ -117,8 +117,10 @@ export interface BeforeMatch {
   previous?: TransactionView;
 }
 
-/** The first transaction committed at or after `after` (default: the oldest readable) that matches `p`. */
-/** `onFile`: called as each binlog file is begun (a search from the oldest binlog can read many). */
+/**
+ * The first transaction committed at or after `after` (default: the oldest readable) that matches `p`.
+ * `onFile` is called as each binlog file is begun (a search from the oldest binlog can read many).
+ */
 export async function findBefore(src: BinlogSource, p: BeforePattern, after?: Date, onFile?: (file: string, n: number, of: number) => void): Promise<BeforeMatch> {
   const files = await binlogFiles(src);
   const from = after ? restoreSecond(after) : undefined;

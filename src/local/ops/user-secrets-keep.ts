@@ -37,7 +37,7 @@ export function userSecretsFrom(ctx: OpsContext, root: string, liveSource?: stri
   return liveSource ? listUserSecrets(ctx.home, SCOPE, liveSource) : listUserSecretsIn(keptUsersDir(root));
 }
 
-/** The events an adoption writes: after a restore, or after a promotion (the users came with replication from `from`). */
+/** The events an adoption writes: after a restore, or after a promotion (the users came with replication). */
 const ADOPTION = {
   restore: {
     category: 'restoration',
