@@ -23,7 +23,6 @@ export interface FollowPoint {
 export interface FollowPlan {
   /** Read in this order, each to its end; the last is always the current file. */
   reads: Array<{ file: string; marker: string }>;
-  rotated: boolean;
   /** Lines may be missing: a rotation happened but the file the marker was in is not listed any more. */
   gap: boolean;
 }
@@ -43,7 +42,7 @@ export function followPoint(base: string, files: LogFileSeen[], marker: string):
 export function planFollow(base: string, at: FollowPoint, files: LogFileSeen[]): FollowPlan {
   const cur = files.find((f) => f.name === base);
   const rotatedNow = files.filter((f) => suffixOf(base, f.name) !== undefined);
-  const steady: FollowPlan = { reads: cur ? [{ file: base, marker: at.marker }] : [], rotated: false, gap: false };
+  const steady: FollowPlan = { reads: cur ? [{ file: base, marker: at.marker }] : [], gap: false };
   if (!cur) return steady; // not there (yet, or any more): nothing to read this time
   // Rotated since the last look: written no earlier than the current file was then, and not a file
   // seen rotated then (found by its last-write time, which a rename keeps).
@@ -75,5 +74,5 @@ export function planFollow(base: string, at: FollowPoint, files: LogFileSeen[]):
     after = byAge.slice(1);
   }
   const reads = [...(held ? [{ file: held.name, marker: at.marker }] : []), ...after.map((f) => ({ file: f.name, marker: '0' })), { file: base, marker: '0' }];
-  return { reads, rotated: true, gap: held === undefined };
+  return { reads, gap: held === undefined };
 }

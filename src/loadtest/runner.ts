@@ -73,7 +73,7 @@ export async function runLoad(plan: RunPlan, io: RunIo): Promise<RunResult> {
     if (plan.warmupMs > 0) {
       const w = new LoadRun({ ...plan, durationMs: plan.warmupMs, rampMs: 0 }, io, slots, true);
       await w.execute();
-      const byType = [...w.stats.types].map(([type, t]) => ({ type, ok: t.ok, soldOut: t.soldOut, errors: [...t.errors.values()].reduce((a, b) => a + b, 0) }));
+      const byType = [...w.stats.types].map(([type, t]) => ({ type, ok: t.ok, soldOut: t.soldOut, errors: errorCount(t) }));
       warmup = { seconds: plan.warmupMs / 1000, transactions: byType.reduce((a, t) => a + t.ok + t.soldOut + t.errors, 0), queries: w.stats.queries, byType };
     }
     const run = new LoadRun(plan, io, slots, false);
@@ -220,10 +220,12 @@ class LoadRun {
   }
 }
 
+const errorCount = (t: { errors: Map<string, number> }) => [...t.errors.values()].reduce((a, b) => a + b, 0);
+
 function report(plan: RunPlan, io: RunIo, stats: RunStats, elapsedS: number, backlog: number, lag: Map<string, { max: number | null; samples: number }>): Omit<RunResult, 'interrupted' | 'warmup'> {
   const byType: TypeReport[] = plan.workload.types.map((t) => {
     const s = stats.types.get(t.name)!;
-    return { type: t.name, access: t.access, ok: s.ok, soldOut: s.soldOut, errors: [...s.errors.values()].reduce((a, b) => a + b, 0), latencyMs: summarize(s.histogram) };
+    return { type: t.name, access: t.access, ok: s.ok, soldOut: s.soldOut, errors: errorCount(s), latencyMs: summarize(s.histogram) };
   });
   const errors: Record<string, number> = {};
   for (const s of stats.types.values()) for (const [code, n] of s.errors) errors[code] = (errors[code] ?? 0) + n;

@@ -1,5 +1,5 @@
 import type { RDSClient } from '@aws-sdk/client-rds';
-import { followPoint, planFollow, type FollowPlan, type FollowPoint, type LogFileSeen } from '../core/log-follow.js';
+import { followPoint, planFollow, type FollowPoint, type LogFileSeen } from '../core/log-follow.js';
 
 /** The instance log files through the RDS API (both targets): RDS MariaDB's names. */
 export const LOG_FILES = { error: 'error/mysql-error.log', slow: 'slowquery/mysql-slowquery.log', general: 'general/mysql-general.log', audit: 'audit/server_audit.log' } as const;
@@ -81,7 +81,7 @@ export async function startFollow(rds: RDSClient, id: string, ref: LogRef, marke
  * the rest of the rotated file the marker was in, any file rotated after it, then the new current file.
  * `gap`: lines may be missing (the marker's file is not listed any more: truncated, or rotated out).
  */
-export async function followStep(rds: RDSClient, id: string, ref: LogRef, at: FollowPoint): Promise<{ text: string; at: FollowPoint; plan: FollowPlan; gap: boolean }> {
+export async function followStep(rds: RDSClient, id: string, ref: LogRef, at: FollowPoint): Promise<{ text: string; at: FollowPoint; gap: boolean }> {
   const base = logFileName(ref);
   const files = seen(await listLogFiles(rds, id, base));
   const plan = planFollow(base, at, files);
@@ -99,5 +99,5 @@ export async function followStep(rds: RDSClient, id: string, ref: LogRef, at: Fo
       gap = true;
     }
   }
-  return { text, at: followPoint(base, files, marker), plan, gap };
+  return { text, at: followPoint(base, files, marker), gap };
 }

@@ -41,16 +41,13 @@ export function modifyDBInstance(ctx: OpsContext): OpHandler {
     requireSubnetGroup(ctx, plan.now.dbSubnetGroupName);
     requireIamAuthAvailable(plan.iamAuth);
     if (plan.now.parameterGroupName !== undefined) requireParameterGroup(ctx.home, plan.now.parameterGroupName);
-    // The group is not metadata applied at once: it moves now or at the maintenance window (og-apply.ts).
-    const toGroup = plan.now.optionGroupName;
-    delete plan.now.optionGroupName;
     let groupMoves = false;
     if (!MODIFIABLE.has(rec.status)) throw invalidState(`Database instance is not in available state (it is ${rec.status}).`);
     const job = needsJob(plan, rec.pending);
     const reworks = plan.iamAuth !== undefined || (plan.applyImmediately && (Object.keys(plan.deferred).length > 0 || Object.keys(rec.pending).length > 0));
     const updated = ctx.registry.update(id, (r) => {
       applyMetadata(r, plan);
-      groupMoves = moveOptionGroup(r, toGroup, plan.applyImmediately);
+      groupMoves = moveOptionGroup(r, plan.optionGroupName, plan.applyImmediately);
       if (job) r.status = reworks ? 'modifying' : 'resetting-master-credentials';
     })!;
     if (job) void ctx.jobs.run(id, () => runModify(ctx, id, plan));

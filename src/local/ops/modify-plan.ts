@@ -13,7 +13,9 @@ import { readMetadata, type InstanceMetadata } from './instance-metadata.js';
 export interface ModifyPlan {
   applyImmediately: boolean;
   /** Metadata applied at once whatever ApplyImmediately says (as RDS does). */
-  now: Partial<Pick<InstanceRecord, 'deletionProtection' | 'preferredBackupWindow' | 'preferredMaintenanceWindow' | 'maxAllocatedStorage' | 'backupRetentionPeriod'>> & InstanceMetadata;
+  now: Partial<Pick<InstanceRecord, 'deletionProtection' | 'preferredBackupWindow' | 'preferredMaintenanceWindow' | 'maxAllocatedStorage' | 'backupRetentionPeriod'>> & Omit<InstanceMetadata, 'optionGroupName'>;
+  /** The option group asked for: moved to now or at the maintenance window (og-apply.ts moveOptionGroup). */
+  optionGroupName?: string;
   /** Clears MaxAllocatedStorage (autoscaling off: RDS takes Max = Allocated for that). */
   clearMaxAllocated: boolean;
   /** Changes that wait for the maintenance window unless ApplyImmediately. */
@@ -96,7 +98,8 @@ function checkSameEngineSettings(flat: FlatParams, rec: InstanceRecord): void {
 export function planModify(flat: FlatParams, rec: InstanceRecord, optionGroups: string[] = []): ModifyPlan {
   refuseUnhonoured(flat, MODIFY_PARAMS, 'ModifyDBInstance');
   checkSameEngineSettings(flat, rec);
-  const plan: ModifyPlan = { applyImmediately: bool(flat, 'ApplyImmediately') ?? false, now: readMetadata(flat, rec, 'modify', optionGroups), clearMaxAllocated: false, deferred: {} };
+  const { optionGroupName, ...now } = readMetadata(flat, rec, 'modify', optionGroups);
+  const plan: ModifyPlan = { applyImmediately: bool(flat, 'ApplyImmediately') ?? false, now, optionGroupName, clearMaxAllocated: false, deferred: {} };
   const cls = str(flat, 'DBInstanceClass');
   if (cls !== undefined && cls !== rec.instanceClass) plan.deferred.DBInstanceClass = checkInstanceClass(cls, rec.engine);
   const storage = int(flat, 'AllocatedStorage');
